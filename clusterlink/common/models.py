@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common import clock
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False, help_text=_("When the row was created."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When the row last changed."))
+
+    class Meta:
+        abstract = True
+
+
+class TranslatedNameMixin(models.Model):
+    """Names in the three interface languages; `name` picks the active one, falling back to Chinese."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, help_text=_("Name in Simplified Chinese."))
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, help_text=_("Name in English."))
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True, help_text=_("Name in Japanese."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "zh-hans").lower()
+        if language.startswith("en"):
+            return self.name_en or self.name_zh
+        if language.startswith("ja"):
+            return self.name_ja or self.name_zh
+        return self.name_zh
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,54 @@
+"""Helpers for services: collect every field error, then raise once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common.errors import ApplicationError, CommonErrorCode, validation_details
+
+
+class FieldErrors:
+    """Accumulates errors by field; `raise_if_any()` raises one ApplicationError listing them all."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, field: str, message: str | Promise) -> None:
+        self._errors[field].append(str(message))
+
+    def merge(self, error: ValidationError) -> None:
+        for field, messages in validation_details(error).items():
+            self._errors[field].extend(messages)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return dict(self._errors)
+
+    def raise_if_any(self) -> None:
+        if self._errors:
+            raise ApplicationError(_("Some fields are not valid."), code=CommonErrorCode.VALIDATION, details=self.as_dict())
+
+
+def full_clean_into(instance: models.Model, errors: FieldErrors, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+    except ValidationError as exc:
+        errors.merge(exc)
+
+
+def lookup_codes(model: type[models.Model], codes: Any, field: str, errors: FieldErrors) -> list[Any]:
+    """Rows of a taxonomy model by code; unknown codes are reported on `field`."""
+    wanted = [str(c).strip() for c in (codes or []) if str(c).strip()]
+    found = {row.code: row for row in model._default_manager.filter(code__in=wanted)}  # type: ignore[attr-defined]
+    for code in wanted:
+        if code not in found:
+            errors.add(field, _("Unknown code: %(code)s") % {"code": code})
+    return [found[c] for c in dict.fromkeys(wanted) if c in found]

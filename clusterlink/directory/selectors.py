@@ -1,0 +1,140 @@
+"""Reads of the directory. Access rules live here: public fields for everyone, private ones by Viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from clusterlink.accounts.access import Viewer
+from clusterlink.common.errors import NotFoundError
+from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    cluster: str | None = None  # cluster slug
+    role: str | None = None
+    category: str | None = None  # category code
+    certification: str | None = None  # certification code
+    process: str | None = None  # process code
+    q: str | None = None
+    # Capacity filter: firms with at least `min_free_pairs` available pairs in some week of the range.
+    capacity_from: dt.date | None = None
+    capacity_to: dt.date | None = None
+    min_free_pairs: int | None = None
+
+
+def cluster_list() -> QuerySet[Cluster]:
+    return Cluster.objects.all()
+
+
+def cluster_get(*, slug: str) -> Cluster:
+    try:
+        return Cluster.objects.get(slug=slug)
+    except Cluster.DoesNotExist as exc:
+        raise NotFoundError() from exc
+
+
+def enterprise_visible_q(viewer: Viewer) -> Q:
+    """Listed firms for everyone; unlisted ones only for those who see their private data."""
+    return Q(is_listed=True, merged_into__isnull=True) | viewer.private_enterprise_q()
+
+
+def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+    """Firms the viewer may see, filtered. The capacity filter only looks at capacity the viewer may see,
+    so it never reveals a private figure through the result set."""
+    filters = filters or EnterpriseFilters()
+    qs = Enterprise.objects.filter(enterprise_visible_q(viewer)).select_related("cluster")
+    if filters.cluster:
+        qs = qs.filter(cluster__slug=filters.cluster)
+    if filters.role:
+        qs = qs.filter(roles__role=filters.role)
+    if filters.category:
+        qs = qs.filter(categories__code=filters.category)
+    if filters.certification:
+        qs = qs.filter(certifications__code=filters.certification)
+    if filters.process:
+        qs = qs.filter(processes__code=filters.process)
+    if filters.q:
+        from clusterlink.directory.search import search_q
+
+        qs = qs.filter(search_q(filters.q))
+    if filters.capacity_from or filters.capacity_to or filters.min_free_pairs:
+        weeks = CapacityWeek.objects.filter(enterprise_id=OuterRef("pk"), enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q()))
+        if filters.capacity_from:
+            weeks = weeks.filter(week__gte=filters.capacity_from)
+        if filters.capacity_to:
+            weeks = weeks.filter(week__lte=filters.capacity_to)
+        if filters.category:
+            weeks = weeks.filter(category__code=filters.category)
+        from django.db.models import F
+
+        weeks = weeks.annotate(available=F("free_pairs") - F("reserved_pairs")).filter(available__gte=max(filters.min_free_pairs or 1, 1))
+        qs = qs.filter(Exists(weeks))
+    return qs.distinct().order_by("legal_name", "id")
+
+
+def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
+    """The firm if the viewer may see it at all; NotFoundError otherwise (never a 403)."""
+    try:
+        return enterprise_list(viewer=viewer).prefetch_related("roles", "certifications", "categories", "processes").get(pk=enterprise_id)
+    except Enterprise.DoesNotExist as exc:
+        raise NotFoundError() from exc
+
+
+def enterprise_private_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
+    """The firm if the viewer may see its private data (contacts, capacity, prices); NotFoundError otherwise."""
+    enterprise = enterprise_get_for(viewer, enterprise_id)
+    if not viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id):
+        raise NotFoundError()
+    return enterprise
+
+
+def capacity_week_list(*, viewer: Viewer, enterprise_id: int | None = None, week_from: dt.date | None = None, week_to: dt.date | None = None) -> QuerySet[CapacityWeek]:
+    """Capacity rows the viewer may see: of its own firms, or of firms in clusters it operates."""
+    qs = CapacityWeek.objects.filter(enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q())).select_related("category", "enterprise")
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if week_from:
+        qs = qs.filter(week__gte=week_from)
+    if week_to:
+        qs = qs.filter(week__lte=week_to)
+    return qs.order_by("enterprise_id", "category__position", "week")
+
+
+def cluster_headline(*, cluster: Cluster) -> dict[str, int]:
+    """Live figures of the directory for a cluster page (public: counts only, no private values)."""
+    firms = Enterprise.objects.filter(cluster=cluster, merged_into__isnull=True)
+    return {
+        "firms_listed": firms.filter(is_listed=True).count(),
+        "factories": firms.filter(roles__role="oem_factory").distinct().count(),
+        "brands": firms.filter(roles__role="brand").distinct().count(),
+    }
+
+
+def cluster_capacity_total(*, viewer: Viewer, cluster: Cluster, week_from: dt.date, week_to: dt.date) -> int | None:
+    """Total available pairs in the cluster over a week range: operators only (None for others)."""
+    if not viewer.operates(cluster.pk):
+        return None
+    total = CapacityWeek.objects.filter(enterprise__cluster=cluster, week__gte=week_from, week__lte=week_to).aggregate(s=Sum("free_pairs") - Sum("reserved_pairs"))["s"]
+    return int(total or 0)
+
+
+def category_list(*, trade: str | None = None) -> QuerySet[Category]:
+    qs = Category.objects.all()
+    if trade:
+        qs = qs.filter(trade=trade)
+    return qs
+
+
+def enterprise_get_editable(viewer: Viewer, enterprise_id: int) -> Enterprise:
+    """The firm if the viewer may edit it (owner member or its cluster's operator); NotFound otherwise."""
+    try:
+        enterprise = Enterprise.objects.select_related("cluster").get(pk=enterprise_id)
+    except Enterprise.DoesNotExist as exc:
+        raise NotFoundError() from exc
+    if not viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id):
+        raise NotFoundError()
+    return enterprise

@@ -1,0 +1,192 @@
+"""Writes of the directory: enterprises, roles, capacity weeks. Each is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common import clock
+from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
+from clusterlink.directory.models import CapacityWeek, Category, Certification, Cluster, Enterprise, EnterpriseRole, Process, Role
+from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.validators import normalise_credit_code
+
+ENTERPRISE_FIELDS = (
+    "legal_name", "name_en", "credit_code", "address", "lat", "lng", "employees", "size", "description",
+    "website", "contact_name", "contact_phone", "contact_email", "is_listed", "source",
+)  # fmt: skip
+
+
+def size_for(employees: int | None) -> str:
+    if employees is None:
+        return ""
+    if employees < 20:
+        return Enterprise.Size.MICRO
+    if employees < 300:
+        return Enterprise.Size.SMALL
+    if employees < 1000:
+        return Enterprise.Size.MEDIUM
+    return Enterprise.Size.LARGE
+
+
+def _apply_enterprise(
+    enterprise: Enterprise, *, errors: FieldErrors, fields: dict[str, Any], cluster: Cluster | None | object,
+    roles: Iterable[str] | None, certifications: Iterable[str] | None, categories: Iterable[str] | None,
+    processes: Iterable[str] | None,
+) -> tuple[list[str] | None, list[Certification] | None, list[Category] | None, list[Process] | None]:  # fmt: skip
+    for name, value in fields.items():
+        if name not in ENTERPRISE_FIELDS:
+            raise TypeError(f"unknown enterprise field {name}")
+        if name == "credit_code":
+            value = normalise_credit_code(value or "")
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(enterprise, name, value)
+    if cluster is not _UNSET:
+        enterprise.cluster = cluster  # type: ignore[assignment]
+    if "employees" in fields and "size" not in fields:
+        enterprise.size = size_for(enterprise.employees)
+    role_codes = None
+    if roles is not None:
+        role_codes = list(dict.fromkeys(str(r).strip() for r in roles if str(r).strip()))
+        for code in role_codes:
+            if code not in Role.values:
+                errors.add("roles", _("Unknown role: %(code)s") % {"code": code})
+    certs = lookup_codes(Certification, certifications, "certifications", errors) if certifications is not None else None
+    cats = lookup_codes(Category, categories, "categories", errors) if categories is not None else None
+    procs = lookup_codes(Process, processes, "processes", errors) if processes is not None else None
+    enterprise.search_keys = enterprise_search_keys(legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address)
+    full_clean_into(enterprise, errors, exclude=["search_keys"])
+    return role_codes, certs, cats, procs
+
+
+def _save_relations(enterprise: Enterprise, role_codes: list[str] | None, certs: Sequence[Certification] | None, cats: Sequence[Category] | None, procs: Sequence[Process] | None) -> None:
+    if role_codes is not None:
+        EnterpriseRole.objects.filter(enterprise=enterprise).exclude(role__in=role_codes).delete()
+        existing = set(EnterpriseRole.objects.filter(enterprise=enterprise).values_list("role", flat=True))
+        EnterpriseRole.objects.bulk_create([EnterpriseRole(enterprise=enterprise, role=r) for r in role_codes if r not in existing])
+    if certs is not None:
+        enterprise.certifications.set(certs)
+    if cats is not None:
+        enterprise.categories.set(cats)
+    if procs is not None:
+        enterprise.processes.set(procs)
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def enterprise_create(
+    *, legal_name: str, cluster: Cluster | None = None, roles: Iterable[str] = (), certifications: Iterable[str] = (),
+    categories: Iterable[str] = (), processes: Iterable[str] = (), **fields: Any,
+) -> Enterprise:  # fmt: skip
+    """Create a firm. Raises ApplicationError listing every invalid field (nothing is written)."""
+    errors = FieldErrors()
+    enterprise = Enterprise()
+    relations = _apply_enterprise(
+        enterprise, errors=errors, fields={"legal_name": legal_name, **fields}, cluster=cluster,
+        roles=roles, certifications=certifications, categories=categories, processes=processes,
+    )  # fmt: skip
+    errors.raise_if_any()
+    enterprise.save()
+    _save_relations(enterprise, *relations)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *, enterprise: Enterprise, cluster: Cluster | None | Any = _UNSET, roles: Iterable[str] | None = None,
+    certifications: Iterable[str] | None = None, categories: Iterable[str] | None = None,
+    processes: Iterable[str] | None = None, **fields: Any,
+) -> Enterprise:  # fmt: skip
+    """Change a firm's fields and taxonomy links; only what is passed changes."""
+    errors = FieldErrors()
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    relations = _apply_enterprise(
+        enterprise, errors=errors, fields=fields, cluster=cluster, roles=roles,
+        certifications=certifications, categories=categories, processes=processes,
+    )  # fmt: skip
+    errors.raise_if_any()
+    enterprise.save()
+    _save_relations(enterprise, *relations)
+    return enterprise
+
+
+@dataclass(frozen=True)
+class CapacityCell:
+    """One cell of the capacity calendar: a category in a week."""
+
+    category: str  # category code
+    week: dt.date
+    free_pairs: int
+    unit_price_min_rmb: Decimal | None = None
+    unit_price_max_rmb: Decimal | None = None
+    min_lot_pairs: int = 0
+    lead_time_days: int = 0
+
+
+def capacity_cell_key(cell: CapacityCell) -> str:
+    from clusterlink.common.clock import iso_week_label
+
+    return f"{cell.category}@{iso_week_label(cell.week)}"
+
+
+@transaction.atomic
+def capacity_weeks_save(*, enterprise: Enterprise, cells: Sequence[CapacityCell], allow_past: bool = False) -> list[CapacityWeek]:
+    """Create or update capacity cells of one factory. Every error is keyed by 'category@week.field';
+    nothing is written unless all cells are valid. Free pairs can never drop below what is reserved."""
+    errors = FieldErrors()
+    categories = {c.code: c for c in Category.objects.all()}
+    this_week = clock.current_week()
+    seen: set[tuple[str, dt.date]] = set()
+    keys = [(c.category, c.week) for c in cells]
+    existing = {
+        (row.category.code, row.week): row
+        for row in CapacityWeek.objects.select_for_update()
+        .filter(enterprise=enterprise, week__in={w for _, w in keys})
+        .select_related("category")
+        .order_by("pk")
+    }
+    rows: list[CapacityWeek] = []
+    for cell in cells:
+        key = capacity_cell_key(cell)
+        if (cell.category, cell.week) in seen:
+            errors.add(key, _("This category and week appear twice."))
+            continue
+        seen.add((cell.category, cell.week))
+        category = categories.get(cell.category)
+        if category is None:
+            errors.add(f"{key}.category", _("Unknown category: %(code)s") % {"code": cell.category})
+            continue
+        if not allow_past and cell.week < this_week:
+            errors.add(f"{key}.week", _("This week is in the past."))
+        if isinstance(cell.free_pairs, bool) or not isinstance(cell.free_pairs, int) or cell.free_pairs < 0:
+            errors.add(f"{key}.free_pairs", _("Free pairs must be a whole number of zero or more."))
+            continue
+        row = existing.get((cell.category, cell.week)) or CapacityWeek(enterprise=enterprise, category=category, week=cell.week)
+        if cell.free_pairs < row.reserved_pairs:
+            errors.add(f"{key}.free_pairs", _("%(reserved)s pairs are already reserved this week; free pairs cannot be lower.") % {"reserved": row.reserved_pairs})
+            continue
+        row.free_pairs = cell.free_pairs
+        row.unit_price_min_rmb = cell.unit_price_min_rmb
+        row.unit_price_max_rmb = cell.unit_price_max_rmb
+        row.min_lot_pairs = cell.min_lot_pairs
+        row.lead_time_days = cell.lead_time_days
+        cell_errors = FieldErrors()
+        full_clean_into(row, cell_errors, exclude=["enterprise", "category"])
+        for field, messages in cell_errors.as_dict().items():
+            for message in messages:
+                errors.add(f"{key}.{field}", message)
+        rows.append(row)
+    errors.raise_if_any()
+    for row in rows:
+        row.save()
+    return rows
+

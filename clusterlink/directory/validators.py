@@ -1,0 +1,42 @@
+"""Field validators shared by models, forms, API schemas and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError as StdnumError
+
+
+def normalise_credit_code(value: str) -> str:
+    return uscc.compact(value or "")
+
+
+def validate_credit_code(value: str) -> None:
+    """Unified social credit code (GB 32100-2015): format, then the check character."""
+    if not value:
+        return
+    try:
+        uscc.validate(value)
+    except InvalidChecksum as exc:
+        raise ValidationError(_("The check character of this unified social credit code is wrong."), code="credit_code_checksum") from exc
+    except InvalidLength as exc:
+        raise ValidationError(_("A unified social credit code has 18 characters."), code="credit_code_length") from exc
+    except (InvalidFormat, InvalidComponent, StdnumError) as exc:
+        raise ValidationError(_("This is not a valid unified social credit code."), code="credit_code_format") from exc
+
+
+def validate_rmb(value: Decimal) -> None:
+    """Money is RMB, never negative (its DecimalField with two places rejects a third decimal)."""
+    if value is None:
+        return
+    if value < 0:
+        raise ValidationError(_("An amount in RMB cannot be negative."), code="rmb_negative")
+
+
+def validate_monday(value: dt.date) -> None:
+    if value is not None and value.isoweekday() != 1:
+        raise ValidationError(_("A week is identified by its Monday."), code="week_not_monday")

@@ -1,0 +1,100 @@
+"""Reads of the market. A demand is visible to: everyone if public and open; members of the owner's
+cluster if cluster-visible; and always to the owner's members, the owner cluster's operators and the
+firms it was shared with or matched to. Target prices follow the private-data rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from clusterlink.accounts.access import MATCH_ALL, Viewer
+from clusterlink.common.errors import NotFoundError
+from clusterlink.market.models import Demand, Offer, Visibility
+
+LISTED_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
+
+
+@dataclass(frozen=True)
+class DemandFilters:
+    demand_type: str | None = None
+    category: str | None = None
+    cluster: str | None = None
+    status: str | None = None
+    owner_id: int | None = None
+    q: str | None = None
+
+
+def demand_privileged_q(viewer: Viewer) -> Q:
+    """Demands this viewer sees in full (including drafts and target prices)."""
+    if viewer.is_platform_admin:
+        return MATCH_ALL
+    return (
+        Q(owner_id__in=viewer.enterprise_ids)
+        | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
+        | Q(shares__enterprise_id__in=viewer.enterprise_ids)
+    )
+
+
+def demand_visible_q(viewer: Viewer) -> Q:
+    public = Q(visibility=Visibility.PUBLIC, status__in=LISTED_STATUSES)
+    if not viewer.is_authenticated:
+        return public
+    cluster = Q(visibility=Visibility.CLUSTER, status__in=LISTED_STATUSES, owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids)
+    return public | cluster | demand_privileged_q(viewer)
+
+
+def demand_list(*, viewer: Viewer, filters: DemandFilters | None = None) -> QuerySet[Demand]:
+    filters = filters or DemandFilters()
+    ids = Demand.objects.filter(demand_visible_q(viewer)).values("pk")
+    qs = Demand.objects.filter(pk__in=ids).select_related("owner", "owner__cluster", "category")
+    if filters.demand_type:
+        qs = qs.filter(demand_type=filters.demand_type)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.cluster:
+        qs = qs.filter(owner__cluster__slug=filters.cluster)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.owner_id is not None:
+        qs = qs.filter(owner_id=filters.owner_id)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    return qs.order_by("-created_at", "-id")
+
+
+def demand_get_for(viewer: Viewer, demand_id: int) -> Demand:
+    try:
+        return demand_list(viewer=viewer).prefetch_related("required_processes", "required_certifications").get(pk=demand_id)
+    except Demand.DoesNotExist as exc:
+        raise NotFoundError() from exc
+
+
+def demand_sees_private(viewer: Viewer, demand: Demand) -> bool:
+    """Whether the viewer may see the target price and the owner's contacts for this demand."""
+    if viewer.is_platform_admin or viewer.is_member_of(demand.owner_id) or viewer.operates(demand.owner.cluster_id):
+        return True
+    return demand.shares.filter(enterprise_id__in=viewer.enterprise_ids).exists()
+
+
+def offer_visible_q(viewer: Viewer) -> Q:
+    public = Q(visibility=Visibility.PUBLIC, status=Offer.Status.OPEN)
+    if not viewer.is_authenticated:
+        return public
+    cluster = Q(visibility=Visibility.CLUSTER, status=Offer.Status.OPEN, owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids)
+    own = MATCH_ALL if viewer.is_platform_admin else Q(owner_id__in=viewer.enterprise_ids) | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
+    return public | cluster | own
+
+
+def offer_list(*, viewer: Viewer, offer_type: str | None = None) -> QuerySet[Offer]:
+    qs = Offer.objects.filter(offer_visible_q(viewer)).select_related("owner", "category")
+    if offer_type:
+        qs = qs.filter(offer_type=offer_type)
+    return qs.order_by("-created_at", "-id")
+
+
+def offer_get_for(viewer: Viewer, offer_id: int) -> Offer:
+    try:
+        return offer_list(viewer=viewer).get(pk=offer_id)
+    except Offer.DoesNotExist as exc:
+        raise NotFoundError() from exc

@@ -1,0 +1,127 @@
+"""Writes of the market: demands, their sharing, offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common import clock
+from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
+from clusterlink.directory.models import Category, Certification, Enterprise, Process
+from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandShare, DemandType, Offer
+
+DEMAND_FIELDS = (
+    "demand_type", "title", "description", "pairs", "target_unit_price_rmb", "delivery_week", "min_lot_pairs",
+    "split_allowed", "max_factories", "visibility", "status",
+)  # fmt: skip
+
+
+def _check_demand(demand: Demand, errors: FieldErrors, *, category_code: str | None, delivery_week_changed: bool) -> None:
+    if demand.demand_type not in DemandType.values:
+        errors.add("demand_type", _("Unknown demand type: %(code)s") % {"code": demand.demand_type})
+    if demand.demand_type in PAIRS_DEMAND_TYPES:
+        if demand.category_id is None and not category_code:
+            errors.add("category", _("An order needs a product category."))
+        if demand.pairs is None:
+            errors.add("pairs", _("An order needs a quantity in pairs."))
+    if demand.pairs is not None and (isinstance(demand.pairs, bool) or not isinstance(demand.pairs, int) or demand.pairs < 1):
+        errors.add("pairs", _("Pairs must be a whole number of at least 1."))
+    if delivery_week_changed and demand.delivery_week is not None and demand.delivery_week < clock.current_week():
+        errors.add("delivery_week", _("The delivery week is in the past."))
+    if not demand.split_allowed:
+        demand.max_factories = 1
+    if demand.pairs is not None and isinstance(demand.pairs, int) and demand.min_lot_pairs > demand.pairs:
+        errors.add("min_lot_pairs", _("The minimum lot cannot exceed the order's pairs."))
+
+
+def _category(code: str | None, errors: FieldErrors) -> Category | None:
+    if not code:
+        return None
+    found = lookup_codes(Category, [code], "category", errors)
+    return found[0] if found else None
+
+
+@transaction.atomic
+def demand_create(
+    *, owner: Enterprise, created_by: Any, demand_type: str, title: str, category: str | None = None,
+    required_processes: Iterable[str] = (), required_certifications: Iterable[str] = (), **fields: Any,
+) -> Demand:  # fmt: skip
+    """Post a demand for `owner`. Raises ApplicationError naming every invalid field; writes nothing then."""
+    errors = FieldErrors()
+    unknown = set(fields) - set(DEMAND_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown demand fields {sorted(unknown)}")
+    demand = Demand(owner=owner, created_by=created_by, demand_type=demand_type, title=(title or "").strip(), **fields)
+    demand.category = _category(category, errors)
+    processes = lookup_codes(Process, required_processes, "required_processes", errors)
+    certifications = lookup_codes(Certification, required_certifications, "required_certifications", errors)
+    _check_demand(demand, errors, category_code=category, delivery_week_changed=True)
+    full_clean_into(demand, errors, exclude=["owner", "created_by"])
+    errors.raise_if_any()
+    demand.save()
+    demand.required_processes.set(processes)
+    demand.required_certifications.set(certifications)
+    return demand
+
+
+@transaction.atomic
+def demand_update(
+    *, demand: Demand, category: str | None | Any = None, required_processes: Iterable[str] | None = None,
+    required_certifications: Iterable[str] | None = None, **fields: Any,
+) -> Demand:  # fmt: skip
+    errors = FieldErrors()
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    previous_week = demand.delivery_week
+    for name, value in fields.items():
+        if name not in DEMAND_FIELDS:
+            raise TypeError(f"unknown demand field {name}")
+        setattr(demand, name, value.strip() if isinstance(value, str) else value)
+    if category is not None:
+        demand.category = _category(category, errors)
+    processes = lookup_codes(Process, required_processes, "required_processes", errors) if required_processes is not None else None
+    certifications = lookup_codes(Certification, required_certifications, "required_certifications", errors) if required_certifications is not None else None
+    _check_demand(demand, errors, category_code=category, delivery_week_changed=demand.delivery_week != previous_week)
+    full_clean_into(demand, errors, exclude=["owner", "created_by"])
+    errors.raise_if_any()
+    demand.save()
+    if processes is not None:
+        demand.required_processes.set(processes)
+    if certifications is not None:
+        demand.required_certifications.set(certifications)
+    return demand
+
+
+@transaction.atomic
+def demand_share(*, demand: Demand, enterprise: Enterprise, reason: str = DemandShare.Reason.SHARED) -> DemandShare:
+    """Let one firm see the demand in full (idempotent)."""
+    share, _created = DemandShare.objects.get_or_create(demand=demand, enterprise=enterprise, defaults={"reason": reason})
+    return share
+
+
+@transaction.atomic
+def offer_create(*, owner: Enterprise, created_by: Any, offer_type: str, title: str, category: str | None = None, **fields: Any) -> Offer:
+    errors = FieldErrors()
+    offer = Offer(owner=owner, created_by=created_by, offer_type=offer_type, title=(title or "").strip(), **fields)
+    offer.category = _category(category, errors)
+    if offer_type not in Offer.OfferType.values:
+        errors.add("offer_type", _("Unknown offer type: %(code)s") % {"code": offer_type})
+    full_clean_into(offer, errors, exclude=["owner", "created_by"])
+    errors.raise_if_any()
+    offer.save()
+    return offer
+
+
+def rmb(value: Any) -> Decimal | None:
+    """Parse an RMB amount without losing precision (the validators then reject a third decimal)."""
+    if value in (None, ""):
+        return None
+    return Decimal(str(value).replace(",", "").replace("¥", "").replace("￥", "").strip())
+
+
+def monday(value: dt.date | None) -> dt.date | None:
+    return None if value is None else clock.week_start(value)

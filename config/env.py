@@ -1,0 +1,53 @@
+"""Typed environment for ClusterLink: every knob the deployment can turn, with safe embedded defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The embedded mode may run with this key; production must set its own.
+DEV_SECRET_KEY = "clusterlink-embedded-development-key-not-for-production"
+
+
+class Environment(BaseSettings):
+    """Read once at start-up from CLUSTERLINK_* variables (and DATABASE_URL)."""
+
+    model_config = SettingsConfigDict(env_prefix="CLUSTERLINK_", extra="ignore")
+
+    debug: bool = False
+    production: bool = False
+    secret_key: str = DEV_SECRET_KEY
+    allowed_hosts: list[str] = ["127.0.0.1", "localhost", "testserver"]
+    csrf_trusted_origins: list[str] = []
+    database_url: str = f"sqlite:///{BASE_DIR / 'var' / 'clusterlink.sqlite3'}"
+    static_root: Path = BASE_DIR / "static_build"
+    media_root: Path = BASE_DIR / "var" / "media"
+    email_backend: str = "django.core.mail.backends.console.EmailBackend"
+    default_from_email: str = "ClusterLink <noreply@clusterlink.local>"
+    # Background work: the database backend needs no server; "immediate" runs tasks inline.
+    tasks_backend: str = "django_tasks_db.DatabaseBackend"
+    login_attempts_per_window: int = 5
+    login_window_seconds: int = 900
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _production_has_secrets(self) -> Environment:
+        if self.production and self.secret_key == DEV_SECRET_KEY:
+            raise ValueError("CLUSTERLINK_SECRET_KEY must be set when CLUSTERLINK_PRODUCTION=true")
+        if self.production and self.debug:
+            raise ValueError("CLUSTERLINK_DEBUG must be false when CLUSTERLINK_PRODUCTION=true")
+        return self
+
+
+def read_environment() -> Environment:
+    import os
+
+    values: dict[str, str] = {}
+    # DATABASE_URL is the name every PaaS and CI uses; accept it without the prefix.
+    if "DATABASE_URL" in os.environ and "CLUSTERLINK_DATABASE_URL" not in os.environ:
+        values["database_url"] = os.environ["DATABASE_URL"]
+    return Environment(**values)  # type: ignore[arg-type]
