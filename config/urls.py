@@ -8,11 +8,14 @@ urlpatterns = [
     path("api/", include("config.api")),
 ]
 
+# Pages carry the language in their address (/zh-hans/, /en/, /ja/) so a link shows one language.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("clusterlink.accounts.urls")),
-    path("", include("clusterlink.directory.urls")),
+    path("mine/", include("clusterlink.directory.mine_urls")),
+    path("imports/", include("clusterlink.directory.import_urls")),
     path("market/", include("clusterlink.market.urls")),
+    path("", include("clusterlink.directory.urls")),
     prefix_default_language=True,
 )
 
