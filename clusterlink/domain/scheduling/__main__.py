@@ -1,0 +1,63 @@
+"""Standalone scheduler: read an instance, write a schedule.
+
+    python -m clusterlink.domain.scheduling INSTANCE.json --time-limit SECONDS --out SCHEDULE.json
+
+Exit codes: 0 schedule written; 2 bad instance or arguments (one line on stderr naming the
+problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clusterlink.domain.scheduling.io import InstanceError, problem_from_json, result_to_json
+from clusterlink.domain.scheduling.solve import Backend, solve
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m clusterlink.domain.scheduling",
+        description="Optimised 1:1 meeting schedule for a docking event.",
+    )
+    parser.add_argument("instance", type=Path, help="instance JSON file")
+    parser.add_argument("--time-limit", type=float, required=True, help="seconds")
+    parser.add_argument("--out", type=Path, required=True, help="schedule JSON file to write")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--backend", choices=[b.value for b in Backend], default=Backend.LNS.value)
+    args = parser.parse_args(argv)  # argparse itself exits with code 2 on bad arguments
+    if args.time_limit < 0:
+        print("error: --time-limit must be >= 0", file=sys.stderr)
+        return 2
+    try:
+        text = args.instance.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"error: cannot read {args.instance}: {error}", file=sys.stderr)
+        return 2
+    try:
+        problem = problem_from_json(text)
+    except InstanceError as error:
+        print(f"error: {args.instance}: {error}", file=sys.stderr)
+        return 2
+    result = solve(
+        problem,
+        time_limit_s=args.time_limit,
+        seed=args.seed,
+        threads=args.threads,
+        backend=Backend(args.backend),
+    )
+    args.out.write_text(json.dumps(result_to_json(result), indent=1) + "\n", encoding="utf-8")
+    print(
+        f"{result.status.value}: objective {result.objective}, upper bound "
+        f"{result.upper_bound} ({100 * result.ratio:.2f} %), {len(result.meetings)} meetings, "
+        f"{result.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
