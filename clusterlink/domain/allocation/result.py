@@ -1,0 +1,99 @@
+"""What the allocation engine returns: the plan, what it could not place and why, its bound."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class SolveStatus(StrEnum):
+    """OPTIMAL: objective equals the proven bound. FEASIBLE: a plan, search finished without
+    proving it optimal. TIME_LIMIT: a plan, stopped by the time limit before a proof.
+    INFEASIBLE is kept for the shared vocabulary; leaving pairs unplaced at a penalty is
+    always allowed, so an allocation problem always has a plan."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    TIME_LIMIT = "TIME_LIMIT"
+
+
+class UnplacedReason(StrEnum):
+    """Why pairs of an order stayed unplaced, the first cause that applies."""
+
+    NO_FACTORY_FOR_CATEGORY = "no_factory_for_category"
+    MISSING_PROCESS = "no_factory_with_required_processes"
+    MISSING_CERTIFICATION = "no_factory_with_required_certifications"
+    NO_CAPACITY_BEFORE_DUE = "no_capacity_before_due"
+    BELOW_MIN_LOT = "below_min_lot"
+    CAPACITY_EXHAUSTED = "capacity_exhausted"
+    PENALTY_CHEAPER = "penalty_cheaper_than_production"
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """`pairs` of an order made at a factory in one period."""
+
+    order_id: str
+    factory_id: str
+    period: int
+    pairs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    order_id: str
+    pairs: int
+    reason: UnplacedReason
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why an order went to a factory: its landed cost per pair, its rank among the
+    factories able to make the order, and the cheapest factory the order does not use
+    (the runner-up) with the extra cost per pair there. A negative extra cost means a
+    cheaper factory existed but its capacity before the due date was worth more to other
+    orders (or it could not take a whole minimum lot)."""
+
+    order_id: str
+    factory_id: str
+    pairs: int
+    unit_cost_rmb: Decimal
+    transport_rmb_per_pair: Decimal
+    distance_km: float
+    rank: int
+    eligible_factories: int
+    runner_up_factory_id: str | None
+    runner_up_extra_rmb_per_pair: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class CostBreakdown:
+    production_rmb: Decimal
+    transport_rmb: Decimal
+    unplaced_penalty_rmb: Decimal
+    weighted_terms_rmb: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationResult:
+    """The plan. objective = production + transport + unplaced penalty + weighted terms;
+    lower_bound is a proven bound on the optimum of the same objective."""
+
+    status: SolveStatus
+    placements: tuple[Placement, ...]
+    unplaced: tuple[Unplaced, ...]
+    objective: Decimal
+    lower_bound: Decimal
+    costs: CostBreakdown
+    explanations: tuple[Explanation, ...]
+    seconds: float
+    backend: str
+
+    @property
+    def gap(self) -> float:
+        """Relative distance of the objective above the bound (0.0 when proven optimal)."""
+        if self.objective <= 0:
+            return 0.0
+        return float((self.objective - self.lower_bound) / self.objective)

@@ -1,0 +1,336 @@
+"""The allocation engine's one entry point.
+
+    result = solve(problem, time_limit_s=60, seed=0, threads=2)
+
+Method (per category, since capacities are per category the categories are independent):
+
+1. Enumerate every eligible arc (candidates.py).
+2. Solve the relaxation as a min-cost flow over all arcs: the proven lower bound.
+3. LP-guided rounding (solvers/rounding.py) turns the flow into a plan keeping every rule.
+4. With the "exact" back-end (chosen by "auto" for small categories), CP-SAT solves the
+   category's MIP from that plan as a hint; its bound tightens the flow's.
+
+Determinism: every step is deterministic for a given seed and thread count; the only
+wall-clock dependence is where the time limit cuts CP-SAT short.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from typing import Literal
+
+from clusterlink.domain.allocation.candidates import (
+    SCALE,
+    Candidates,
+    CategoryArcs,
+    build_candidates,
+    haversine_km,
+)
+from clusterlink.domain.allocation.problem import AllocationProblem, Factory, Order
+from clusterlink.domain.allocation.result import (
+    AllocationResult,
+    CostBreakdown,
+    Explanation,
+    Placement,
+    SolveStatus,
+    Unplaced,
+    UnplacedReason,
+)
+from clusterlink.domain.allocation.solvers.cpsat import Window, solve_window
+from clusterlink.domain.allocation.solvers.flow import solve_relaxation
+from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, greedy_plan
+from clusterlink.domain.allocation.solvers.rounding import round_by_flow
+
+Backend = Literal["auto", "exact", "scale", "greedy"]
+EXACT_ARC_LIMIT = 4_000
+CENT = Decimal("0.01")
+
+
+@dataclass(slots=True)
+class _CategoryOutcome:
+    arcs: CategoryArcs
+    plan: CategoryPlan
+    bound_units: int
+    proven: bool
+
+
+def solve(
+    problem: AllocationProblem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    threads: int = 2,
+    backend: Backend = "auto",
+) -> AllocationResult:
+    """Place the orders' pairs on factories and periods at least cost.
+
+    backend: "exact" solves each category's MIP with CP-SAT; "scale" uses flow bound and
+    LP-guided rounding only; "auto" is exact for categories up to EXACT_ARC_LIMIT arcs;
+    "greedy" is the benchmark's baseline (largest order first to the cheapest feasible
+    factory) with the same proven bound. Raises ValueError for a non-positive time limit."""
+    if time_limit_s <= 0:
+        raise ValueError("time_limit_s must be positive")
+    started = time.monotonic()
+    deadline = started + time_limit_s
+    candidates = build_candidates(problem)
+    outcomes: list[_CategoryOutcome] = []
+    for arcs in candidates.categories:
+        relaxation = solve_relaxation(arcs)
+        if backend == "greedy":
+            plan = greedy_plan(arcs)
+        else:
+            plan = round_by_flow(arcs, relaxation.arc_pairs, deadline=deadline)
+        outcomes.append(
+            _CategoryOutcome(arcs=arcs, plan=plan, bound_units=relaxation.bound_units, proven=False)
+        )
+    timed_out = False
+    exact = [
+        o
+        for o in outcomes
+        if backend == "exact" or (backend == "auto" and o.arcs.arc_count <= EXACT_ARC_LIMIT)
+    ]
+    total_arcs = sum(o.arcs.arc_count for o in exact) or 1
+    for outcome in exact:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            timed_out = True
+            break
+        # Share the time left by size, so one large category cannot starve the others.
+        share = max(0.05, remaining * outcome.arcs.arc_count / total_arcs)
+        total_arcs -= outcome.arcs.arc_count
+        timed_out |= not _solve_exact(outcome, share, seed=seed, threads=threads)
+    return _result(problem, candidates, outcomes, started, timed_out, backend)
+
+
+def _solve_exact(
+    outcome: _CategoryOutcome, time_limit_s: float, *, seed: int, threads: int
+) -> bool:
+    """CP-SAT on the whole category from the rounded plan; False if cut short by time."""
+    arcs = outcome.arcs
+    plan = outcome.plan
+    window = Window(
+        order_ids=list(range(arcs.orders.size)),
+        arc_ids=list(range(arcs.arc_count)),
+        outside_pairs={},
+        outside_factories={},
+        room={g: arcs.cumulative[g].tolist() for g in range(arcs.factories.size)},
+        hint={a: x for a, x in enumerate(plan.pairs) if x},
+    )
+    solution = solve_window(
+        arcs,
+        window,
+        time_limit_s=time_limit_s,
+        deterministic_limit=None,
+        seed=seed,
+        threads=threads,
+    )
+    constant = int(arcs.pairs.sum()) * arcs.penalty_units
+    if solution.found and solution.objective_units + constant <= plan.cost_units():
+        outcome.plan = CategoryPlan(arcs)
+        for a, x in sorted(solution.arc_pairs.items()):
+            outcome.plan.set(a, x)
+    outcome.bound_units = max(outcome.bound_units, solution.bound_units + constant)
+    outcome.proven = solution.proven_optimal
+    return solution.proven_optimal
+
+
+def _assign_periods(arcs: CategoryArcs, plan: CategoryPlan) -> list[tuple[int, int, int, int]]:
+    """(order index, factory index, period, pairs): each factory fills its periods from 0
+    in order of deadline, which fits whenever the prefix conditions hold (candidates.py)."""
+    by_factory: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for a, x in enumerate(plan.pairs):
+        if x:
+            by_factory[int(arcs.arc_factory[a])].append(
+                (int(arcs.arc_deadline[a]), int(arcs.arc_order[a]), x)
+            )
+    rows: list[tuple[int, int, int, int]] = []
+    for g in sorted(by_factory):
+        free = arcs.capacity[g].tolist()
+        t = 0
+        for d, k, x in sorted(by_factory[g]):
+            left = x
+            t = 0
+            while left:
+                if t > d:
+                    raise AssertionError(f"plan over capacity at factory {g} of {arcs.category}")
+                take = min(left, free[t])
+                if take:
+                    free[t] -= take
+                    left -= take
+                    rows.append((int(arcs.orders[k]), int(arcs.factories[g]), t, take))
+                if left:
+                    t += 1
+    return rows
+
+
+def _pair_cost(
+    problem: AllocationProblem, order: Order, factory: Factory
+) -> tuple[Decimal, Decimal, Decimal, float]:
+    """(unit cost, transport per pair, weighted terms per pair, distance km) in Decimal."""
+    offer = factory.categories[order.category]
+    km = haversine_km(order.lat, order.lng, factory.lat, factory.lng)
+    transport = Decimal(km) * problem.transport_rmb_per_pair_km
+    w = problem.weights
+    weighted = Decimal(0)
+    if not w.is_zero:
+        weighted += w.quality_rmb_per_pair * (1 - Decimal(str(factory.quality)))
+        if not factory.small_firm:
+            weighted += w.large_firm_rmb_per_pair
+        if order.cluster and order.cluster == factory.cluster:
+            weighted += w.same_cluster_rmb_per_pair
+    return offer.unit_cost, transport, weighted, km
+
+
+def _result(
+    problem: AllocationProblem,
+    candidates: Candidates,
+    outcomes: list[_CategoryOutcome],
+    started: float,
+    timed_out: bool,
+    backend: str,
+) -> AllocationResult:
+    placements: list[Placement] = []
+    placed = [0] * len(problem.orders)
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for outcome in outcomes:
+        for i, j, t, x in _assign_periods(outcome.arcs, outcome.plan):
+            placements.append(
+                Placement(
+                    order_id=problem.orders[i].id,
+                    factory_id=problem.factories[j].id,
+                    period=t,
+                    pairs=x,
+                )
+            )
+            placed[i] += x
+            totals[(i, j)] += x
+    production = transport = weighted = Decimal(0)
+    explanations: list[Explanation] = []
+    ranked = _ranked_factories(outcomes)
+    for (i, j), x in sorted(totals.items()):
+        order, factory = problem.orders[i], problem.factories[j]
+        unit, per_pair_transport, per_pair_weighted, km = _pair_cost(problem, order, factory)
+        production += unit * x
+        transport += per_pair_transport * x
+        weighted += per_pair_weighted * x
+        explanations.append(
+            _explain(problem, i, j, x, ranked[i], {jj for (ii, jj) in totals if ii == i}, km)
+        )
+    penalty = Decimal(0)
+    unplaced: list[Unplaced] = []
+    for i, order in enumerate(problem.orders):
+        missing = order.pairs - placed[i]
+        if missing > 0:
+            penalty += missing * problem.unplaced_penalty_rmb_per_pair
+            unplaced.append(
+                Unplaced(
+                    order_id=order.id,
+                    pairs=missing,
+                    reason=_reason(problem, candidates, outcomes, i, missing),
+                )
+            )
+    objective = (production + transport + weighted + penalty).quantize(CENT, ROUND_HALF_EVEN)
+    forced = sum(problem.orders[i].pairs for i in candidates.static_reason)
+    bound_units = sum(o.bound_units for o in outcomes)
+    lower = Decimal(bound_units) / SCALE + forced * problem.unplaced_penalty_rmb_per_pair
+    lower = min(lower, objective).quantize(CENT, ROUND_FLOOR)
+    # Costs enter the models rounded down to 1/SCALE RMB, so a plan the models prove
+    # optimal can sit a few units per pair above the bound.
+    tolerance = Decimal(2 * sum(placed)) / SCALE + CENT
+    if objective - lower <= tolerance:
+        status = SolveStatus.OPTIMAL
+    elif timed_out:
+        status = SolveStatus.TIME_LIMIT
+    else:
+        status = SolveStatus.FEASIBLE
+    return AllocationResult(
+        status=status,
+        placements=tuple(sorted(placements, key=lambda p: (p.order_id, p.factory_id, p.period))),
+        unplaced=tuple(unplaced),
+        objective=objective,
+        lower_bound=lower,
+        costs=CostBreakdown(
+            production_rmb=production.quantize(CENT),
+            transport_rmb=transport.quantize(CENT),
+            unplaced_penalty_rmb=penalty.quantize(CENT),
+            weighted_terms_rmb=weighted.quantize(CENT),
+        ),
+        explanations=tuple(explanations),
+        seconds=time.monotonic() - started,
+        backend=backend,
+    )
+
+
+def _ranked_factories(outcomes: list[_CategoryOutcome]) -> dict[int, list[int]]:
+    """Per order (problem index), the factories able to make it, cheapest first."""
+    ranked: dict[int, list[int]] = {}
+    for outcome in outcomes:
+        arcs = outcome.arcs
+        for k in range(arcs.orders.size):
+            span = arcs.arcs_of(k)
+            ranked[int(arcs.orders[k])] = [
+                int(arcs.factories[g]) for g in arcs.arc_factory[span.start : span.stop]
+            ]
+    return ranked
+
+
+def _explain(
+    problem: AllocationProblem,
+    i: int,
+    j: int,
+    pairs: int,
+    ranked: list[int],
+    used: set[int],
+    km: float,
+) -> Explanation:
+    order, factory = problem.orders[i], problem.factories[j]
+    unit, transport, weighted, _ = _pair_cost(problem, order, factory)
+    runner_up = next((jj for jj in ranked if jj not in used), None)
+    extra: Decimal | None = None
+    runner_id: str | None = None
+    if runner_up is not None:
+        other = problem.factories[runner_up]
+        o_unit, o_transport, o_weighted, _ = _pair_cost(problem, order, other)
+        extra = ((o_unit + o_transport + o_weighted) - (unit + transport + weighted)).quantize(
+            Decimal("0.0001")
+        )
+        runner_id = other.id
+    return Explanation(
+        order_id=order.id,
+        factory_id=factory.id,
+        pairs=pairs,
+        unit_cost_rmb=unit,
+        transport_rmb_per_pair=transport.quantize(Decimal("0.0001")),
+        distance_km=km,
+        rank=ranked.index(j) + 1,
+        eligible_factories=len(ranked),
+        runner_up_factory_id=runner_id,
+        runner_up_extra_rmb_per_pair=extra,
+    )
+
+
+def _reason(
+    problem: AllocationProblem,
+    candidates: Candidates,
+    outcomes: list[_CategoryOutcome],
+    i: int,
+    missing: int,
+) -> UnplacedReason:
+    if i in candidates.static_reason:
+        return candidates.static_reason[i]
+    for outcome in outcomes:
+        arcs = outcome.arcs
+        hits = (arcs.orders == i).nonzero()[0]
+        if hits.size == 0:
+            continue
+        k = int(hits[0])
+        span = arcs.arcs_of(k)
+        if int(arcs.arc_units[span.start]) >= arcs.penalty_units:
+            return UnplacedReason.PENALTY_CHEAPER
+        if missing < int(arcs.lot[k]) and any(outcome.plan.pairs[a] for a in span):
+            return UnplacedReason.BELOW_MIN_LOT
+        return UnplacedReason.CAPACITY_EXHAUSTED
+    return UnplacedReason.NO_FACTORY_FOR_CATEGORY
