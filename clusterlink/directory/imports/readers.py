@@ -1,0 +1,251 @@
+"""Readers of uploaded tables: .xlsx (openpyxl, read-only, formulas kept) and CSV in UTF-8
+(with or without BOM), UTF-16 (Excel's "Unicode text") or GBK/GB18030 (what Chinese Excel writes).
+
+A reader never guesses silently: a file that is too large, empty, not really an Excel workbook,
+or in an encoding that cannot be decoded strictly is refused with a FileRejected naming why.
+Rows come out as RawRow with the row number the user sees in Excel (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+_CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read; nothing in it is looked at further."""
+
+    def __init__(self, reason: str | Promise) -> None:
+        super().__init__(str(reason))
+        self.reason = str(reason)
+
+
+@dataclass
+class RawRow:
+    number: int  # as in Excel: the header is row 1
+    values: list[Any]
+    formulas: dict[int, str] = field(default_factory=dict)  # column index (0-based) → "=A1*2"
+
+
+@dataclass
+class Table:
+    """Header and data rows of the first worksheet (or of the CSV file).
+
+    `merged` (ranges such as "A5:C5") is complete only after `rows` has been exhausted, because
+    a worksheet lists its merged cells after its data.
+    """
+
+    headers: list[str]
+    rows: Iterator[RawRow]
+    encoding: str = ""
+    merged: list[str] = field(default_factory=list)
+
+
+SourceType = Path | bytes | IO[bytes]
+
+
+def source_size(source: SourceType) -> int:
+    if isinstance(source, Path):
+        return source.stat().st_size
+    if isinstance(source, bytes):
+        return len(source)
+    size = getattr(source, "size", None)
+    if isinstance(size, int):
+        return size
+    position = source.tell()
+    source.seek(0, io.SEEK_END)
+    end = source.tell()
+    source.seek(position)
+    return end
+
+
+def _read_bytes(source: SourceType) -> bytes:
+    if isinstance(source, Path):
+        return source.read_bytes()
+    if isinstance(source, bytes):
+        return source
+    source.seek(0)
+    return source.read()
+
+
+def _binary_stream(source: SourceType) -> IO[bytes]:
+    if isinstance(source, Path):
+        return source.open("rb")
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    source.seek(0)
+    return source
+
+
+def open_table(source: SourceType, *, file_name: str, max_bytes: int) -> Table:
+    """Open an uploaded table; raises FileRejected before parsing anything that cannot be read."""
+    size = source_size(source)
+    if size > max_bytes:
+        raise FileRejected(
+            _("The file is %(size).1f MB; the limit is %(limit).1f MB. Split it into smaller files.")
+            % {"size": size / 1_000_000, "limit": max_bytes / 1_000_000}
+        )
+    if size == 0:
+        raise FileRejected(_("The file is empty."))
+    suffix = Path(file_name).suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        return _open_xlsx(_binary_stream(source))
+    if suffix == ".xls":
+        raise FileRejected(_("The old .xls format is not supported: save the workbook as .xlsx (Excel Workbook)."))
+    if suffix in CSV_EXTENSIONS:
+        return _open_csv(_read_bytes(source))
+    raise FileRejected(_("Unsupported file type %(suffix)s: upload an .xlsx workbook or a .csv file.") % {"suffix": suffix or "?"})
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _open_xlsx(stream: IO[bytes]) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(_OLE2_MAGIC):
+        raise FileRejected(_("This is an old-format .xls workbook renamed to .xlsx: open it in Excel and save it as .xlsx."))
+    if not zipfile.is_zipfile(stream):
+        raise FileRejected(_("This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."))
+    stream.seek(0)
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+    except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(_("This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV.")) from exc
+    if not workbook.worksheets:
+        raise FileRejected(_("The workbook has no worksheet."))
+    sheet = workbook.worksheets[0]
+    table = Table(headers=[], rows=iter(()), encoding="xlsx")
+    rows = _xlsx_rows(sheet, table)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise FileRejected(_("The file is empty.")) from None
+    table.headers = ["" if v is None else str(v).strip() for v in first.values]
+    if first.formulas:
+        raise FileRejected(_("The header row holds formulas; write the column names as plain text."))
+    table.rows = rows
+    return table
+
+
+def _xlsx_rows(sheet: Any, table: Table) -> Iterator[RawRow]:
+    """Rows of a read-only worksheet with formulas detected, straight from openpyxl's streaming
+    parser (one pass: the parser also collects the merged ranges listed after the data; the
+    public ReadOnlyWorksheet API drops them)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as src:
+        parser = WorkSheetParser(
+            src, sheet._shared_strings, data_only=False, epoch=workbook.epoch,
+            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+        )  # fmt: skip
+        for number, cells in parser.parse():
+            values: list[Any] = []
+            formulas: dict[int, str] = {}
+            for cell in cells:
+                index = cell["column"] - 1
+                if index >= len(values):
+                    values.extend([None] * (index + 1 - len(values)))
+                value = cell["value"]
+                if cell["data_type"] == "f":
+                    formulas[index] = value if isinstance(value, str) else str(getattr(value, "text", value))
+                    value = None
+                elif cell["data_type"] == "e":
+                    formulas[index] = str(value)
+                    value = None
+                values[index] = value
+            yield RawRow(number=number, values=values, formulas=formulas)
+        merged = getattr(parser, "merged_cells", None)
+        table.merged = [str(r.ref) for r in getattr(merged, "mergeCell", [])] if merged is not None else []
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """Text and encoding name of CSV bytes, decoded strictly. UTF-8 (BOM or not) first, then
+    UTF-16 with BOM, then GB18030 (a superset of GBK) if the result is plausibly Chinese text."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                _("The file says it is UTF-8 but byte %(position)s is not valid UTF-8. Save it again as \"CSV UTF-8\".") % {"position": exc.start + 3}
+            ) from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(_("The file is not valid UTF-16 text.")) from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if text and non_ascii and sum(1 for c in non_ascii if _CJK_RE.match(c)) / len(non_ascii) >= 0.9:
+        try:
+            data.decode("gbk")
+            return text, "gbk"
+        except UnicodeDecodeError:
+            return text, "gb18030"
+    guess = _guess_encoding(data)
+    raise FileRejected(
+        _("The file is neither UTF-8 nor GBK/GB18030 text%(guess)s. In Excel choose \"Save as\" → \"CSV UTF-8\".")
+        % {"guess": f" ({guess})" if guess else ""}
+    )
+
+
+def _guess_encoding(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    return best.encoding if best is not None else ""
+
+
+def _open_csv(data: bytes) -> Table:
+    text, encoding = decode_csv(data)
+    if not text.strip():
+        raise FileRejected(_("The file is empty."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if encoding == "utf-16" else max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise FileRejected(_("The file is not readable CSV: %(error)s") % {"error": exc}) from exc
+    headers = [unicodedata.normalize("NFC", h).strip() for h in header]
+
+    def data_rows() -> Iterator[RawRow]:
+        number = 1
+        try:
+            for record in reader:
+                number += 1
+                yield RawRow(number=number, values=list(record))
+        except csv.Error as exc:
+            raise FileRejected(_("Row %(row)s is not readable CSV: %(error)s") % {"row": number + 1, "error": exc}) from exc
+
+    return Table(headers=headers, rows=data_rows(), encoding=encoding)
