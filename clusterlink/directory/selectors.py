@@ -138,3 +138,29 @@ def enterprise_get_editable(viewer: Viewer, enterprise_id: int) -> Enterprise:
     if not viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id):
         raise NotFoundError()
     return enterprise
+
+
+def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
+    """Listed firms of a cluster by role (public counts; a firm with two roles counts in both)."""
+    from django.db.models import Count
+
+    from clusterlink.directory.models import EnterpriseRole
+
+    rows = (
+        EnterpriseRole.objects.filter(enterprise__cluster=cluster, enterprise__is_listed=True, enterprise__merged_into__isnull=True)
+        .values("role")
+        .annotate(firms=Count("enterprise_id", distinct=True))
+        .order_by("role")
+    )
+    return {row["role"]: row["firms"] for row in rows}
+
+
+def directory_headline() -> dict[str, int]:
+    """Live figures of the whole directory for the home page (public counts only)."""
+    listed = Enterprise.objects.filter(is_listed=True, merged_into__isnull=True)
+    return {
+        "clusters": Cluster.objects.count(),
+        "firms_listed": listed.count(),
+        "factories": listed.filter(roles__role="oem_factory").distinct().count(),
+        "brands": listed.filter(roles__role="brand").distinct().count(),
+    }

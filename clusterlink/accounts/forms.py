@@ -1,0 +1,110 @@
+"""Forms of the account pages: they parse input; services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.accounts.models import User
+from clusterlink.common.errors import ApplicationError
+from clusterlink.directory.models import Cluster, Role
+
+
+class ServiceErrorsMixin:
+    """Put an ApplicationError's field details on the form's fields (unknown fields → non-field)."""
+
+    service_field_names: dict[str, str] = {}
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        form: Any = self
+        details = error.details if isinstance(error.details, dict) else {}
+        if not details:
+            form.add_error(None, str(error.message))
+        for field, messages in details.items():
+            name = self.service_field_names.get(field, field)
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+
+
+class SignUpForm(ServiceErrorsMixin, forms.Form):
+    service_field_names = {"firm_legal_name": "firm_name", "firm_cluster": "firm_cluster"}
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    display_name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    firm_name = forms.CharField(
+        label=_("My firm"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. The registered name of the firm you act for; you become its owner."),
+    )
+    firm_cluster = forms.ModelChoiceField(
+        label=_("Cluster of my firm"),
+        queryset=Cluster.objects.all(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    firm_role = forms.ChoiceField(
+        label=_("What my firm does"),
+        choices=[("", _("— choose —")), *Role.choices],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        if not cleaned.get("firm_name") and (
+            cleaned.get("firm_cluster") or cleaned.get("firm_role")
+        ):
+            self.add_error("firm_name", _("Give your firm's name, or leave the firm fields empty."))
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, also accepting the e-mail address in place of the username."""
+
+    username = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        identifier = (self.cleaned_data.get("username") or "").strip()
+        if "@" in identifier:
+            username = (
+                User.objects.filter(email__iexact=identifier)
+                .values_list("username", flat=True)
+                .first()
+            )
+            if username:
+                self.cleaned_data["username"] = username
+        return super().clean()
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

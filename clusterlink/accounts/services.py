@@ -1,0 +1,164 @@
+"""Writes of accounts: sign-up, memberships, language preference, and the login throttle."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.accounts.models import Membership, User
+from clusterlink.common.errors import ApplicationError, CommonErrorCode
+from clusterlink.common.validation import FieldErrors, full_clean_into
+from clusterlink.directory.models import Cluster, Enterprise
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+@transaction.atomic
+def membership_add(
+    *, user: User, enterprise: Enterprise, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Make `user` act for `enterprise` as owner or member. Raises ApplicationError for an unknown
+    role or when the person already belongs to the firm (nothing is written)."""
+    errors = FieldErrors()
+    if role not in Membership.Role.values:
+        errors.add("role", _("Unknown role: %(code)s") % {"code": role})
+    if Membership.objects.filter(user=user, enterprise=enterprise).exists():
+        errors.add("enterprise", _("This person already belongs to this firm."))
+    errors.raise_if_any()
+    membership = Membership(user=user, enterprise=enterprise, role=role)
+    full_clean_into(membership, errors)
+    errors.raise_if_any()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str = "zh-hans",
+    display_name: str = "",
+    firm_name: str = "",
+    firm_cluster: Cluster | None = None,
+    firm_roles: tuple[str, ...] = (),
+) -> User:
+    """Create a user; with `firm_name`, also create that firm and make the user its owner.
+
+    One transaction: an invalid firm leaves no user behind. Raises ApplicationError whose details
+    name every invalid field (firm fields are prefixed "firm_").
+    """
+    from clusterlink.directory.services import enterprise_create
+
+    errors = FieldErrors()
+    user = User(
+        username=username.strip(),
+        email=User.objects.normalize_email(email.strip()),
+        display_name=display_name.strip(),
+        language=language,
+    )
+    if language not in LANGUAGE_CODES:
+        errors.add("language", _("Unknown language: %(code)s") % {"code": language})
+    full_clean_into(user, errors, exclude=["password", "language"])
+    # The database compares exactly; people do not: "Li@Example.cn" is "li@example.cn".
+    already = errors.as_dict()
+    if "email" not in already and User.objects.filter(email__iexact=user.email).exists():
+        errors.add("email", _("An account with this e-mail address already exists."))
+    if "username" not in already and User.objects.filter(username__iexact=user.username).exists():
+        errors.add("username", _("This username is taken."))
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add("password", message)
+    errors.raise_if_any()
+    user.set_password(password)
+    user.save()
+
+    if firm_name.strip():
+        try:
+            enterprise = enterprise_create(
+                legal_name=firm_name.strip(), cluster=firm_cluster, roles=firm_roles
+            )
+        except ApplicationError as exc:
+            # Re-raise under the form's field names; the atomic block removes the user again.
+            details = {f"firm_{field}": messages for field, messages in exc.details.items()}
+            raise ApplicationError(exc.message, code=exc.code, details=details) from exc
+        membership_add(user=user, enterprise=enterprise, role=Membership.Role.OWNER)
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Store the user's preferred interface language."""
+    if language not in LANGUAGE_CODES:
+        raise ApplicationError(
+            _("Some fields are not valid."),
+            details={"language": [str(_("Unknown language: %(code)s") % {"code": language})]},
+        )
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+# Login throttle ------------------------------------------------------------------------------
+# Failures are counted per (username, client address) in the shared cache, so that all web
+# processes see the same count; the window starts with the first failure.
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    username: str
+    client_ip: str
+
+    @property
+    def key(self) -> str:
+        digest = hashlib.sha256(f"{self.username.strip().lower()}|{self.client_ip}".encode())
+        return f"clusterlink:login-failures:{digest.hexdigest()}"
+
+    def failures(self) -> int:
+        return int(cache.get(self.key, 0))
+
+    def is_blocked(self) -> bool:
+        return self.failures() >= settings.CLUSTERLINK_LOGIN_ATTEMPTS
+
+    def record_failure(self) -> int:
+        """Count one more failure; returns the count within the current window."""
+        window = settings.CLUSTERLINK_LOGIN_WINDOW_SECONDS
+        if cache.add(self.key, 1, timeout=window):
+            return 1
+        try:
+            return cache.incr(self.key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(self.key, 1, timeout=window)
+            return 1
+
+    def clear(self) -> None:
+        cache.delete(self.key)
+
+
+def login_throttle_error() -> ApplicationError:
+    minutes = max(1, round(settings.CLUSTERLINK_LOGIN_WINDOW_SECONDS / 60))
+    return ApplicationError(
+        _(
+            "Too many failed sign-in attempts. Please wait %(minutes)s minutes and try again, "
+            "or reset your password."
+        )
+        % {"minutes": minutes},
+        code=CommonErrorCode.THROTTLED,
+        status=429,
+    )
+
+
+def client_ip(meta: dict[str, Any]) -> str:
+    """The client's address as the server saw it (REMOTE_ADDR; a proxy must set it correctly)."""
+    return str(meta.get("REMOTE_ADDR") or "unknown")

@@ -1,0 +1,150 @@
+"""Account pages: sign-up, throttled login, logout, password reset, language preference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy, translate_url
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clusterlink.accounts.forms import LanguageForm, LoginForm, SignUpForm
+from clusterlink.accounts.services import (
+    LoginThrottle,
+    client_ip,
+    login_throttle_error,
+    user_language_set,
+    user_sign_up,
+)
+from clusterlink.common.errors import ApplicationError
+
+
+def _in_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Remember the language in the cookie Django's LocaleMiddleware reads."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
+def _redirect_in_language(url: str, language: str) -> HttpResponse:
+    return _in_language(HttpResponseRedirect(translate_url(url, language)), language)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("directory:home")
+    form = SignUpForm(request.POST or None, initial={"language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_sign_up(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                language=data["language"],
+                display_name=data["display_name"],
+                firm_name=data["firm_name"],
+                firm_cluster=data["firm_cluster"],
+                firm_roles=(data["firm_role"],) if data["firm_role"] else (),
+            )
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            with translation.override(user.language):
+                messages.success(request, _("Welcome to ClusterLink, %(name)s.") % {"name": user})
+            return _redirect_in_language(reverse("directory:home"), user.language)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refused for a while after too many failures for one username and address."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def _throttle(self) -> LoginThrottle:
+        return LoginThrottle(
+            username=str(self.request.POST.get("username", "")),
+            client_ip=client_ip(self.request.META),
+        )
+
+    def _refuse(self) -> HttpResponse:
+        form = self.form_class(
+            self.request, initial={"username": self.request.POST.get("username", "")}
+        )
+        context = self.get_context_data(form=form, throttle_message=login_throttle_error().message)
+        return self.render_to_response(context, status=429)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self._throttle().is_blocked():
+            return self._refuse()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        throttle = self._throttle()
+        throttle.record_failure()
+        if throttle.is_blocked():
+            return self._refuse()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self._throttle().clear()
+        super().form_valid(form)  # logs the user in
+        user = form.get_user()
+        return _redirect_in_language(self.get_success_url(), user.language)
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "directory:home"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        user_language_set(user=user, language=form.cleaned_data["language"])
+        with translation.override(user.language):
+            messages.success(request, _("Your language preference was saved."))
+        return _redirect_in_language(reverse("accounts:preferences"), user.language)
+    return render(request, "accounts/preferences.html", {"form": form})

@@ -1,0 +1,107 @@
+"""The public directory's filter form: parses the query string into EnterpriseFilters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common import clock
+from clusterlink.directory.models import Category, Certification, Cluster, Process, Role
+from clusterlink.directory.selectors import EnterpriseFilters
+
+
+class IsoWeekInput(forms.TextInput):
+    """Browsers with a week picker show it; others accept '2026-W48' typed by hand."""
+
+    input_type = "week"
+
+
+class IsoWeekField(forms.CharField):
+    widget = IsoWeekInput
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return clock.parse_iso_week(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Write the week as 2026-W48."), code="invalid") from exc
+
+
+def _choices(rows: Any, *, empty: Any) -> list[tuple[str, str]]:
+    return [("", str(empty)), *[(row.code, row.name) for row in rows]]
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name in Chinese, pinyin or English, e.g. putian"),
+            }
+        ),
+    )
+    cluster = forms.ChoiceField(label=_("Cluster"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    category = forms.ChoiceField(label=_("Product"), required=False)
+    certification = forms.ChoiceField(label=_("Certification"), required=False)
+    process = forms.ChoiceField(label=_("Process"), required=False)
+    week_from = IsoWeekField(label=_("Free from week"), required=False)
+    week_to = IsoWeekField(label=_("to week"), required=False)
+    min_pairs = forms.IntegerField(
+        label=_("Minimum free pairs"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"step": 100}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Labels depend on the active language, so choices are built per request.
+        any_label = _("Any")
+        fields: Any = self.fields
+        fields["cluster"].choices = [
+            ("", str(any_label)),
+            *[(c.slug, c.name) for c in Cluster.objects.all()],
+        ]
+        fields["role"].choices = [
+            ("", str(any_label)),
+            *[(v, str(label)) for v, label in Role.choices],
+        ]
+        fields["category"].choices = _choices(Category.objects.all(), empty=any_label)
+        fields["certification"].choices = _choices(Certification.objects.all(), empty=any_label)
+        fields["process"].choices = _choices(Process.objects.all(), empty=any_label)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("week_from"), cleaned.get("week_to")
+        if start and end and end < start:
+            self.add_error("week_to", _("The last week comes before the first."))
+        return cleaned
+
+    def to_filters(self) -> EnterpriseFilters:
+        """The valid part of the filters (an invalid field is ignored and shown as an error)."""
+        data = self.cleaned_data if self.is_bound else {}
+        return EnterpriseFilters(
+            cluster=data.get("cluster") or None,
+            role=data.get("role") or None,
+            category=data.get("category") or None,
+            certification=data.get("certification") or None,
+            process=data.get("process") or None,
+            q=(data.get("q") or "").strip() or None,
+            capacity_from=data.get("week_from"),
+            capacity_to=data.get("week_to"),
+            min_free_pairs=data.get("min_pairs"),
+        )
+
+    @property
+    def has_capacity_filter(self) -> bool:
+        data = self.cleaned_data if self.is_bound else {}
+        return bool(data.get("week_from") or data.get("week_to") or data.get("min_pairs"))
