@@ -1,0 +1,401 @@
+"""Firm names and addresses reduced to comparable, script-independent tokens.
+
+Every name goes through one pipeline: NFKC (full-width → half-width), case folding,
+accents dropped, punctuation removed; Chinese runs are segmented against the lexicon
+(legal suffixes, industry words, region words) and what is left is turned into pinyin with
+``pypinyin``, so "莆田鞋业有限公司", "PUTIAN XIEYE SHOES CO.,LTD" and "Putian Xieye" land on
+the same tokens. The result separates the *core* (what identifies the firm) from the
+region and industry words, which are weighed lightly by the scorer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from clusterlink.domain.resolution.lexicon import (
+    ADDRESS_ALIASES,
+    ADDRESS_STOPWORDS,
+    ADMIN_CJK,
+    ADMIN_LATIN,
+    CJK_LEXICON,
+    CJK_MAX_WORD,
+    INDUSTRY,
+    LATIN_WORDS,
+    PINYIN_LEXICON_WORDS,
+    REGION_ALIASES,
+    REGION_LATIN,
+    SUFFIX_LATIN,
+)
+
+__all__ = [
+    "AddressParts",
+    "NameParts",
+    "normalise_address",
+    "normalise_name",
+    "parse_address",
+    "parse_name",
+    "search_keys",
+    "search_terms",
+]
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_IS_CJK_RE = re.compile(rf"[{_CJK}]")
+# Apostrophes join syllables ("Hui'an" is one place), they do not separate words.
+_APOSTROPHES = str.maketrans("", "", "'’`´")
+# Administrative-level characters that may end a place name not in the lexicon ("温岭市").
+_PLACE_END = frozenset("省市县区")
+# Characters that end a component of a Chinese address ("黄石镇", "荔园路", "88号").
+_ADDRESS_BREAK_CJK = frozenset("省市县区镇乡村路街道号弄巷楼层室")
+# Short words that are pinyin syllables in names but administrative after a region word.
+_ADMIN_AFTER_REGION_ONLY = frozenset({"shi", "sheng", "qu", "zhen"})
+_MAX_LATIN_JOIN = 4
+# English trade and legal-form words long enough to be recognised through a typo. Region
+# names and pinyin words are left out on purpose: a firm's own pinyin name is often one
+# letter away from them ("chongxing" / "chongqing").
+_FUZZY_WORDS = sorted(
+    w
+    for w in (SUFFIX_LATIN | {w for w in INDUSTRY if w.isascii()}) - PINYIN_LEXICON_WORDS
+    if len(w) >= 5
+)
+_PLACE_WORDS = frozenset({"city", "county", "province", "district"})
+_INDUSTRY_ENGLISH: dict[str, str] = {
+    "footwear": "footwear shoes",
+    "hosiery": "socks hosiery knitting",
+    "garment": "garment apparel clothing",
+    "textile": "textile",
+    "leather": "leather",
+    "bags": "bags",
+    "materials": "materials",
+    "technology": "technology",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A firm name split into what identifies it and what it shares with its cluster.
+
+    ``core``: distinctive tokens in order, Latin or pinyin (a Chinese run is one token,
+    its syllables joined: "恒威" → "hengwei"). ``regions`` and ``industries`` are canonical
+    (pinyin region names, English industry classes). ``tokens``: all kept tokens in order
+    (core, canonical regions and industries), legal suffixes removed. ``syllables``: the
+    pinyin syllables of the Chinese runs, for search.
+    """
+
+    core: tuple[str, ...]
+    regions: frozenset[str]
+    industries: frozenset[str]
+    tokens: tuple[str, ...]
+    syllables: tuple[str, ...]
+
+    @property
+    def core_text(self) -> str:
+        """Core tokens joined by spaces (input for token-based fuzzy scorers)."""
+        return " ".join(self.core)
+
+    @property
+    def compact(self) -> str:
+        """Core without spaces, so "heng wei" and "hengwei" compare equal."""
+        return "".join(self.core)
+
+    @property
+    def full_text(self) -> str:
+        """All kept tokens joined; used when one side has no distinctive core."""
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressParts:
+    """An address as comparable tokens: ``words`` (no stop words) and short ``numbers``.
+
+    Numbers of five or more digits (postcodes) are left out of ``numbers``: lists write
+    different postcodes for the same building more often than different house numbers.
+    """
+
+    words: tuple[str, ...]
+    numbers: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def _fold(text: str) -> str:
+    """NFKC (full-width → half-width), case fold, strip accents; CJK is unaffected."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def _pinyin(run: str) -> tuple[str, ...]:
+    """Syllables of a Chinese run; pypinyin's phrase table picks the reading in context."""
+    return tuple(s.casefold() for s in lazy_pinyin(run))
+
+
+def _cjk_words(run: str) -> list[tuple[str, str, str]]:
+    """Segment one Chinese run into (kind, canonical, surface) words.
+
+    Kinds: suffix, industry, region, place (an unknown region), core.
+
+    Greedy longest match against the lexicon; unmatched characters gather into one core
+    word. An administrative character (省/市/县/区...) right after a region word is
+    dropped, and a short core run ending in one is taken as an unknown place name.
+    """
+    words: list[tuple[str, str, str]] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            surface = "".join(buffer)
+            words.append(("core", surface, surface))
+            buffer.clear()
+
+    i = 0
+    while i < len(run):
+        # Chinese names put the place first ("福建省莆田市..."); a region word later in the
+        # run is part of the firm's own name ("宙海宁" is not "宙" of Haining).
+        at_head = all(kind in ("region", "place") for kind, _, _ in words) and not buffer
+        for size in range(min(CJK_MAX_WORD, len(run) - i), 0, -1):
+            piece = run[i : i + size]
+            hit = CJK_LEXICON.get(piece)
+            if hit is not None and (hit[0] != "region" or at_head):
+                flush()
+                words.append((hit[0], hit[1], piece))
+                i += size
+                if hit[0] == "region" and i < len(run) and run[i] in ADMIN_CJK:
+                    i += 1
+                break
+        else:
+            char = run[i]
+            if char in _PLACE_END and 2 <= len(buffer) <= 3 and i + 1 < len(run):
+                surface = "".join(buffer)
+                words.append(("place", surface, surface))
+                buffer.clear()
+            else:
+                buffer.append(char)
+            i += 1
+    flush()
+    return words
+
+
+def _join_latin(tokens: list[str]) -> list[str]:
+    """Join split spellings of lexicon words: "jin jiang" → "jinjiang", "xie ye" → "xieye"."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(_MAX_LATIN_JOIN, len(tokens) - i), 1, -1):
+            joined = "".join(tokens[i : i + size])
+            if joined in LATIN_WORDS and not joined.isdigit():
+                out.append(joined)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _lexicon_spelling(token: str) -> str:
+    """The lexicon word a misspelt token stands for ("foootwear", "quhnzhou"), or itself.
+
+    Only long tokens are corrected (one edit from 5 letters, two from 9), so short pinyin
+    syllables of a firm's own name are never mistaken for a region or trade.
+    """
+    if len(token) < 5 or token in LATIN_WORDS or token.isdigit():
+        return token
+    limit = 1 if len(token) < 9 else 2
+    match = process.extractOne(token, _FUZZY_WORDS, scorer=Levenshtein.distance, score_cutoff=limit)
+    return token if match is None else match[0]
+
+
+@lru_cache(maxsize=262144)
+def parse_name(name: str) -> NameParts:
+    """Split a firm name (any script) into core, region and industry parts.
+
+    Pure and cached; never raises (an empty or punctuation-only name gives empty parts).
+    """
+    core: list[str] = []
+    regions: list[str] = []
+    industries: list[str] = []
+    tokens: list[str] = []
+    syllables: list[str] = []
+    latin_run: list[str] = []
+
+    def add(kind: str, value: str) -> None:
+        if kind == "core":
+            core.append(value)
+        elif kind == "region":
+            regions.append(value)
+        elif kind == "industry":
+            industries.append(value)
+        else:
+            return
+        if not tokens or tokens[-1] != value:
+            tokens.append(value)
+
+    def flush_latin() -> None:
+        previous = ""
+        joined = _join_latin(latin_run)
+        for position, raw in enumerate(joined):
+            token = _lexicon_spelling(raw)
+            following = joined[position + 1] if position + 1 < len(joined) else ""
+            if token in SUFFIX_LATIN or (len(token) == 1 and token.isalpha()):
+                kind, value = "suffix", ""
+            elif token in INDUSTRY:
+                kind, value = "industry", INDUSTRY[token]
+            elif token in REGION_LATIN:
+                kind, value = "region", REGION_ALIASES.get(token, token)
+            elif following in _PLACE_WORDS and not token.isdigit():
+                # "Wenling City": an unknown place, as 温岭市 is on the Chinese side.
+                kind, value = "region", token
+            elif token in ADMIN_LATIN and (
+                token not in _ADMIN_AFTER_REGION_ONLY or previous == "region"
+            ):
+                kind, value = "suffix", ""
+            else:
+                kind, value = "core", token
+            add(kind, value)
+            previous = kind
+        latin_run.clear()
+
+    for token in _TOKEN_RE.findall(_fold(name)):
+        if not _IS_CJK_RE.match(token):
+            latin_run.append(token)
+            continue
+        flush_latin()
+        for kind, canonical, surface in _cjk_words(token):
+            if kind == "suffix":
+                continue
+            sounds = _pinyin(surface)
+            syllables.extend(sounds)
+            if kind in ("core", "place"):
+                add("core" if kind == "core" else "region", "".join(sounds))
+            else:
+                add(kind, canonical)
+    flush_latin()
+    return NameParts(
+        core=tuple(core),
+        regions=frozenset(regions),
+        industries=frozenset(industries),
+        tokens=tuple(tokens),
+        syllables=tuple(syllables),
+    )
+
+
+def normalise_name(name: str) -> str:
+    """The comparable form of a firm name: Latin/pinyin tokens, suffixes removed.
+
+    Regions become canonical pinyin, industry words a canonical English class, so
+    ``normalise_name("福建省莆田市鞋业有限公司") == normalise_name("Fujian Putian Xieye Shoes
+    Co., Ltd.") == "fujian putian footwear"``. Stable across releases only as far as the
+    lexicon is; pair_fingerprint builds on it.
+    """
+    return parse_name(name).full_text
+
+
+@lru_cache(maxsize=262144)
+def parse_address(address: str) -> AddressParts:
+    """Tokens of an address in any script; Chinese components become pinyin words."""
+    words: list[str] = []
+    numbers: set[str] = set()
+    for token in _TOKEN_RE.findall(_fold(address)):
+        if _IS_CJK_RE.match(token):
+            piece: list[str] = []
+            for char in token:
+                if char in _ADDRESS_BREAK_CJK:
+                    if piece:
+                        words.append("".join(_pinyin("".join(piece))))
+                    piece = []
+                else:
+                    piece.append(char)
+            if piece:
+                words.append("".join(_pinyin("".join(piece))))
+            continue
+        # "no.233" and "233号" both reach here as separate digit tokens.
+        for part in re.findall(r"[a-z]+|[0-9]+", token):
+            if part.isdigit():
+                if len(part) < 5:
+                    numbers.add(part.lstrip("0") or "0")
+                continue
+            word = ADDRESS_ALIASES.get(part, part)
+            if word not in ADDRESS_STOPWORDS and len(word) > 1:
+                words.append(word)
+    return AddressParts(words=tuple(words), numbers=frozenset(numbers))
+
+
+def normalise_address(address: str) -> str:
+    """The comparable form of an address: words without stop words, then sorted numbers."""
+    parts = parse_address(address)
+    return " ".join([*parts.words, *sorted(parts.numbers)])
+
+
+def search_keys(name: str) -> list[str]:
+    """Strings to store for a firm name so the directory search finds it from any script.
+
+    Returns distinct, non-empty, lower-case strings, most specific first:
+
+    * the folded original (``"晋江恒威鞋业有限公司"``) so Chinese substrings match;
+    * the normalised name with region and industry kept (``"jinjiang hengwei footwear"``)
+      and with industry in everyday English (``"jinjiang hengwei footwear shoes"``);
+    * pinyin as words (``"jinjiang hengwei xieye"``), as syllables
+      (``"jin jiang heng wei xie ye"``), joined, and as initials (``"jjhwxy"``).
+
+    Contract for the index: store ``" ".join(search_keys(name))`` (and of the English
+    name) in one text column; a query matches when every term of ``search_terms(query)``
+    is a substring of it (``icontains`` per term, ANDed). So "putian", "莆田",
+    "jinjiang shoes" and "Putian Xieye" all find "莆田鞋业有限公司".
+    """
+    parts = parse_name(name)
+    folded = " ".join(_TOKEN_RE.findall(_fold(name)))
+    keys: list[str] = [folded]
+    keys.append(parts.full_text)
+    english = [
+        _INDUSTRY_ENGLISH.get(token, token) if token in parts.industries else token
+        for token in parts.tokens
+    ]
+    keys.append(" ".join(english))
+    keys.append(" ".join(_pinyin_words(name)))
+    if parts.syllables:
+        keys.append(" ".join(parts.syllables))
+        keys.append("".join(parts.syllables))
+        keys.append("".join(s[0] for s in parts.syllables if s))
+    if parts.core:
+        keys.append(parts.compact)
+    seen: set[str] = set()
+    distinct: list[str] = []
+    for key in keys:
+        if key and key not in seen:
+            seen.add(key)
+            distinct.append(key)
+    return distinct
+
+
+def _pinyin_words(name: str) -> list[str]:
+    """The whole name in pinyin, one word per lexicon word or core run, Latin kept as is."""
+    words: list[str] = []
+    for token in _TOKEN_RE.findall(_fold(name)):
+        if _IS_CJK_RE.match(token):
+            for kind, _canonical, surface in _cjk_words(token):
+                if kind != "suffix":
+                    words.append("".join(_pinyin(surface)))
+        else:
+            words.append(token)
+    return words
+
+
+def search_terms(query: str) -> list[str]:
+    """Split a search query into terms to match against the stored search keys.
+
+    Folded like the keys (full-width, case, accents); each term is matched as a substring,
+    so "莆田" matches the original Chinese key and "putian" the pinyin keys.
+    """
+    return _TOKEN_RE.findall(_fold(query))
