@@ -70,7 +70,7 @@ class CapacityHandler(RowHandler[CapacityCell]):
         for number, cell in rows:
             key = (cell.category, cell.week)
             if key in first:
-                report.add(number, self.spec.column("week").label(), _("Same category and week as row %(row)s.") % {"row": first[key]})
+                report.add(number, self.headers.get("week", "week"), _("Same category and week as row %(row)s.") % {"row": first[key]})
             else:
                 first[key] = number
                 unique.append((number, cell))
@@ -85,7 +85,8 @@ class CapacityHandler(RowHandler[CapacityCell]):
         except ApplicationError as exc:
             for key, messages in exc.details.items():
                 cell_key, _dot, field = key.partition(".")
-                column = self.spec.column(_FIELD_COLUMNS.get(field or "__all__", "free_pairs")).label()
+                column_key = _FIELD_COLUMNS.get(field or "__all__", "free_pairs")
+                column = self.headers.get(column_key, column_key)
                 for message in messages:
                     report.add(by_key.get(cell_key), column, message)
 

@@ -99,7 +99,7 @@ class DemandHandler(RowHandler[dict[str, Any]]):
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
         first: dict[tuple[Any, ...], int] = {}
-        title = self.spec.column("title").label()
+        title = self.headers.get("title", "title")
         for number, values in rows:
             key = self.identity(values)
             if key in first:
@@ -114,7 +114,7 @@ class DemandHandler(RowHandler[dict[str, Any]]):
                             demand_create(owner=self.enterprise, created_by=self.actor, **values)
                     except ApplicationError as exc:
                         for field, messages in exc.details.items():
-                            column = self.spec.column(field).label() if field in {c.key for c in self.spec.columns} else ""
+                            column = self.headers.get(field, field) if field in {c.key for c in self.spec.columns} else ""
                             for message in messages:
                                 report.add(number, column, message)
                 raise _DryRun

@@ -76,7 +76,7 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
 
     def fields(self, row: RowCells) -> dict[str, Any] | None:
         values: dict[str, Any] = {name: row.parse(name, cells.text, default="") for name in _TEXT_FIELDS if row.has(name)}
-        if not values.get("legal_name"):
+        if not values.get("legal_name") and "legal_name" not in row.failed_keys:
             row.error("legal_name", _("This cell is required."))
         values["credit_code"] = normalise_credit_code(row.parse("credit_code", cells.text, default=""))
         values["lat"] = row.parse("lat", lambda v: cells.coordinate(v, limit=90))
@@ -96,13 +96,13 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
         parsed.certification_ids = self._codes(row, "certifications", self.taxonomy.certifications, _("certification"), lambda c: c.pk)
         self.extra(row, parsed)
         enterprise = parsed.enterprise
-        if (enterprise.lat is None) != (enterprise.lng is None):
+        if (enterprise.lat is None) != (enterprise.lng is None) and not {"lat", "lng"} & row.failed_keys:
             row.error("lng" if enterprise.lng is None else "lat", _("Give both latitude and longitude, or neither."))
         try:
             enterprise.clean_fields(exclude=["search_keys", "cluster", "merged_into", "lat", "lng"])
         except ValidationError as exc:
             for name, messages in validation_details(exc).items():
-                for message in messages:
+                for message in messages if name not in row.failed_keys else ():
                     row.error(name, message)
         if row.failed:
             return None
@@ -146,7 +146,7 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
             first_by_identity[identity] = number
 
     def _duplicate_row(self, report: ImportReport, number: int, key: str, reason: str) -> None:
-        report.add(number, self.spec.column(key).label(), reason)
+        report.add(number, self.headers.get(key, key), reason)
 
     def write(self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport) -> None:
         index = self.index or directory_index()

@@ -5,7 +5,7 @@ validated, nothing written. Kinds (enterprises, capacity, demands, OSH) plug in 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ class RowCells:
     headers: dict[str, str]  # key → header as written in the file
     report: ImportReport
     failed: bool = False
+    failed_keys: set[str] = field(default_factory=set)  # one reason per cell is enough
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -45,13 +46,14 @@ class RowCells:
 
     def error(self, key: str, reason: Any) -> None:
         self.failed = True
+        self.failed_keys.add(key)
         self.report.add(self.number, self.headers.get(key, key), str(reason), self.cell(key))
 
     def parse(self, key: str, parser: Callable[[Any], Any], *, required: bool = False, default: Any = None) -> Any:
         """Parse one cell; blank gives `default` (or a 'required' error); a bad value is reported."""
         value = self.values.get(key)
         if cells.is_blank(value):
-            if required:
+            if required and key not in self.failed_keys:
                 self.error(key, _("This cell is required."))
             return default
         try:
@@ -65,6 +67,7 @@ class RowHandler(Generic[ParsedT]):
     """What one import kind does with rows: parse one, check all together, write the good ones."""
 
     spec: Spec
+    headers: dict[str, str] = {}  # noqa: RUF012  (set per import by read_rows: key → header in the file)
 
     def parse(self, row: RowCells) -> ParsedT | None:
         raise NotImplementedError
@@ -84,7 +87,8 @@ def match_headers(table: Table, spec: Spec, report: ImportReport) -> tuple[dict[
     headers: dict[str, str] = {}
     headerless: set[int] = set()
     ok = True
-    expected = ", ".join(c.label() for c in spec.columns)
+    style = header_language(table.headers, spec)
+    expected = ", ".join(c.label(style) for c in spec.columns)
     for i, header in enumerate(table.headers):
         letter = f"{get_column_letter(i + 1)}1"
         if not header:
@@ -101,12 +105,30 @@ def match_headers(table: Table, spec: Spec, report: ImportReport) -> tuple[dict[
             positions[key] = i
             headers[key] = header
     for column in spec.columns:
+        headers.setdefault(column.key, column.label(style))
         if column.required and column.key not in positions:
-            report.add(1, column.label(), _("Missing column “%(header)s”. Download the template to see the expected header row.") % {"header": column.label()})
+            report.add(1, column.label(style), _("Missing column “%(header)s”. Download the template to see the expected header row.") % {"header": column.label(style)})
             ok = False
     if not positions:
         return None
     return (positions, headers, headerless) if ok else None
+
+
+def header_language(names: list[str], spec: Spec) -> str | None:
+    """Which labels the file's header uses (Chinese, Japanese, or codes/English), so that a
+    missing column is named the way the rest of the header is written."""
+    votes = {"zh-hans": 0, "ja": 0, "en": 0}
+    for name in names:
+        folded = normalise_header(name)
+        for column in spec.columns:
+            if folded == normalise_header(column.zh):
+                votes["zh-hans"] += 1
+            elif folded == normalise_header(column.ja):
+                votes["ja"] += 1
+            elif folded in (normalise_header(column.key), normalise_header(column.en)):
+                votes["en"] += 1
+    best = max(votes, key=lambda language: votes[language])
+    return best if votes[best] else None
 
 
 def read_rows(
@@ -121,6 +143,7 @@ def read_rows(
     if matched is None:
         return []
     positions, headers, headerless = matched
+    handler.headers = headers
     parsed: list[tuple[int, ParsedT]] = []
     pending_blank: list[int] = []
     failed_rows: set[int] = set()
@@ -170,6 +193,7 @@ def _row_cells(raw: RawRow, positions: dict[str, int], headers: dict[str, str], 
         report.add(raw.number, column, reason, letter)
         row.failed = True
         if key:
+            row.failed_keys.add(key)
             values[key] = None
     for key, value in values.items():
         if isinstance(value, str) and "\ufffd" in value:

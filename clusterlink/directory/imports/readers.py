@@ -205,8 +205,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = ""
-    non_ascii = [c for c in text if ord(c) > 127]
-    if text and non_ascii and sum(1 for c in non_ascii if _CJK_RE.match(c)) / len(non_ascii) >= 0.9:
+    if text and _plausibly_chinese(text):
         try:
             data.decode("gbk")
             return text, "gbk"
@@ -217,6 +216,26 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         _("The file is neither UTF-8 nor GBK/GB18030 text%(guess)s. In Excel choose \"Save as\" → \"CSV UTF-8\".")
         % {"guess": f" ({guess})" if guess else ""}
     )
+
+
+def _plausibly_chinese(text: str) -> bool:
+    """Whether GB18030-decoded text reads as Chinese: nearly all of its non-ASCII characters are
+    CJK, and most are in GB2312's everyday set. Other encodings (Shift_JIS, Big5, Latin-1) often
+    decode as GB18030 too, but into rare characters of the GBK extension."""
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return False
+    cjk = [c for c in non_ascii if _CJK_RE.match(c)]
+    if len(cjk) / len(non_ascii) < 0.9:
+        return False
+    common = 0
+    for c in cjk:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(cjk) >= 0.8
 
 
 def _guess_encoding(data: bytes) -> str:
