@@ -14,7 +14,7 @@ from django.test import override_settings
 from clusterlink.directory.imports.service import import_enterprises, import_osh_facilities
 from clusterlink.directory.models import Enterprise, ImportJob
 from tests.directory.factories import ClusterFactory
-from tests.directory.import_files import BAD_CHECK_CODE, ENTERPRISE_HEADER_ZH, VALID_CODE, csv_bytes, english, firm, xlsx
+from tests.directory.test_imports_files import BAD_CHECK_CODE, ENTERPRISE_HEADER_ZH, VALID_CODE, csv_bytes, english, firm, xlsx
 
 pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)

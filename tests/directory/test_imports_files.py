@@ -1,4 +1,4 @@
-"""Builders of real spreadsheet files for the import tests (openpyxl workbooks, encoded CSV)."""
+"""Builders of real spreadsheet files for the import tests (openpyxl workbooks, encoded CSV); no tests here."""
 
 from __future__ import annotations
 
