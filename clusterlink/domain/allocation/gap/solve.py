@@ -1,0 +1,230 @@
+"""The GAP engine's one entry point: `solve_gap`.
+
+Method "ours" (the default):
+1. LP relaxation (HiGHS): a proven lower bound, reduced costs and capacity duals.
+2. Tabu search with adaptive capacity penalties from the LP's rounded solution, one independent
+   search per thread (different seeds), each with a deterministic work budget.
+3. CP-SAT on the best assignment as a hint, restricted by reduced-cost fixing to the pairs that
+   can still appear in a cheaper assignment, asked for a strictly cheaper one. Its bound on that
+   restricted model is also a bound on the whole problem, so it can prove optimality.
+
+Methods "cpsat" and "highs" are the plain textbook models, kept as baselines and as a check.
+
+Determinism: for a given seed and thread count, "ours" returns the same assignment on every run
+as long as no wall-clock safety stop fires: the tabu search counts work instead of seconds and
+CP-SAT runs with a deterministic-time limit and deterministic interleaved workers. On a machine
+much slower than the one the work rates were calibrated on, the safety stops end the phases
+early and the result may vary. The plain baselines stop on the wall clock and are not
+deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from clusterlink.domain.allocation.gap.local_search import SearchOutcome, tabu_search
+from clusterlink.domain.allocation.gap.problem import GapInstance
+from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
+from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
+from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
+from clusterlink.domain.allocation.gap.solvers.lp import lp_is_infeasible, solve_lp_relaxation
+
+Method = Literal["ours", "cpsat", "highs"]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Scored moves per second of one tabu-search process on the reference machine (Xeon 2.8 GHz);
+# converts the caller's seconds into a deterministic work budget.
+_TABU_MOVES_PER_SECOND = 2.0e7
+# CP-SAT deterministic time units per wall second with two workers on the same machine.
+_CPSAT_DTIME_PER_SECOND = 0.5
+_LP_SHARE = 0.3  # the LP may use at most this share of the limit
+_CPSAT_SHARE = 0.25  # share of the time left after the LP given to the CP-SAT phase
+_PLAIN_CPSAT_WORKERS = 2
+
+
+def solve_gap(
+    instance: GapInstance,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    threads: int = 2,
+    method: Method = "ours",
+) -> GapResult:
+    """Minimise total cost of assigning every job to one agent within capacities.
+
+    Returns the best assignment found with a proven lower bound. Status OPTIMAL when the bound
+    meets the objective, FEASIBLE when an assignment exists but optimality is not proven,
+    INFEASIBLE when no assignment can exist, TIME_LIMIT when none was found in time.
+    """
+    if time_limit_s <= 0:
+        raise ValueError("time_limit_s must be positive")
+    if threads < 1:
+        raise ValueError("threads must be at least 1")
+    started = time.monotonic()
+    costs = np.array(instance.costs, dtype=np.int64)
+    weights = np.array(instance.weights, dtype=np.int64)
+    capacities = np.array(instance.capacities, dtype=np.int64)
+    if method == "cpsat":
+        outcome = solve_cpsat(
+            costs, weights, capacities,
+            time_limit_s=time_limit_s, workers=_PLAIN_CPSAT_WORKERS, seed=seed,
+        )
+        return _result(
+            outcome.assignment, outcome.objective, outcome.bound,
+            proven_optimal=outcome.optimal, infeasible=outcome.infeasible, started=started,
+        )
+    if method == "highs":
+        mip = solve_highs_mip(costs, weights, capacities, time_limit_s=time_limit_s, seed=seed)
+        return _result(
+            mip.assignment, mip.objective, mip.bound,
+            proven_optimal=mip.optimal, infeasible=mip.infeasible, started=started,
+        )
+    return _solve_ours(costs, weights, capacities, time_limit_s, seed, threads, started)
+
+
+def _solve_ours(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    time_limit_s: float,
+    seed: int,
+    threads: int,
+    started: float,
+) -> GapResult:
+    deadline = started + time_limit_s
+    n_agents, n_jobs = costs.shape
+    # A job that fits on no agent, even alone, makes the instance infeasible outright.
+    if not np.all((weights <= capacities[:, None]).any(axis=0)):
+        return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
+
+    lp = solve_lp_relaxation(costs, weights, capacities, time_limit_s=_LP_SHARE * time_limit_s)
+    if lp is None:
+        remaining = deadline - time.monotonic()
+        if lp_is_infeasible(costs, weights, capacities, time_limit_s=max(0.05, remaining / 4)):
+            return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
+        # No LP in time: start from the cheapest agent per job, penalties from cost/weight scale.
+        start = costs.argmin(axis=0).astype(np.int64)
+        scale = float(np.median(costs)) / max(1.0, float(np.median(weights)))
+        penalty = np.full(n_agents, max(scale, 1e-3))
+        lower_bound: int | None = int(costs.min(axis=0).sum())
+        reduced_costs: FloatArray | None = None
+        lp_value = float("-inf")
+    else:
+        start = lp.fractional.argmax(axis=0).astype(np.int64)
+        # LP capacity duals price overload; a small uniform share keeps agents with a zero
+        # dual from being overloaded for free.
+        penalty = lp.capacity_duals + 0.1 * max(float(lp.capacity_duals.mean()), 0.1) + 0.1
+        lower_bound = lp.lower_bound
+        reduced_costs = lp.reduced_costs
+        lp_value = lp.value
+
+    search_seconds = (deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE)
+    search = _run_searches(
+        costs, weights, capacities, start, penalty,
+        seconds=search_seconds, seed=seed, threads=threads,
+    )
+    incumbent, incumbent_cost = search.assignment, search.cost
+    if incumbent is not None and lower_bound is not None and incumbent_cost == lower_bound:
+        return _result(incumbent, incumbent_cost, lower_bound, proven_optimal=True,
+                       infeasible=False, started=started)
+
+    allowed = None
+    if incumbent is not None and incumbent_cost is not None and reduced_costs is not None:
+        # Reduced-cost fixing: a pair whose reduced cost alone lifts the LP value to the
+        # incumbent's cost cannot be in any strictly cheaper assignment.
+        allowed = reduced_costs < (incumbent_cost - lp_value) + 1e-6
+        allowed[incumbent, np.arange(n_jobs)] = True
+    remaining = max(0.05, deadline - time.monotonic())
+    polish = solve_cpsat(
+        costs, weights, capacities,
+        time_limit_s=remaining, workers=threads, seed=seed,
+        allowed=allowed, hint=incumbent if incumbent is not None else start,
+        objective_below=incumbent_cost,
+        deterministic_time=remaining * _CPSAT_DTIME_PER_SECOND,
+    )
+    if polish.assignment is not None and polish.objective is not None and (
+        incumbent_cost is None or polish.objective < incumbent_cost
+    ):
+        incumbent, incumbent_cost = polish.assignment, polish.objective
+    if incumbent_cost is None:
+        proven = polish.infeasible  # full model, no cutoff: CP-SAT proved infeasibility
+        return _result(None, None, None, proven_optimal=False, infeasible=proven, started=started)
+    # CP-SAT's model holds every strictly cheaper assignment, so its bound (or a proof that no
+    # cheaper one exists) bounds the whole problem.
+    restricted_bound = incumbent_cost if polish.infeasible else polish.bound
+    if polish.optimal:
+        restricted_bound = polish.objective
+    if restricted_bound is not None:
+        restricted_bound = min(restricted_bound, incumbent_cost)
+        lower_bound = (
+            restricted_bound if lower_bound is None else max(lower_bound, restricted_bound)
+        )
+    return _result(incumbent, incumbent_cost, lower_bound,
+                   proven_optimal=lower_bound == incumbent_cost, infeasible=False, started=started)
+
+
+def _run_searches(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    start: IntArray,
+    penalty: FloatArray,
+    *,
+    seconds: float,
+    seed: int,
+    threads: int,
+) -> SearchOutcome:
+    """One tabu search per thread, seeds seed·1000 + k; the cheapest wins, ties to lower k."""
+    budget = max(0.0, seconds) * _TABU_MOVES_PER_SECOND
+    deadline = time.monotonic() + max(0.0, seconds)
+    seeds = [seed * 1000 + k for k in range(threads)]
+    if threads == 1:
+        outcomes = [
+            tabu_search(costs, weights, capacities, start, penalty,
+                        work_budget=budget, seed=seeds[0], deadline=deadline)
+        ]
+    else:
+        # fork: the workers need only NumPy arrays already in memory; no re-import, no pickling
+        # of the engine.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=threads, mp_context=context) as pool:
+            futures = [
+                pool.submit(tabu_search, costs, weights, capacities, start, penalty,
+                            work_budget=budget, seed=s, deadline=deadline)
+                for s in seeds
+            ]
+            outcomes = [future.result() for future in futures]
+    found = [o for o in outcomes if o.assignment is not None and o.cost is not None]
+    if not found:
+        return SearchOutcome(assignment=None, cost=None, iterations=0)
+    return min(found, key=lambda o: o.cost if o.cost is not None else math.inf)
+
+
+def _result(
+    assignment: IntArray | None,
+    objective: int | None,
+    lower_bound: int | None,
+    *,
+    proven_optimal: bool,
+    infeasible: bool,
+    started: float,
+) -> GapResult:
+    seconds = time.monotonic() - started
+    if infeasible:
+        return GapResult((), None, None, SolveStatus.INFEASIBLE, seconds)
+    if assignment is None or objective is None:
+        return GapResult((), None, lower_bound, SolveStatus.TIME_LIMIT, seconds)
+    if lower_bound is not None:
+        lower_bound = min(lower_bound, objective)
+    status = SolveStatus.OPTIMAL if proven_optimal else SolveStatus.FEASIBLE
+    return GapResult(
+        tuple(int(a) for a in assignment), int(objective), lower_bound, status, seconds
+    )

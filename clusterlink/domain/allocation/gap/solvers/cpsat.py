@@ -1,0 +1,132 @@
+"""CP-SAT models of the GAP: the textbook binary model, optionally restricted and hinted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class CpSatOutcome:
+    assignment: IntArray | None
+    objective: int | None
+    bound: int | None  # valid only for the model that was solved (see solve_cpsat)
+    optimal: bool
+    infeasible: bool
+
+
+def solve_cpsat(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    *,
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+    allowed: BoolArray | None = None,
+    hint: IntArray | None = None,
+    objective_below: int | None = None,
+    deterministic_time: float | None = None,
+) -> CpSatOutcome:
+    """Solve min Σ c·x over the pairs in `allowed` (all pairs if None).
+
+    `objective_below` asks for a strictly cheaper assignment than a known one (then "infeasible"
+    means "none cheaper among the allowed pairs"). `deterministic_time` caps CP-SAT's own work
+    counter, which unlike the wall clock gives the same result on every run.
+    """
+    n_agents, n_jobs = costs.shape
+    mask = np.ones((n_agents, n_jobs), dtype=bool) if allowed is None else allowed
+    model = cp_model.CpModel()
+    literal: dict[tuple[int, int], cp_model.IntVar] = {}
+    for agent, job in zip(*np.nonzero(mask), strict=True):
+        literal[int(agent), int(job)] = model.new_bool_var(f"x_{agent}_{job}")
+    _add_one_agent_per_job(model, literal, n_agents, n_jobs)
+    _add_capacities(model, literal, weights, capacities)
+    objective = _add_objective(model, literal, costs, objective_below)
+    if hint is not None:
+        for (agent, job), var in literal.items():
+            model.add_hint(var, bool(hint[job] == agent))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        assignment = np.zeros(n_jobs, dtype=np.int64)
+        for (agent, job), var in literal.items():
+            if solver.boolean_value(var):
+                assignment[job] = agent
+        return CpSatOutcome(
+            assignment=assignment,
+            objective=int(round(solver.objective_value)),
+            bound=int(np.ceil(solver.best_objective_bound - 1e-6)),
+            optimal=status == cp_model.OPTIMAL,
+            infeasible=False,
+        )
+    infeasible = status == cp_model.INFEASIBLE
+    bound = None
+    if not infeasible and status != cp_model.MODEL_INVALID:
+        bound = int(np.ceil(solver.best_objective_bound - 1e-6))
+    del objective
+    return CpSatOutcome(
+        assignment=None, objective=None, bound=bound, optimal=False, infeasible=infeasible
+    )
+
+
+def _add_one_agent_per_job(
+    model: cp_model.CpModel,
+    literal: dict[tuple[int, int], cp_model.IntVar],
+    n_agents: int,
+    n_jobs: int,
+) -> None:
+    """Each job goes to exactly one of its allowed agents (no allowed agent: infeasible)."""
+    per_job: list[list[cp_model.IntVar]] = [[] for _ in range(n_jobs)]
+    for (_, job), var in literal.items():
+        per_job[job].append(var)
+    for job_literals in per_job:
+        model.add_exactly_one(job_literals)
+    del n_agents
+
+
+def _add_capacities(
+    model: cp_model.CpModel,
+    literal: dict[tuple[int, int], cp_model.IntVar],
+    weights: IntArray,
+    capacities: IntArray,
+) -> None:
+    """Σ_j w[i, j]·x[i, j] ≤ b[i] for every agent; skipped when all its jobs fit anyway."""
+    per_agent: dict[int, list[tuple[cp_model.IntVar, int]]] = {}
+    for (agent, job), var in literal.items():
+        per_agent.setdefault(agent, []).append((var, int(weights[agent, job])))
+    for agent, terms in per_agent.items():
+        if sum(w for _, w in terms) > int(capacities[agent]):
+            model.add(_weighted_sum(terms) <= int(capacities[agent]))
+
+
+def _add_objective(
+    model: cp_model.CpModel,
+    literal: dict[tuple[int, int], cp_model.IntVar],
+    costs: IntArray,
+    objective_below: int | None,
+) -> cp_model.LinearExprT:
+    """Minimise total cost; with a known assignment, require a strictly cheaper one."""
+    terms = [(var, int(costs[agent, job])) for (agent, job), var in literal.items()]
+    total = _weighted_sum(terms)
+    if objective_below is not None:
+        model.add(total <= objective_below - 1)
+    model.minimize(total)
+    return total
+
+
+def _weighted_sum(terms: Sequence[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExprT:
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [w for _, w in terms])
