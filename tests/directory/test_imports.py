@@ -82,9 +82,9 @@ def test_missing_renamed_and_extra_columns_reject_the_file(cluster) -> None:
     job, report = run(renamed, cluster)
 
     assert errors(report) == [
-        (1, "企业名称", "Missing column “企业名称”. Download the template to see the expected header row."),
         (1, "公司名字", "Unknown column “公司名字”. The columns of this list are: " + ", ".join(ENTERPRISE_HEADER_ZH[:3]) + ", 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介."),
         (1, "备注", "Unknown column “备注”. The columns of this list are: 企业名称, 英文名称, 统一社会信用代码, 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介."),
+        (1, "企业名称", "Missing column “企业名称”. Download the template to see the expected header row."),
     ]
     assert job.status == ImportJob.Status.REJECTED
     assert Enterprise.objects.count() == 0

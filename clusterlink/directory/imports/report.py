@@ -23,8 +23,9 @@ class RowError:
     def of(cls, row: int | None, column: str, reason: str | Promise, cell: str = "") -> RowError:
         return cls(row=row, column=column, reason=str(reason), cell=cell)
 
-    def sort_key(self) -> tuple[int, str, str]:
-        return (self.row or 0, self.cell, self.column)
+    def sort_key(self) -> int:
+        """By row; within a row, in the order found (cell checks, then the services' rules)."""
+        return self.row or 0
 
 
 @dataclass
