@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from clusterlink.accounts.access import Viewer
+from clusterlink.accounts.models import Membership
 from clusterlink.common.errors import NotFoundError
 from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise
 
@@ -164,3 +165,15 @@ def directory_headline() -> dict[str, int]:
         "factories": listed.filter(roles__role="oem_factory").distinct().count(),
         "brands": listed.filter(roles__role="brand").distinct().count(),
     }
+
+
+def enterprise_list_member_of(*, viewer: Viewer) -> QuerySet[Enterprise]:
+    """The firms the viewer is a member of ("my enterprise" picks among these)."""
+    return Enterprise.objects.filter(pk__in=viewer.enterprise_ids).select_related("cluster").order_by("legal_name", "id")
+
+
+def enterprise_member_list(*, viewer: Viewer, enterprise: Enterprise) -> QuerySet[Membership]:
+    """People acting for a firm: only for those who see its private data (empty otherwise)."""
+    if not viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id):
+        return Membership.objects.none()
+    return Membership.objects.filter(enterprise=enterprise).select_related("user").order_by("role", "user__username")

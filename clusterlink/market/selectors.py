@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import NotFoundError
-from clusterlink.market.models import Demand, Offer, Visibility
+from clusterlink.market.models import Demand, DemandShare, Offer, Visibility
 
 LISTED_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
 
@@ -98,3 +98,23 @@ def offer_get_for(viewer: Viewer, offer_id: int) -> Offer:
         return offer_list(viewer=viewer).get(pk=offer_id)
     except Offer.DoesNotExist as exc:
         raise NotFoundError() from exc
+
+
+def demand_get_editable(viewer: Viewer, demand_id: int) -> Demand:
+    """A demand the viewer may change: its owner's members and the owner cluster's operators.
+    Firms it was only shared with see it but may not change it; for them, as for everyone else
+    who may not change it, it is NotFoundError."""
+    demand = demand_get_for(viewer, demand_id)
+    if not viewer.may_see_private_of(demand.owner_id, demand.owner.cluster_id):
+        raise NotFoundError()
+    return demand
+
+
+def demand_share_list(*, demand: Demand) -> QuerySet[DemandShare]:
+    """Firms a demand is shared with (call only after demand_get_editable)."""
+    return DemandShare.objects.filter(demand=demand).select_related("enterprise").order_by("enterprise__legal_name", "pk")
+
+
+def offer_sees_private(viewer: Viewer, offer: Offer) -> bool:
+    """Whether the viewer may see the offer's unit price and the owner's contacts."""
+    return viewer.may_see_private_of(offer.owner_id, offer.owner.cluster_id)

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from clusterlink.market import views
 
 app_name = "market"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.demand_board, name="demand_list"),
+    path("demands/new/", views.demand_create_start, name="demand_create"),
+    path("demands/<int:demand_id>/", views.demand_detail, name="demand_detail"),
+    path("offers/", views.offer_list_view, name="offer_list"),
+    path("offers/new/", views.offer_create_view, name="offer_create"),
+    path("offers/<int:offer_id>/", views.offer_detail, name="offer_detail"),
+]

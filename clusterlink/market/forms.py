@@ -1,0 +1,318 @@
+"""Forms of the market pages: they parse and check every field with a clear message, then the
+services decide. Errors a service raises (ApplicationError.details) are put back on the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.common import clock
+from clusterlink.common.errors import ApplicationError
+from clusterlink.directory.models import Category, Certification, Process
+from clusterlink.market.models import Demand, DemandType, Offer, Visibility
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(c.code, c.name) for c in Category.objects.all()]
+
+
+def process_choices() -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in Process.objects.all()]
+
+
+def certification_choices() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in Certification.objects.all()]
+
+
+class WeekInput(forms.TextInput):
+    """`<input type="week">`: browsers send '2026-W49'; without support people can type it."""
+
+    input_type = "week"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return clock.iso_week_label(value)
+        formatted: str | None = super().format_value(value)
+        return formatted
+
+
+class IsoWeekField(forms.CharField):
+    """An ISO week ('2026-W49') cleaned to its Monday."""
+
+    widget = WeekInput
+    default_error_messages = {"invalid": _("Enter a week like 2026-W49.")}
+
+    def __init__(self, *, allow_past: bool = False, **kwargs: Any) -> None:
+        self.allow_past = allow_past
+        kwargs.setdefault("widget", WeekInput(attrs={"placeholder": "2026-W49"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        if isinstance(value, dt.date):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return clock.parse_iso_week(text)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not self.allow_past and value < clock.current_week():
+            raise forms.ValidationError(_("This week is in the past."), code="week_past")
+
+
+def pairs_field(
+    *, required: bool, min_value: int = 1, label: Any, help_text: Any = ""
+) -> forms.IntegerField:
+    """Pairs are whole numbers: '1.5', '0' and '-3' each get their own message."""
+    if min_value >= 1:
+        too_small = _("Enter a whole number of at least %(limit_value)s pairs.")
+    else:
+        too_small = _("Enter a whole number of zero or more pairs.")
+    return forms.IntegerField(
+        required=required,
+        min_value=min_value,
+        label=label,
+        help_text=help_text,
+        error_messages={
+            "invalid": _("Pairs are counted in whole numbers, e.g. 20000."),
+            "min_value": too_small,
+            "required": _("Enter the number of pairs."),
+        },
+        widget=forms.NumberInput(attrs={"min": min_value, "step": 1, "inputmode": "numeric"}),
+    )
+
+
+def rmb_field(*, label: Any, help_text: Any = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        label=label,
+        help_text=help_text,
+        error_messages={
+            "invalid": _("Enter an amount in RMB, e.g. 18.50."),
+            "min_value": _("An amount in RMB cannot be negative."),
+            "max_decimal_places": _("Use at most two decimals (yuan and fen)."),
+            "max_digits": _("This amount is too large."),
+            "max_whole_digits": _("This amount is too large."),
+        },
+        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class ServiceErrorsMixin:
+    """Puts the `details` of an ApplicationError next to the fields they name."""
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        details = error.details if isinstance(error.details, dict) else {}
+        for field, messages in details.items():
+            target = field if field in self.fields else None  # type: ignore[attr-defined]
+            for message in messages if isinstance(messages, list) else [messages]:
+                self.add_error(target, str(message))  # type: ignore[attr-defined]
+        if not details:
+            self.add_error(None, str(error.message))  # type: ignore[attr-defined]
+
+
+class DemandForm(ServiceErrorsMixin, forms.Form):
+    demand_type = forms.ChoiceField(
+        label=_("Type"),
+        choices=DemandType.choices,
+        error_messages={"invalid_choice": _("Unknown demand type: %(value)s.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the demand a short title.")},
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ChoiceField(
+        label=_("Product category"),
+        required=False,
+        choices=category_choices,
+        help_text=_("Required for processing orders, order purchasing and brand OEM."),
+        error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
+    )
+    pairs = pairs_field(required=False, label=_("Pairs"), help_text=_("Required for order types."))
+    target_unit_price_rmb = rmb_field(
+        label=_("Target unit price (RMB per pair)"),
+        help_text=_(
+            "Private: only your firm, the cluster's operators and firms you share with see it."
+        ),
+    )
+    delivery_week = IsoWeekField(
+        label=_("Delivery week"), required=False, help_text=_("ISO week, e.g. 2026-W49.")
+    )
+    min_lot_pairs = pairs_field(
+        required=False, min_value=0, label=_("Minimum lot per factory (pairs)")
+    )
+    split_allowed = forms.BooleanField(
+        label=_("May be split over several factories"), required=False, initial=True
+    )
+    max_factories = forms.IntegerField(
+        label=_("Maximum factories"),
+        min_value=1,
+        max_value=50,
+        initial=3,
+        error_messages={
+            "invalid": _("Enter a whole number."),
+            "min_value": _("At least one factory."),
+            "max_value": _("At most 50 factories."),
+        },
+    )
+    required_processes = forms.MultipleChoiceField(
+        label=_("Required processes"),
+        required=False,
+        choices=process_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown process: %(value)s.")},
+    )
+    required_certifications = forms.MultipleChoiceField(
+        label=_("Required certifications"),
+        required=False,
+        choices=certification_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Unknown certification: %(value)s.")},
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (Demand.Status.OPEN, _("Open: publish now")),
+            (Demand.Status.DRAFT, _("Draft: keep it to my firm")),
+        ],
+        initial=Demand.Status.OPEN,
+    )
+
+    def __init__(self, *args: Any, demand: Demand | None = None, **kwargs: Any) -> None:
+        self.demand = demand
+        if demand is not None and "initial" not in kwargs:
+            kwargs["initial"] = demand_initial(demand)
+        super().__init__(*args, **kwargs)
+        if demand is not None:
+            # An existing demand keeps a delivery week already passed; a changed one is checked.
+            self.fields["delivery_week"].allow_past = True  # type: ignore[attr-defined]
+            if demand.status not in (Demand.Status.DRAFT, Demand.Status.OPEN):
+                del self.fields["status"]
+
+    def clean_delivery_week(self) -> dt.date | None:
+        week: dt.date | None = self.cleaned_data.get("delivery_week")
+        unchanged = self.demand is not None and week == self.demand.delivery_week
+        if week is not None and not unchanged and week < clock.current_week():
+            raise forms.ValidationError(_("This week is in the past."), code="week_past")
+        return week
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["category"] = data.get("category") or None
+        data["min_lot_pairs"] = data.get("min_lot_pairs") or 0
+        if not data.get("split_allowed"):
+            data["max_factories"] = 1
+        return data
+
+
+def demand_initial(demand: Demand) -> dict[str, Any]:
+    return {
+        "demand_type": demand.demand_type,
+        "title": demand.title,
+        "description": demand.description,
+        "category": demand.category.code if demand.category else "",
+        "pairs": demand.pairs,
+        "target_unit_price_rmb": demand.target_unit_price_rmb,
+        "delivery_week": demand.delivery_week,
+        "min_lot_pairs": demand.min_lot_pairs,
+        "split_allowed": demand.split_allowed,
+        "max_factories": demand.max_factories,
+        "required_processes": [p.code for p in demand.required_processes.all()],
+        "required_certifications": [c.code for c in demand.required_certifications.all()],
+        "visibility": demand.visibility,
+        "status": demand.status,
+    }
+
+
+class DemandFilterForm(forms.Form):
+    """The demand board's filters (GET); unknown values are ignored rather than failing the page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    demand_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *DemandType.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Product category"), required=False, choices=category_choices
+    )
+    cluster = forms.ChoiceField(label=_("Cluster"), required=False)
+
+    def __init__(self, *args: Any, cluster_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", _("All clusters")), *cluster_choices]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("All categories")), *category_choices()[1:]]  # type: ignore[attr-defined]
+
+    def value(self, name: str) -> str | None:
+        """The cleaned value of a filter, or None when it is empty or not a known choice."""
+        self.is_valid()
+        value: Any = self.cleaned_data.get(name)
+        return str(value) if value else None
+
+
+class OfferForm(ServiceErrorsMixin, forms.Form):
+    owner = forms.ChoiceField(
+        label=_("Offered by"), error_messages={"invalid_choice": _("Choose one of your firms.")}
+    )
+    offer_type = forms.ChoiceField(
+        label=_("Type"),
+        choices=Offer.OfferType.choices,
+        error_messages={"invalid_choice": _("Unknown offer type: %(value)s.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the offer a short title.")},
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ChoiceField(
+        label=_("Product category"),
+        required=False,
+        choices=category_choices,
+        error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
+    )
+    pairs = pairs_field(required=False, label=_("Quantity (pairs)"))
+    unit_price_rmb = rmb_field(
+        label=_("Unit price (RMB)"),
+        help_text=_("Private: only your firm and the cluster's operators see it."),
+    )
+    available_from = IsoWeekField(label=_("Available from (week)"), required=False)
+    available_to = IsoWeekField(label=_("Available to (week)"), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+
+    def __init__(self, *args: Any, owner_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = owner_choices  # type: ignore[attr-defined]
+        if len(owner_choices) == 1:
+            self.fields["owner"].initial = owner_choices[0][0]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("available_from"), cleaned.get("available_to")
+        if start and end and start > end:
+            self.add_error("available_to", _("The last week comes before the first week."))
+        return cleaned
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "owner"}
+        data["category"] = data.get("category") or None
+        return data
