@@ -15,17 +15,15 @@ from clusterlink.directory.models import CapacityWeek, ImportJob
 from clusterlink.market.models import Demand
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.directory.factories import CapacityWeekFactory, EnterpriseFactory, next_week
-from tests.directory.test_imports_files import csv_bytes, english, xlsx
+from tests.directory.test_imports_files import CAPACITY_HEADER, csv_bytes, english, week_label, xlsx
 
 pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)
 
-CAPACITY_HEADER = ["产品类别", "周", "空闲产能（双）", "最低单价（元）", "最高单价（元）", "最小起订量（双）", "交货周期（天）"]
 DEMAND_HEADER = ["需求类型", "标题", "产品类别", "数量（双）", "目标单价（元）", "交货周", "要求工艺"]
 
 
-def label(offset: int) -> str:
-    return clock.iso_week_label(next_week(offset))
+label = week_label
 
 
 @pytest.fixture

@@ -44,3 +44,14 @@ def english() -> Iterator[None]:
 
     with translation.override("en"):
         yield
+
+
+CAPACITY_HEADER = ["产品类别", "周", "空闲产能（双）", "最低单价（元）", "最高单价（元）", "最小起订量（双）", "交货周期（天）"]
+
+
+def week_label(offset: int) -> str:
+    """ISO week label `offset` weeks after the current one."""
+    from clusterlink.common import clock
+    from tests.directory.factories import next_week
+
+    return clock.iso_week_label(next_week(offset))

@@ -1,0 +1,130 @@
+"""The import pages: who may upload what, the report page, the review queue, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from clusterlink.directory.models import DuplicateCandidate, DuplicateDecision, Enterprise, ImportJob
+from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
+from tests.directory.factories import ClusterFactory, EnterpriseFactory
+from tests.directory.test_imports_files import BAD_CHECK_CODE, CAPACITY_HEADER, ENTERPRISE_HEADER_ZH, VALID_CODE, firm, week_label, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args) -> str:
+    with translation.override("en"):
+        return reverse(f"imports:{name}", args=args)
+
+
+@pytest.fixture
+def cluster():
+    return ClusterFactory(slug="putian")
+
+
+@pytest.fixture
+def operator_client(client, cluster):
+    client.force_login(OperatorScopeFactory(cluster=cluster).user)
+    return client
+
+
+def upload(client, content: bytes, *, name: str = "firms.xlsx", **data):
+    return client.post(url("home"), {"file": SimpleUploadedFile(name, content), **data})
+
+
+def test_operator_uploads_a_bad_file_and_sees_every_located_error(operator_client, cluster) -> None:
+    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司", code=VALID_CODE), firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE)])
+
+    response = upload(operator_client, content, kind="enterprises", cluster=cluster.pk)
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("report", job.pk)
+    page = operator_client.get(url("report", job.pk)).content.decode()
+    assert "C3" in page and "统一社会信用代码" in page and "The check character of this unified social credit code is wrong." in page
+    assert 'data-testid="rejected"' in page
+    assert Enterprise.objects.count() == 0
+
+
+def test_good_rows_only_is_stated_on_the_report(operator_client, cluster) -> None:
+    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE)])
+
+    upload(operator_client, content, kind="enterprises", cluster=cluster.pk, good_rows_only="on")
+
+    job = ImportJob.objects.get()
+    page = operator_client.get(url("report", job.pk)).content.decode()
+    assert job.status == ImportJob.Status.PARTIAL and 'data-testid="partial"' in page
+    assert Enterprise.objects.count() == 1
+
+
+def test_an_operator_cannot_import_into_another_cluster(client, cluster) -> None:
+    other = ClusterFactory(slug="xiaobeihe")
+    client.force_login(OperatorScopeFactory(cluster=other).user)
+
+    response = upload(client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]), kind="enterprises", cluster=cluster.pk)
+
+    assert response.status_code == 200  # the form refuses a cluster outside the operator's list
+    assert "cluster" in response.context["form"].errors
+    assert Enterprise.objects.count() == 0 and ImportJob.objects.count() == 0
+
+
+def test_a_member_imports_capacity_of_their_firm_but_not_of_another(client, cluster) -> None:
+    firm_a, firm_b = EnterpriseFactory(cluster=cluster), EnterpriseFactory(cluster=cluster)
+    member = MembershipFactory(enterprise=firm_a, role="member").user
+    client.force_login(member)
+    content = xlsx([CAPACITY_HEADER, ["sports-shoes", week_label(1), 100, None, None, None, None]])
+    ok = upload(client, content, kind="capacity", enterprise=firm_a.pk)
+    refused = upload(client, content, kind="capacity", enterprise=firm_b.pk)
+    enterprises = upload(client, content, kind="enterprises", cluster=cluster.pk)
+
+    assert ok.status_code == 302
+    assert refused.status_code == 200 and "enterprise" in refused.context["form"].errors
+    assert enterprises.status_code == 200 and "kind" in enterprises.context["form"].errors
+    assert firm_a.capacity_weeks.count() == 1 and firm_b.capacity_weeks.count() == 0
+
+
+def test_reports_are_private_to_the_uploader_and_the_clusters_operators(operator_client, client, cluster) -> None:
+    upload(operator_client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]), kind="enterprises", cluster=cluster.pk)
+    job = ImportJob.objects.get()
+    client.force_login(UserFactory())
+
+    assert client.get(url("report", job.pk)).status_code == 404
+
+
+def test_review_queue_confirm_reject_merge(operator_client, cluster) -> None:
+    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司", name_en="", address="福建省莆田市荔城区黄石镇", cluster=cluster)
+    upload(operator_client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田恒威鞋业有限公司", address="福建省莆田市荔城区黄石镇")]), kind="enterprises", cluster=cluster.pk)
+    candidate = DuplicateCandidate.objects.get()
+
+    page = operator_client.get(url("review")).content.decode()
+    assert f'data-candidate="{candidate.pk}"' in page
+    response = operator_client.post(url("review_decide", candidate.pk), {"action": "merge", "keep": candidate.existing_id})
+
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "merged" and candidate.enterprise.merged_into_id == candidate.existing_id
+    assert DuplicateDecision.objects.get().decision == "same"
+    assert 'data-testid="review-empty"' in operator_client.get(url("review")).content.decode()
+
+
+def test_review_queue_is_hidden_from_non_operators(client) -> None:
+    client.force_login(UserFactory())
+    assert client.get(url("review")).status_code == 404
+    assert client.post(url("review_decide", 1), {"action": "confirm"}).status_code == 404
+
+
+def test_template_and_export_downloads(client) -> None:
+    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司")
+
+    template = client.get(url("template", "capacity", "xlsx"))
+    export = client.get(url("export", "enterprises", "csv"))
+
+    assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
+    assert openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value == "enterprise_id"
+    assert export.status_code == 200 and "莆田市恒威鞋业有限公司" in export.content.decode("utf-8-sig")
+    assert client.get(url("export", "secrets", "csv")).status_code == 404
