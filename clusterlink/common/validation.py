@@ -37,9 +37,12 @@ class FieldErrors:
             raise ApplicationError(_("Some fields are not valid."), code=CommonErrorCode.VALIDATION, details=self.as_dict())
 
 
-def full_clean_into(instance: models.Model, errors: FieldErrors, *, exclude: list[str] | None = None) -> None:
+def full_clean_into(instance: models.Model, errors: FieldErrors, *, exclude: list[str] | None = None, constraints: bool = True) -> None:
+    """Field validation into `errors`. `constraints=False` skips the per-row queries Django runs for
+    CheckConstraints and uniqueness, for callers that check those rules themselves in bulk (the
+    database still enforces them)."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+        instance.full_clean(exclude=exclude, validate_unique=constraints, validate_constraints=constraints)
     except ValidationError as exc:
         errors.merge(exc)
 

@@ -154,7 +154,7 @@ class Enterprise(TimeStampedModel):
     categories = models.ManyToManyField(Category, blank=True, related_name="enterprises", verbose_name=_("products"), help_text=_("Product categories made or sold."))
     processes = models.ManyToManyField(Process, blank=True, related_name="enterprises", verbose_name=_("processes"), help_text=_("Processes and technical capabilities."))
 
-    history = HistoricalRecords(m2m_fields=[certifications, categories, processes])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["legal_name", "id"]

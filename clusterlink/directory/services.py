@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusterlink.common import clock
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
@@ -119,6 +120,9 @@ def enterprise_update(
     return enterprise
 
 
+CAPACITY_EDITABLE_FIELDS = ["free_pairs", "unit_price_min_rmb", "unit_price_max_rmb", "min_lot_pairs", "lead_time_days", "updated_at"]
+
+
 @dataclass(frozen=True)
 class CapacityCell:
     """One cell of the capacity calendar: a category in a week."""
@@ -179,14 +183,47 @@ def capacity_weeks_save(*, enterprise: Enterprise, cells: Sequence[CapacityCell]
         row.unit_price_max_rmb = cell.unit_price_max_rmb
         row.min_lot_pairs = cell.min_lot_pairs
         row.lead_time_days = cell.lead_time_days
+        if row.unit_price_min_rmb is not None and row.unit_price_max_rmb is not None and row.unit_price_min_rmb > row.unit_price_max_rmb:
+            errors.add(f"{key}.unit_price_max_rmb", _("The highest price cannot be below the lowest price."))
         cell_errors = FieldErrors()
-        full_clean_into(row, cell_errors, exclude=["enterprise", "category"])
+        # Uniqueness is guaranteed by `seen` and the rows fetched above; the other constraints are
+        # checked just above, so skip Django's one-query-per-constraint validation of every cell.
+        full_clean_into(row, cell_errors, exclude=["enterprise", "category"], constraints=False)
         for field, messages in cell_errors.as_dict().items():
             for message in messages:
                 errors.add(f"{key}.{field}", message)
         rows.append(row)
     errors.raise_if_any()
-    for row in rows:
-        row.save()
+    new_rows = [row for row in rows if row.pk is None]
+    changed = [row for row in rows if row.pk is not None]
+    bulk_create_with_history(new_rows, CapacityWeek, batch_size=500)
+    if changed:
+        for row in changed:
+            row.updated_at = clock.now()  # bulk_update skips auto_now
+        bulk_update_with_history(changed, CapacityWeek, CAPACITY_EDITABLE_FIELDS, batch_size=500)
     return rows
 
+
+
+# ---- API: registering a firm (appended for the JSON API) ----------------------------------------
+
+
+@transaction.atomic
+def enterprise_register(*, user: Any, viewer: Any, cluster_slug: str | None = None, **fields: Any) -> Enterprise:
+    """Create a firm on behalf of `user`. An operator of the target cluster (or the platform admin) adds it
+    to the directory; anyone else registers their own firm and becomes its owner. An unknown cluster slug
+    is a field error on `cluster`; nothing is written unless every field is valid."""
+    from clusterlink.accounts.models import Membership
+
+    cluster = None
+    if cluster_slug:
+        cluster = Cluster.objects.filter(slug=cluster_slug).first()
+        if cluster is None:
+            errors = FieldErrors()
+            errors.add("cluster", _("Unknown cluster: %(code)s") % {"code": cluster_slug})
+            errors.raise_if_any()
+    fields.setdefault("source", Enterprise.Source.API)
+    enterprise = enterprise_create(cluster=cluster, **fields)
+    if not viewer.operates(cluster.pk if cluster else None):
+        Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.OWNER)
+    return enterprise

@@ -1,0 +1,537 @@
+"""The demo data set: three real clusters, real Open Supply Hub facilities, generated firms.
+
+Figures of the clusters come from DESIGN.md §5 (published by the clusters and the press).
+Generated firms, capacity and demands are deterministic for a given seed and start week, so
+two runs in the same week load the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from pypinyin import lazy_pinyin
+from stdnum.cn import uscc
+
+from clusterlink.accounts.models import Membership, OperatorScope, User
+from clusterlink.common import clock
+from clusterlink.directory.models import Cluster, Enterprise
+from clusterlink.directory.services import CapacityCell, capacity_weeks_save, enterprise_create
+from clusterlink.market.models import DemandType, Visibility
+from clusterlink.market.services import demand_create
+
+DEMO_PASSWORD = "clusterlink-demo"
+OSH_DIR = Path(__file__).resolve().parent / "data" / "osh"
+WEEKS_AHEAD = 12
+
+
+@dataclass(frozen=True)
+class ClusterSeed:
+    slug: str
+    names: tuple[str, str, str]
+    region_code: str
+    region: tuple[str, str, str]
+    trade: str
+    lat: float
+    lng: float
+    firms_count: int | None
+    annual_pairs: int | None
+    output_value_rmb: Decimal | None
+    national_rank: int | None
+    titles: tuple[str, str, str]
+    summary: tuple[str, str, str]
+    town_names: tuple[str, ...]  # Chinese place prefixes used for generated firm names
+    generated_firms: int
+
+
+CLUSTERS = [
+    ClusterSeed(
+        slug="putian",
+        names=("莆田鞋业集群", "Putian Footwear Cluster", "莆田靴産業クラスター"),
+        region_code="350300",
+        region=("福建省莆田市", "Putian, Fujian", "福建省莆田市"),
+        trade="footwear",
+        lat=25.4540,
+        lng=119.0078,
+        firms_count=None,
+        annual_pairs=None,
+        output_value_rmb=None,
+        national_rank=None,
+        titles=(
+            "福建省千亿产业集群（纺织鞋服）",
+            "Fujian 100-billion-RMB cluster (textiles & footwear)",
+            "福建省千億元産業クラスター（繊維・靴）",
+        ),
+        summary=(
+            "莆田聚集了技术娴熟的运动鞋、休闲鞋代工（OEM）工厂，是福建省27个千亿产业集群之一（纺织鞋服）。",
+            "Putian gathers skilled OEM factories for sports and casual shoes; its textile and footwear cluster is one of Fujian's 27 provincial 100-billion-RMB clusters.",
+            "莆田には熟練したスポーツシューズ・カジュアルシューズのOEM工場が集まり、繊維・靴産業は福建省の27の千億元産業クラスターの一つです。",
+        ),
+        town_names=("莆田市荔城区", "莆田市城厢区", "莆田市涵江区", "莆田市秀屿区", "仙游县"),
+        generated_firms=300,
+    ),
+    ClusterSeed(
+        slug="quanzhou-jinjiang",
+        names=(
+            "泉州·晋江鞋业集群",
+            "Quanzhou–Jinjiang Footwear Cluster",
+            "泉州・晋江靴産業クラスター",
+        ),
+        region_code="350500",
+        region=("福建省泉州市（晋江市）", "Quanzhou (Jinjiang), Fujian", "福建省泉州市（晋江市）"),
+        trade="footwear",
+        lat=24.7814,
+        lng=118.5525,
+        firms_count=None,
+        annual_pairs=None,
+        output_value_rmb=None,
+        national_rank=None,
+        titles=(
+            "福建省千亿产业集群（鞋业）",
+            "Fujian 100-billion-RMB cluster (footwear)",
+            "福建省千億元産業クラスター（靴）",
+        ),
+        summary=(
+            "泉州汇聚361度、匹克、鸿星尔克等运动品牌及完整的配套产业链，是福建省千亿鞋业集群。",
+            "Quanzhou holds sports brands such as 361 Degrees, Peak and Hongxing Erke and a complete supporting industry; a Fujian 100-billion-RMB footwear cluster.",
+            "泉州には361度、ピーク、鴻星爾克などのスポーツブランドと完全なサプライチェーンが集まる、福建省の千億元靴産業クラスターです。",
+        ),
+        town_names=(
+            "晋江市陈埭镇",
+            "晋江市池店镇",
+            "晋江市安海镇",
+            "泉州市丰泽区",
+            "石狮市",
+            "南安市",
+        ),
+        generated_firms=360,
+    ),
+    ClusterSeed(
+        slug="xiaobeihe",
+        names=("小北河袜业集群", "Xiaobeihe Hosiery Cluster", "小北河靴下産業クラスター"),
+        region_code="211021",
+        region=(
+            "辽宁省辽阳市辽阳县小北河镇",
+            "Xiaobeihe, Liaoyang County, Liaoning",
+            "遼寧省遼陽市遼陽県小北河鎮",
+        ),
+        trade="hosiery",
+        lat=41.2870,
+        lng=123.1740,
+        firms_count=226,
+        annual_pairs=2_200_000_000,
+        output_value_rmb=Decimal("3500000000.00"),
+        national_rank=2,
+        titles=("中国袜业名镇（2021）", "China Famous Sock Town (2021)", "中国靴下名鎮（2021年）"),
+        summary=(
+            "小北河镇有袜企226家，年产棉袜22亿双、产值35亿元，棉袜产量居全国第二。",
+            "Xiaobeihe has 226 sock firms making 2.2 billion pairs a year worth 3.5 billion RMB, second in China for cotton socks.",
+            "小北河鎮には靴下企業226社があり、年間22億足・35億元を生産し、綿靴下の生産量は全国第2位です。",
+        ),
+        town_names=("辽阳县小北河镇",),
+        generated_firms=226,
+    ),
+]
+
+BRANDS = [
+    # (legal name, English name, cluster) — the brands named in the docking reports.
+    ("三六一度（中国）有限公司", "361 Degrees (China) Co., Ltd.", "quanzhou-jinjiang"),
+    ("匹克（中国）有限公司", "Peak (China) Co., Ltd.", "quanzhou-jinjiang"),
+    (
+        "鸿星尔克（厦门）实业有限公司",
+        "Hongxing Erke (Xiamen) Industrial Co., Ltd.",
+        "quanzhou-jinjiang",
+    ),
+]
+
+SHOE_WORDS = (
+    "鑫",
+    "宏",
+    "华",
+    "隆",
+    "盛",
+    "丰",
+    "达",
+    "源",
+    "泰",
+    "兴",
+    "晟",
+    "恒",
+    "利",
+    "祥",
+    "福",
+    "顺",
+    "嘉",
+    "博",
+    "锦",
+    "荣",
+)
+SHOE_SUFFIXES = (
+    ("鞋业有限公司", "Shoes Co., Ltd."),
+    ("鞋服有限公司", "Footwear & Apparel Co., Ltd."),
+    ("制鞋厂", "Shoe Factory"),
+    ("鞋材有限公司", "Shoe Materials Co., Ltd."),
+)
+SOCK_SUFFIXES = (
+    ("袜业有限公司", "Socks Co., Ltd."),
+    ("针织有限公司", "Knitting Co., Ltd."),
+    ("袜厂", "Sock Factory"),
+)
+FOOTWEAR_PROCESSES = (
+    "cutting",
+    "stitching",
+    "lasting",
+    "cementing",
+    "vulcanising",
+    "injection",
+    "knit-uppers",
+    "sole-making",
+)
+HOSIERY_PROCESSES = (
+    "needle-144",
+    "needle-168",
+    "needle-200",
+    "single-cylinder",
+    "double-cylinder",
+    "auto-toe-closing",
+    "hand-linking",
+    "dyeing",
+    "setting",
+)
+FOOTWEAR_CATEGORIES = (
+    "sports-shoes",
+    "casual-shoes",
+    "childrens-shoes",
+    "leather-shoes",
+    "slippers",
+    "sandals",
+    "outdoor-boots",
+)
+HOSIERY_CATEGORIES = (
+    "cotton-socks",
+    "sports-socks",
+    "dress-socks",
+    "childrens-socks",
+    "no-show-socks",
+    "pantyhose",
+)
+CERTIFICATIONS = ("iso9001", "bsci", "oeko-tex", "grs", "iso14001", "smeta", "bluesign")
+
+
+def credit_code(rng: random.Random, region_code: str) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "91" + region_code + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + uscc.calc_check_digit(body)
+
+
+def english_name(words: str, place: str, suffix_en: str) -> str:
+    city = "".join(
+        lazy_pinyin(place.replace("市", "").replace("县", "").replace("区", "")[:2])
+    ).title()
+    return f"{city} {''.join(lazy_pinyin(words)).title()} {suffix_en}"
+
+
+def _jitter(rng: random.Random, lat: float, lng: float, km: float) -> tuple[Decimal, Decimal]:
+    d_lat = rng.uniform(-km, km) / 111.0
+    d_lng = rng.uniform(-km, km) / (111.0 * math.cos(math.radians(lat)))
+    return Decimal(f"{lat + d_lat:.6f}"), Decimal(f"{lng + d_lng:.6f}")
+
+
+def _distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def osh_shoe_and_sock_facilities() -> list[dict[str, str]]:
+    """Chinese shoe and sock facilities of the Open Supply Hub lists (first listing of each name)."""
+    keywords = ("shoe", "footwear", "sock", "hosiery")
+    rows: list[dict[str, str]] = []
+    for path in sorted(OSH_DIR.glob("*.csv"), key=lambda p: int(p.stem)):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                text = (row["name"] + " " + row["address"]).lower()
+                if row["country"].strip().upper() in {"CHINA", "CN"} and any(
+                    k in text for k in keywords
+                ):
+                    rows.append(row)
+    return rows
+
+
+class DemoLoader:
+    def __init__(
+        self,
+        *,
+        seed: int = 2024,
+        start_week: dt.date | None = None,
+        progress: Callable[[str], None] = print,
+    ) -> None:
+        self.rng = random.Random(seed)
+        self.start_week = start_week or clock.current_week()
+        self.progress = progress
+        self.clusters: dict[str, Cluster] = {}
+
+    def already_loaded(self) -> bool:
+        return User.objects.filter(username="operator").exists()
+
+    @transaction.atomic
+    def load(self) -> dict[str, str]:
+        self._clusters()
+        brands = self._brands()
+        factories = self._osh_facilities() + self._generated_firms()
+        self._capacity(factories)
+        self._demands(brands)
+        return self._users(brands, factories)
+
+    def _clusters(self) -> None:
+        for seed in CLUSTERS:
+            cluster, _ = Cluster.objects.update_or_create(
+                slug=seed.slug,
+                defaults=dict(
+                    name_zh=seed.names[0], name_en=seed.names[1], name_ja=seed.names[2], region_code=seed.region_code,
+                    region_zh=seed.region[0], region_en=seed.region[1], region_ja=seed.region[2], trade=seed.trade,
+                    lat=Decimal(f"{seed.lat:.6f}"), lng=Decimal(f"{seed.lng:.6f}"), firms_count=seed.firms_count,
+                    annual_pairs=seed.annual_pairs, output_value_rmb=seed.output_value_rmb, national_rank=seed.national_rank,
+                    titles_zh=seed.titles[0], titles_en=seed.titles[1], titles_ja=seed.titles[2],
+                    summary_zh=seed.summary[0], summary_en=seed.summary[1], summary_ja=seed.summary[2],
+                ),
+            )  # fmt: skip
+            self.clusters[seed.slug] = cluster
+        self.progress(f"clusters: {len(self.clusters)}")
+
+    def _brands(self) -> list[Enterprise]:
+        brands = [
+            enterprise_create(
+                legal_name=legal,
+                name_en=english,
+                cluster=self.clusters[slug],
+                roles=["brand"],
+                categories=["sports-shoes", "casual-shoes"],
+                address="福建省泉州市晋江市",
+                employees=5000,
+                description="运动品牌",
+                contact_name="采购部",
+                contact_phone="0595-0000000",
+            )  # fmt: skip
+            for legal, english, slug in BRANDS
+        ]
+        for i in range(5):
+            place = self.rng.choice(CLUSTERS[2].town_names)
+            words = "".join(self.rng.sample(SHOE_WORDS, 2))
+            brands.append(
+                enterprise_create(
+                    legal_name=f"{place}{words}袜业品牌有限公司",
+                    name_en=english_name(words, "辽阳", "Hosiery Brand Co., Ltd."),
+                    credit_code=credit_code(self.rng, "211021"),
+                    cluster=self.clusters["xiaobeihe"],
+                    roles=["brand", "ecommerce_seller"],
+                    categories=["cotton-socks", "sports-socks"],
+                    address=f"辽宁省{place}",
+                    employees=self.rng.randint(30, 300),
+                    contact_name="电商部",
+                    contact_phone=f"0419-{self.rng.randint(1000000, 9999999)}",
+                )  # fmt: skip
+            )
+        self.progress(f"brands: {len(brands)}")
+        return brands
+
+    def _osh_facilities(self) -> list[Enterprise]:
+        seen: set[str] = set()
+        firms: list[Enterprise] = []
+        for row in osh_shoe_and_sock_facilities():
+            name = " ".join(row["name"].split())
+            if name.upper() in seen:
+                continue
+            seen.add(name.upper())
+            lat, lng = float(row["lat"]), float(row["lng"])
+            cluster = None
+            for seed in CLUSTERS:
+                if _distance_km(lat, lng, seed.lat, seed.lng) <= 40:
+                    cluster = self.clusters[seed.slug]
+            hosiery = "sock" in name.lower() or "hosiery" in name.lower()
+            firms.append(
+                enterprise_create(
+                    legal_name=name,
+                    name_en=name,
+                    address=row["address"].strip(),
+                    cluster=cluster,
+                    source="osh",
+                    lat=Decimal(f"{lat:.6f}"),
+                    lng=Decimal(f"{lng:.6f}"),
+                    roles=["oem_factory"],
+                    categories=["cotton-socks"] if hosiery else ["sports-shoes", "casual-shoes"],
+                )  # fmt: skip
+            )
+        self.progress(f"Open Supply Hub facilities: {len(firms)}")
+        return firms
+
+    def _generated_firms(self) -> list[Enterprise]:
+        firms: list[Enterprise] = []
+        for seed in CLUSTERS:
+            hosiery = seed.trade == "hosiery"
+            existing = Enterprise.objects.filter(cluster=self.clusters[seed.slug]).count()
+            for i in range(seed.generated_firms - existing):
+                place = self.rng.choice(seed.town_names)
+                words = "".join(self.rng.sample(SHOE_WORDS, 2)) + (
+                    "" if i % 3 else self.rng.choice(SHOE_WORDS)
+                )
+                suffix_zh, suffix_en = self.rng.choice(SOCK_SUFFIXES if hosiery else SHOE_SUFFIXES)
+                legal = f"{place}{words}{suffix_zh}"
+                if Enterprise.objects.filter(legal_name=legal).exists():
+                    legal = f"{place}{words}{i}号{suffix_zh}"
+                categories = self.rng.sample(
+                    HOSIERY_CATEGORIES if hosiery else FOOTWEAR_CATEGORIES, self.rng.randint(1, 3)
+                )
+                processes = self.rng.sample(
+                    HOSIERY_PROCESSES if hosiery else FOOTWEAR_PROCESSES, self.rng.randint(2, 5)
+                )
+                roles = (
+                    ["oem_factory"]
+                    if self.rng.random() < 0.8
+                    else self.rng.choice(
+                        [["component_maker"], ["material_supplier"], ["oem_factory", "brand"]]
+                    )
+                )
+                lat, lng = _jitter(self.rng, seed.lat, seed.lng, 15)
+                employees = int(self.rng.lognormvariate(4.6, 0.9))
+                firms.append(
+                    enterprise_create(
+                        legal_name=legal,
+                        name_en=english_name(words, place, suffix_en),
+                        credit_code=credit_code(self.rng, seed.region_code),
+                        cluster=self.clusters[seed.slug],
+                        roles=roles,
+                        categories=categories,
+                        processes=processes,
+                        certifications=self.rng.sample(CERTIFICATIONS, self.rng.randint(0, 3)),
+                        address=f"{seed.region[0].split('市')[0]}{place}工业区{self.rng.randint(1, 300)}号",
+                        lat=lat,
+                        lng=lng,
+                        employees=max(employees, 8),
+                        contact_name=self.rng.choice(["林", "陈", "黄", "王", "李", "张"]) + "经理",
+                        contact_phone=f"1{self.rng.randint(3, 9)}{self.rng.randint(100000000, 999999999)}",
+                        contact_email=f"sales{i}@{seed.slug}-demo.cn",
+                    )  # fmt: skip
+                )
+        self.progress(f"generated firms: {len(firms)}")
+        return firms
+
+    def _capacity(self, factories: list[Enterprise]) -> None:
+        weeks = [self.start_week + dt.timedelta(weeks=k) for k in range(WEEKS_AHEAD)]
+        rows = 0
+        for firm in factories:
+            if firm.cluster_id is None or not firm.roles.filter(role="oem_factory").exists():
+                continue
+            scale = max(firm.employees or 50, 20) * self.rng.uniform(
+                8, 14
+            )  # pairs a week per employee
+            cells = []
+            for category in firm.categories.all():
+                base_price = Decimal(
+                    self.rng.choice([4, 6, 9] if category.trade == "hosiery" else [28, 35, 45, 60])
+                ) / (10 if category.trade == "hosiery" else 1)
+                for week in weeks:
+                    free = int(scale * self.rng.uniform(0.0, 0.6)) // 100 * 100
+                    if free == 0:
+                        continue
+                    low = (
+                        base_price * Decimal(str(round(self.rng.uniform(0.9, 1.1), 2)))
+                    ).quantize(Decimal("0.01"))
+                    cells.append(CapacityCell(
+                        category=category.code, week=week, free_pairs=free, unit_price_min_rmb=low,
+                        unit_price_max_rmb=(low * Decimal("1.15")).quantize(Decimal("0.01")),
+                        min_lot_pairs=self.rng.choice([500, 1000, 2000, 5000]), lead_time_days=self.rng.choice([7, 10, 14, 21]),
+                    ))  # fmt: skip
+            capacity_weeks_save(enterprise=firm, cells=cells)
+            rows += len(cells)
+        self.progress(f"capacity weeks: {rows}")
+
+    def _demands(self, brands: list[Enterprise]) -> None:
+        count = 0
+        shoe_lines = ["跑鞋", "篮球鞋", "休闲板鞋", "儿童运动鞋", "户外徒步鞋", "飞织跑鞋"]
+        sock_lines = ["精梳棉袜", "运动中筒袜", "商务棉袜", "儿童卡通袜", "隐形船袜"]
+        for brand in brands:
+            hosiery = brand.cluster is not None and brand.cluster.trade == "hosiery"
+            for k in range(4 if not hosiery else 3):
+                line = self.rng.choice(sock_lines if hosiery else shoe_lines)
+                category = self.rng.choice(
+                    ["cotton-socks", "sports-socks", "dress-socks"]
+                    if hosiery
+                    else ["sports-shoes", "casual-shoes", "childrens-shoes"]
+                )
+                pairs = self.rng.choice(
+                    [50_000, 100_000, 200_000, 300_000]
+                    if hosiery
+                    else [20_000, 50_000, 80_000, 150_000, 300_000]
+                )
+                split = self.rng.random() < 0.6
+                demand_create(
+                    owner=brand, created_by=None, demand_type=DemandType.PROCESSING_ORDER if k < 3 else DemandType.ORDER_PURCHASING,
+                    title=f"{line}代工 {pairs:,} 双", category=category, pairs=pairs,
+                    target_unit_price_rmb=Decimal(self.rng.choice(["3.20", "4.50", "5.80"] if hosiery else ["32.00", "45.00", "58.00"])),
+                    delivery_week=self.start_week + dt.timedelta(weeks=self.rng.randint(4, 12)),
+                    min_lot_pairs=min(pairs, self.rng.choice([5_000, 10_000])), split_allowed=split,
+                    max_factories=self.rng.randint(2, 4) if split else 1,
+                    required_processes=self.rng.sample(HOSIERY_PROCESSES[:3] if hosiery else ("injection", "knit-uppers", "cementing"), 1),
+                    required_certifications=["bsci"] if self.rng.random() < 0.3 else [],
+                    visibility=self.rng.choice([Visibility.PUBLIC, Visibility.PUBLIC, Visibility.CLUSTER, Visibility.PRIVATE]),
+                )  # fmt: skip
+                count += 1
+            demand_create(
+                owner=brand, created_by=None, demand_type=DemandType.ECOMMERCE_COOPERATION if hosiery else DemandType.TECHNOLOGY_NEED,
+                title="直播电商渠道合作" if hosiery else "智能针车生产线技术改造", visibility=Visibility.PUBLIC,
+            )  # fmt: skip
+            count += 1
+        self.progress(f"demands: {count}")
+
+    def _users(self, brands: list[Enterprise], factories: list[Enterprise]) -> dict[str, str]:
+        operator = User.objects.create_user(
+            "operator", "operator@clusterlink.demo", DEMO_PASSWORD, display_name="集群运营 Operator"
+        )
+        for cluster in self.clusters.values():
+            OperatorScope.objects.create(user=operator, cluster=cluster)
+        brand_user = User.objects.create_user(
+            "brand", "brand@clusterlink.demo", DEMO_PASSWORD, display_name="品牌采购 Brand buyer"
+        )
+        Membership.objects.create(user=brand_user, enterprise=brands[0], role=Membership.Role.OWNER)
+        factory = next(
+            f
+            for f in factories
+            if f.cluster_id == self.clusters["putian"].pk and f.capacity_weeks.exists()
+        )
+        factory_user = User.objects.create_user(
+            "factory",
+            "factory@clusterlink.demo",
+            DEMO_PASSWORD,
+            display_name="工厂厂长 Factory manager",
+        )
+        Membership.objects.create(user=factory_user, enterprise=factory, role=Membership.Role.OWNER)
+        sock = next(
+            f
+            for f in factories
+            if f.cluster_id == self.clusters["xiaobeihe"].pk and f.capacity_weeks.exists()
+        )
+        sock_user = User.objects.create_user(
+            "sockfactory", "sock@clusterlink.demo", DEMO_PASSWORD, display_name="袜厂 Sock factory"
+        )
+        Membership.objects.create(user=sock_user, enterprise=sock, role=Membership.Role.OWNER)
+        User.objects.create_superuser(
+            "admin", "admin@clusterlink.demo", DEMO_PASSWORD, display_name="平台管理员 Admin"
+        )
+        return {
+            "operator (all three clusters)": "operator",
+            f"brand ({brands[0].legal_name})": "brand",
+            f"factory ({factory.legal_name})": "factory",
+            f"sock factory ({sock.legal_name})": "sockfactory",
+            "platform admin": "admin",
+        }
