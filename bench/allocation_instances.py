@@ -5,7 +5,7 @@ Quanzhou (shoe factories and brands, some hosiery) and Xiaobeihe, Liaoyang (cott
 Brands order from Fujian, Guangdong, Shanghai, Zhejiang, Beijing and Liaoning. About half
 of the orders are unsplittable, most carry a minimum lot, some require processes and
 certifications that only part of the factories hold, and each category's capacity is set
-so that demand fills 45–80 % of it, tighter in some categories than others.
+so that demand fills 30–60 % of it, tighter in some categories than others.
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ def generate(factories: int, orders: int, *, periods: int = 12, seed: int = 0) -
         )
         demand[cat] += pairs
 
-    # Scale each category's capacity so that demand fills 45–80 % of it.
-    fill = {c: float(rng.uniform(0.45, 0.8)) for c in cat_names}
+    # Scale each category's capacity so that demand fills 30–60 % of it.
+    fill = {c: float(rng.uniform(0.3, 0.6)) for c in cat_names}
     raw_total: dict[str, float] = dict.fromkeys(cat_names, 0.0)
     for row in fac_rows:
         for cat, (_, weekly) in row["offers"].items():

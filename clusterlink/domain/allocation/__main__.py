@@ -11,7 +11,7 @@ from pathlib import Path
 
 from clusterlink.domain.allocation.io import problem_from_json, result_to_json
 from clusterlink.domain.allocation.problem import AllocationInputError
-from clusterlink.domain.allocation.solve import solve
+from clusterlink.domain.allocation.solve import BACKENDS, solve
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--backend", choices=["auto", "exact", "scale", "greedy"], default="auto")
+    parser.add_argument("--backend", choices=BACKENDS, default="auto")
     args = parser.parse_args(argv)
     if args.time_limit <= 0:
         print("error: --time-limit must be positive", file=sys.stderr)

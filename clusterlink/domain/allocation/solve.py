@@ -2,25 +2,32 @@
 
     result = solve(problem, time_limit_s=60, seed=0, threads=2)
 
-Method (per category, since capacities are per category the categories are independent):
+Method (per category: capacities are per category, so categories are independent):
 
-1. Enumerate every eligible arc (candidates.py).
-2. Solve the relaxation as a min-cost flow over all arcs: the proven lower bound.
-3. LP-guided rounding (solvers/rounding.py) turns the flow into a plan keeping every rule.
-4. With the "exact" back-end (chosen by "auto" for small categories), CP-SAT solves the
-   category's MIP from that plan as a hint; its bound tightens the flow's.
+1. Enumerate every eligible arc (candidates.py); nothing is pruned that a plan could use.
+2. Solve the relaxation as a min-cost flow over all arcs: the proven lower bound, and an
+   integral guide (solvers/flow.py).
+3. LP-guided rounding turns the flow into a plan keeping every rule (solvers/rounding.py).
+4. Small categories (backend "auto" up to EXACT_ARC_LIMIT arcs, or "mip"/"cpsat" for all)
+   are solved exactly by SCIP or CP-SAT from that plan; their bound tightens the flow's.
+   Larger ones are improved by large-neighbourhood search with SCIP windows
+   (solvers/lns.py).
 
-Determinism: every step is deterministic for a given seed and thread count; the only
-wall-clock dependence is where the time limit cuts CP-SAT short.
+Determinism: each step is deterministic for a given seed and thread count (the search has
+a budget of windows, each with a node limit); only a run that reaches the wall-clock limit
+first can differ from one repetition to the next, and then reports TIME_LIMIT.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Literal
+
+import numpy as np
 
 from clusterlink.domain.allocation.candidates import (
     SCALE,
@@ -39,13 +46,19 @@ from clusterlink.domain.allocation.result import (
     Unplaced,
     UnplacedReason,
 )
-from clusterlink.domain.allocation.solvers.cpsat import Window, solve_window
+from clusterlink.domain.allocation.solvers.cpsat import Window, WindowSolution, solve_window
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, greedy_plan
+from clusterlink.domain.allocation.solvers.lns import SearchState, improve_once, new_state, regret
+from clusterlink.domain.allocation.solvers.mip import solve_window_mip
 from clusterlink.domain.allocation.solvers.rounding import round_by_flow
 
-Backend = Literal["auto", "exact", "scale", "greedy"]
-EXACT_ARC_LIMIT = 4_000
+Backend = Literal["auto", "mip", "cpsat", "scale", "greedy"]
+BACKENDS: tuple[Backend, ...] = ("auto", "mip", "cpsat", "scale", "greedy")
+EXACT_ARC_LIMIT = 1_500
+# The search's budget in windows per second of time limit: a count, not a clock, so that
+# the result does not depend on the machine's load (see the module docstring).
+WINDOWS_PER_SECOND = 0.6
 CENT = Decimal("0.01")
 
 
@@ -54,7 +67,7 @@ class _CategoryOutcome:
     arcs: CategoryArcs
     plan: CategoryPlan
     bound_units: int
-    proven: bool
+    search: SearchState | None = None
 
 
 def solve(
@@ -67,12 +80,17 @@ def solve(
 ) -> AllocationResult:
     """Place the orders' pairs on factories and periods at least cost.
 
-    backend: "exact" solves each category's MIP with CP-SAT; "scale" uses flow bound and
-    LP-guided rounding only; "auto" is exact for categories up to EXACT_ARC_LIMIT arcs;
-    "greedy" is the benchmark's baseline (largest order first to the cheapest feasible
-    factory) with the same proven bound. Raises ValueError for a non-positive time limit."""
-    if time_limit_s <= 0:
+    backend: "auto" (default) solves small categories exactly with SCIP and larger ones by
+    flow, rounding and neighbourhood search; "mip" / "cpsat" solve every category exactly
+    with SCIP / CP-SAT (small instances; tests run both); "scale" never solves a whole
+    category exactly; "greedy" is the benchmark's baseline (largest order first to the
+    cheapest feasible factories) with the same proven bound. threads is used by CP-SAT;
+    SCIP and the flow run on one thread. Raises ValueError for a non-positive time limit
+    or an unknown back-end."""
+    if not time_limit_s > 0:
         raise ValueError("time_limit_s must be positive")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown back-end {backend!r}")
     started = time.monotonic()
     deadline = started + time_limit_s
     candidates = build_candidates(problem)
@@ -83,17 +101,20 @@ def solve(
             plan = greedy_plan(arcs)
         else:
             plan = round_by_flow(arcs, relaxation.arc_pairs, deadline=deadline)
-        outcomes.append(
-            _CategoryOutcome(arcs=arcs, plan=plan, bound_units=relaxation.bound_units, proven=False)
-        )
-    timed_out = False
+        outcome = _CategoryOutcome(arcs=arcs, plan=plan, bound_units=relaxation.bound_units)
+        if backend in ("auto", "scale"):
+            outcome.search = new_state(arcs, plan, relaxation.arc_pairs, seed)
+        outcomes.append(outcome)
+    timed_out = time.monotonic() > deadline
     exact = [
         o
         for o in outcomes
-        if backend == "exact" or (backend == "auto" and o.arcs.arc_count <= EXACT_ARC_LIMIT)
+        if backend in ("mip", "cpsat")
+        or (backend == "auto" and o.arcs.arc_count <= EXACT_ARC_LIMIT)
     ]
     total_arcs = sum(o.arcs.arc_count for o in exact) or 1
     for outcome in exact:
+        outcome.search = None
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
             timed_out = True
@@ -101,14 +122,20 @@ def solve(
         # Share the time left by size, so one large category cannot starve the others.
         share = max(0.05, remaining * outcome.arcs.arc_count / total_arcs)
         total_arcs -= outcome.arcs.arc_count
-        timed_out |= not _solve_exact(outcome, share, seed=seed, threads=threads)
+        engine = "cpsat" if backend == "cpsat" else "mip"
+        proven = _solve_exact(outcome, share, engine=engine, seed=seed, threads=threads)
+        timed_out |= not proven
+    searched = [o for o in outcomes if o.search is not None]
+    if searched:
+        budget = math.ceil(WINDOWS_PER_SECOND * time_limit_s)
+        timed_out |= _search(searched, budget, deadline, seed)
     return _result(problem, candidates, outcomes, started, timed_out, backend)
 
 
 def _solve_exact(
-    outcome: _CategoryOutcome, time_limit_s: float, *, seed: int, threads: int
+    outcome: _CategoryOutcome, time_limit_s: float, *, engine: str, seed: int, threads: int
 ) -> bool:
-    """CP-SAT on the whole category from the rounded plan; False if cut short by time."""
+    """The whole category's MIP from the rounded plan; False if cut short by time."""
     arcs = outcome.arcs
     plan = outcome.plan
     window = Window(
@@ -119,22 +146,50 @@ def _solve_exact(
         room={g: arcs.cumulative[g].tolist() for g in range(arcs.factories.size)},
         hint={a: x for a, x in enumerate(plan.pairs) if x},
     )
-    solution = solve_window(
-        arcs,
-        window,
-        time_limit_s=time_limit_s,
-        deterministic_limit=None,
-        seed=seed,
-        threads=threads,
-    )
+    solution: WindowSolution
+    if engine == "cpsat":
+        solution = solve_window(
+            arcs,
+            window,
+            time_limit_s=time_limit_s,
+            deterministic_limit=None,
+            seed=seed,
+            threads=threads,
+        )
+    else:
+        solution = solve_window_mip(arcs, window, time_limit_s=time_limit_s, seed=seed)
     constant = int(arcs.pairs.sum()) * arcs.penalty_units
     if solution.found and solution.objective_units + constant <= plan.cost_units():
         outcome.plan = CategoryPlan(arcs)
         for a, x in sorted(solution.arc_pairs.items()):
             outcome.plan.set(a, x)
     outcome.bound_units = max(outcome.bound_units, solution.bound_units + constant)
-    outcome.proven = solution.proven_optimal
     return solution.proven_optimal
+
+
+def _search(outcomes: list[_CategoryOutcome], budget: int, deadline: float, seed: int) -> bool:
+    """Neighbourhood search, always on the category that loses most against its
+    relaxation, for `budget` windows or until nothing is left to gain. Returns True if
+    the wall-clock deadline stopped it."""
+    losses = [int(np.maximum(regret(o.search), 0).sum()) if o.search else 0 for o in outcomes]
+    stale = [0] * len(outcomes)
+    for _ in range(budget):
+        if time.monotonic() >= deadline:
+            return True
+        live = [i for i in range(len(outcomes)) if losses[i] > 0 and stale[i] < 30]
+        if not live:
+            return False
+        i = max(live, key=lambda i: (losses[i], -i))
+        state = outcomes[i].search
+        assert state is not None
+        if improve_once(state, seed=seed, wall_deadline=deadline):
+            losses[i] = int(np.maximum(regret(state), 0).sum())
+            stale[i] = 0
+        else:
+            stale[i] += 1
+            # A category that stops improving yields its turn to the next one.
+            losses[i] = losses[i] * 9 // 10
+    return False
 
 
 def _assign_periods(arcs: CategoryArcs, plan: CategoryPlan) -> list[tuple[int, int, int, int]]:

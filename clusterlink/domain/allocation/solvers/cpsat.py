@@ -39,6 +39,7 @@ class WindowSolution:
     arc_pairs: dict[int, int]
     objective_units: int  # of the window alone: Σ (cost − penalty) × pairs
     bound_units: int
+    deterministic_time: float
 
 
 def solve_window(
@@ -93,6 +94,7 @@ def solve_window(
         arc_pairs={a: v for a, v in pairs.items() if v > 0},
         objective_units=round(solver.objective_value) if found else 0,
         bound_units=int(np.floor(solver.best_objective_bound)),
+        deterministic_time=float(solver.response_proto.deterministic_time),
     )
 
 

@@ -122,10 +122,61 @@ def place_order(plan: CategoryPlan, k: int) -> None:
         if plan.pairs[a] > 0:
             continue
         take = min(missing, plan.room(a))
+        rest = missing - take
+        if 0 < rest < lot and opened + 1 < limit:
+            # Leave a whole minimum lot for the next factory rather than a remainder
+            # no factory may take.
+            take = missing - lot
         if take >= lot:
             plan.set(a, take)
             missing -= take
             opened += 1
+
+
+def order_cost_units(plan: CategoryPlan, k: int) -> int:
+    arcs = plan.arcs
+    placed = 0
+    cost = 0
+    for a in arcs.arcs_of(k):
+        x = plan.pairs[a]
+        if x:
+            placed += x
+            cost += x * int(arcs.arc_units[a])
+    return cost + (int(arcs.pairs[k]) - placed) * arcs.penalty_units
+
+
+def reinsert_order(plan: CategoryPlan, k: int) -> bool:
+    """Take order k out and put it back in the best way the room allows; keep the change
+    only if it is cheaper. An unsplittable order weighs every factory by its cost plus the
+    penalty on what would not fit there, so it can move to a dearer factory with room."""
+    arcs = plan.arcs
+    span = arcs.arcs_of(k)
+    before = order_cost_units(plan, k)
+    saved = [(a, plan.pairs[a]) for a in span if plan.pairs[a]]
+    for a, _ in saved:
+        plan.set(a, 0)
+    pairs = int(arcs.pairs[k])
+    lot = int(arcs.lot[k])
+    if int(arcs.limit[k]) == 1:
+        best, best_q, best_cost = -1, 0, pairs * arcs.penalty_units
+        for a in span:
+            q = min(pairs, plan.room(a))
+            if q < lot:
+                continue
+            cost = q * int(arcs.arc_units[a]) + (pairs - q) * arcs.penalty_units
+            if cost < best_cost:
+                best, best_q, best_cost = a, q, cost
+        if best >= 0:
+            plan.set(best, best_q)
+    else:
+        place_order(plan, k)
+    if order_cost_units(plan, k) <= before:
+        return True
+    for a in span:
+        plan.set(a, 0)
+    for a, x in saved:
+        plan.set(a, x)
+    return False
 
 
 def greedy_plan(arcs: CategoryArcs) -> CategoryPlan:

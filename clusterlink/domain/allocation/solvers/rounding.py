@@ -16,7 +16,7 @@ import numpy as np
 
 from clusterlink.domain.allocation.candidates import CategoryArcs, IntArray
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
-from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, place_order
+from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, place_order, reinsert_order
 
 
 def residual_capacity(plan: CategoryPlan) -> IntArray:
@@ -60,7 +60,12 @@ def round_by_flow(
         # Orders whose whole flow keeps the rules are fixed; others are restricted.
         count = np.bincount(used_order, minlength=n_orders)
         short = np.bincount(used_order, weights=(used_flow < lot[used_order]), minlength=n_orders)
-        good = free & (count <= limit) & (short == 0) & (count > 0)
+        placed = np.bincount(used_order, weights=used_flow, minlength=n_orders)
+        valid = free & (count <= limit) & (short == 0) & (count > 0)
+        # A partial order is fixed only at the last round: its missing pairs mean the
+        # factories it was restricted to are full, and another round may free room.
+        last = round_no == rounds - 1
+        good = valid & ((placed == arcs.pairs) | last)
         unplaced_in_flow = free & (count == 0)
         for a, x in zip(
             used_ids[good[used_order]].tolist(), used_flow[good[used_order]].tolist(), strict=True
@@ -77,6 +82,8 @@ def round_by_flow(
     leftovers = [k for k in range(n_orders) if plan.placed(k) < int(arcs.pairs[k])]
     for k in sorted(leftovers, key=lambda k: -int(arcs.pairs[k])):
         place_order(plan, k)
+        if plan.placed(k) < int(arcs.pairs[k]):
+            reinsert_order(plan, k)
     return plan
 
 
