@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from clusterlink.domain.scheduling.io import InstanceError, problem_from_json, result_to_json
-from clusterlink.domain.scheduling.solve import Backend, solve
+from clusterlink.domain.scheduling.io import problem_from_json, result_to_json
+from clusterlink.domain.scheduling.problem import ProblemError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="schedule JSON file to write")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--backend", choices=[b.value for b in Backend], default=Backend.LNS.value)
+    parser.add_argument("--backend", choices=["lns", "cpsat"], default="lns")
     args = parser.parse_args(argv)  # argparse itself exits with code 2 on bad arguments
     if args.time_limit < 0:
         print("error: --time-limit must be >= 0", file=sys.stderr)
@@ -39,9 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         problem = problem_from_json(text)
-    except InstanceError as error:
+    except ProblemError as error:  # InstanceError and rules broken inside a record
         print(f"error: {args.instance}: {error}", file=sys.stderr)
         return 2
+    # Imported only now: loading OR-Tools takes seconds, which a bad file should not wait for.
+    from clusterlink.domain.scheduling.solve import Backend, solve
+
     result = solve(
         problem,
         time_limit_s=args.time_limit,
