@@ -105,3 +105,10 @@ class EnterpriseFilterForm(forms.Form):
     def has_capacity_filter(self) -> bool:
         data = self.cleaned_data if self.is_bound else {}
         return bool(data.get("week_from") or data.get("week_to") or data.get("min_pairs"))
+
+    @property
+    def has_field_filters(self) -> bool:
+        """True when anything beyond the search box narrows the list."""
+        data = self.cleaned_data if self.is_bound else {}
+        fields = ("cluster", "role", "category", "certification", "process")
+        return any(data.get(name) for name in fields) or self.has_capacity_filter

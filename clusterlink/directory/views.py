@@ -79,6 +79,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "live": selectors.cluster_headline(cluster=cluster),
             "roles": roles,
             "chart_roles": [row for row in roles if row["firms"]],
+            "chart_height": 40 + 44 * sum(1 for row in roles if row["firms"]),
             # None unless the viewer operates this cluster.
             "capacity_total": selectors.cluster_capacity_total(
                 viewer=viewer, cluster=cluster, week_from=this_week, week_to=last_week
@@ -95,11 +96,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # errors are shown beside the fields; the valid filters still apply
-    enterprises = selectors.enterprise_list(
-        viewer=viewer, filters=form.to_filters()
-    ).prefetch_related("roles", "categories", "certifications")
+    filters = form.to_filters()
+    enterprises = selectors.enterprise_list(viewer=viewer, filters=filters)
+    enterprises = enterprises.prefetch_related("roles", "categories", "certifications")
     page = Paginator(enterprises, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "viewer": viewer}
+    context = {
+        "form": form,
+        "page": page,
+        "viewer": viewer,
+        "filters_active": form.has_field_filters or bool(form.errors),
+    }
     # htmx swaps only the results; a history restore or a plain request gets the whole page.
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"

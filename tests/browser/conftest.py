@@ -7,6 +7,7 @@ tests short: `url(live_server, "directory:home", lang="en")`.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,7 +57,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, transactional_db: None, live_server: Any) -> Iterator[Any]:
+def taxonomy(transactional_db: None) -> None:
+    """The seeded products, processes and certifications. A transactional test flushes every
+    table afterwards, data migrations included, so each browser test seeds them again."""
+    from django.apps import apps
+
+    seed_migration = importlib.import_module("clusterlink.directory.migrations.0002_seed_taxonomy")
+    seed_migration.seed(apps, None)
+
+
+@pytest.fixture
+def page(browser: Any, taxonomy: None, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
     browser_page = context.new_page()
@@ -65,7 +76,7 @@ def page(browser: Any, transactional_db: None, live_server: Any) -> Iterator[Any
 
 
 @pytest.fixture
-def phone_page(browser: Any, transactional_db: None, live_server: Any) -> Iterator[Any]:
+def phone_page(browser: Any, taxonomy: None, live_server: Any) -> Iterator[Any]:
     """A page with an iPhone-sized viewport (375 × 812)."""
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="en-US"
@@ -108,3 +119,87 @@ def browser_user(transactional_db: None) -> Any:
     from tests.accounts.factories import UserFactory
 
     return UserFactory(username="browser-user", email="browser@example.com")
+
+
+@pytest.fixture
+def directory_firms(taxonomy: None) -> dict[str, Any]:
+    """Two clusters and three firms: a Putian shoe factory (with private contacts and capacity),
+    a Jinjiang brand and a Xiaobeihe sock maker."""
+    from decimal import Decimal
+
+    from clusterlink.directory.services import enterprise_create
+    from tests.directory.factories import CapacityWeekFactory, ClusterFactory
+
+    putian = ClusterFactory(
+        slug="putian",
+        name_zh="莆田鞋业集群",
+        name_en="Putian footwear cluster",
+        name_ja="莆田靴産業クラスター",
+        firms_count=4200,
+        annual_pairs=900_000_000,
+        output_value_rmb=Decimal("120000000000.00"),
+        national_rank=3,
+        titles_zh="中国鞋都",
+        titles_en="China Shoe Capital",
+        titles_ja="中国靴の都",
+        summary_en="Skilled OEM factories for sports and casual shoes.",
+    )
+    xiaobeihe = ClusterFactory(
+        slug="xiaobeihe",
+        name_zh="小北河棉袜集群",
+        name_en="Xiaobeihe cotton-sock cluster",
+        name_ja="小北河綿靴下クラスター",
+        region_code="211021",
+        region_zh="辽宁省辽阳县",
+        region_en="Liaoyang, Liaoning",
+        region_ja="遼寧省遼陽県",
+        trade="hosiery",
+        firms_count=226,
+        annual_pairs=2_200_000_000,
+        output_value_rmb=Decimal("3500000000.00"),
+        national_rank=2,
+        titles_zh="中国袜业名镇",
+        titles_en="China Famous Sock Town",
+        titles_ja="中国靴下名鎮",
+    )
+    shoe_factory = enterprise_create(
+        legal_name="莆田市荔城区鸿达鞋业有限公司",
+        name_en="Putian Hongda Footwear Co., Ltd.",
+        cluster=putian,
+        roles=["oem_factory"],
+        categories=["sports-shoes", "casual-shoes"],
+        processes=["injection", "stitching"],
+        certifications=["bsci"],
+        address="福建省莆田市荔城区黄石镇",
+        employees=420,
+        description="运动鞋代工，注塑大底。",
+        contact_name="陈秘书",
+        contact_phone="13912345678",
+        contact_email="chen@hongda-shoes.cn",
+    )
+    CapacityWeekFactory(
+        enterprise=shoe_factory, free_pairs=43217, unit_price_min_rmb=Decimal("37.45")
+    )
+    brand = enterprise_create(
+        legal_name="晋江市华丰鞋业有限公司",
+        name_en="Jinjiang Huafeng Shoes Co., Ltd.",
+        cluster=putian,
+        roles=["brand"],
+        categories=["sports-shoes"],
+    )
+    sock_maker = enterprise_create(
+        legal_name="辽阳县小北河袜业有限公司",
+        name_en="Xiaobeihe Hosiery Co., Ltd.",
+        cluster=xiaobeihe,
+        roles=["oem_factory", "brand"],
+        categories=["cotton-socks"],
+        processes=["needle-200"],
+        certifications=["oeko-tex"],
+    )
+    return {
+        "putian": putian,
+        "xiaobeihe": xiaobeihe,
+        "shoe_factory": shoe_factory,
+        "brand": brand,
+        "sock_maker": sock_maker,
+    }
