@@ -1,155 +1,111 @@
 """Candidate generation: which pairs are worth scoring at all.
 
-Scoring every pair of 100,000 × 100,000 names is 10^10 comparisons; instead each name
-gets a few blocking keys (its distinctive tokens, the first and last four letters of its
-compact core), only names sharing a key are compared, and within a block rapidfuzz's
-``process.cdist`` (C++, both cores) drops pairs whose names are clearly different before
-the Python scorer sees them.
+Scoring every pair of 100,000 × 100,000 names is 10^10 comparisons. Instead each name
+gets blocking keys and only names sharing a key are scored:
 
-Known blind spot: two spellings that share no core token and differ in both the first
-and the last four letters of the compact core (e.g. an English translation of a Chinese
-name) are never compared.
+* ``d:`` the compact core (letters of the distinctive part, spaces removed, so "Heng Wei"
+  and "恒威" both give "hengwei") and every string made from it by deleting one letter.
+  Two cores within one edit (a typo: letter dropped, added or replaced) always share a
+  key; this is the symmetric-deletion trick of SymSpell (cores up to 14 letters).
+* ``p:``/``s:`` the first and last eight letters of a core of eight letters or more, so a
+  misspelt word at one end of a long name does not hide it.
+* ``t:`` each distinctive word of three letters or more, so a name with an extra word
+  ("Hanes Choloma" / "Hanes Choloma Cutting") or in another order still meets.
+* A name with no distinctive part ("莆田鞋业有限公司") blocks on its whole normal form.
+
+Keys shared by very many names on both sides (over 50,000 pairs) are dropped like stop
+words. Blind spots, by construction: two spellings that share no distinctive word and whose
+compact cores are two or more edits apart (a translation rather than a transliteration,
+"Golden Empire" / "金帝") are never compared.
+
+The join is NumPy throughout (hash, sort, search), no Python loop over pairs.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
-from clusterlink.domain.resolution.normalise import parse_name
-from clusterlink.domain.resolution.records import FirmRecord
+from clusterlink.domain.resolution.score import RecordTable
 
-__all__ = ["BLOCK_NAME_CUTOFF", "candidate_pairs"]
-
-#: Pairs whose names score below this (0-100, best of compact-core ratio and token-set
-#: ratio) in their block are not scored. A pair must be this close by name to be found;
-#: only near-identical addresses could have lifted a lower name over the default threshold.
-BLOCK_NAME_CUTOFF = 65.0
-# Blocks larger than this many comparisons are keys so common they say nothing (like a
-# stop word); their members are still compared through their other keys.
-_MAX_BLOCK_PAIRS = 1_000_000
-_KEY_AFFIX = 4
-_MIN_TOKEN = 5
+__all__ = ["candidate_pairs"]
 
 IntArray = npt.NDArray[np.int64]
 
-
-@dataclass(frozen=True, slots=True)
-class _Entries:
-    """One entry per (record, name): records with an English name appear twice."""
-
-    record: IntArray
-    compact: list[str]
-    text: list[str]
-    keys: list[tuple[str, ...]]
+_MAX_DELETION_CORE = 14
+_LONG_AFFIX = 8
+_MIN_CORE = 3
+_MIN_TOKEN = 3
+_MAX_BLOCK_PAIRS = 50_000
 
 
-def _name_keys(compact: str, core: tuple[str, ...]) -> tuple[str, ...]:
-    keys = {f"t:{token}" for token in core if len(token) >= _MIN_TOKEN and not token.isdigit()}
-    if compact:
-        keys.add(f"p:{compact[:_KEY_AFFIX]}")
-        keys.add(f"s:{compact[-_KEY_AFFIX:]}")
-    return tuple(sorted(keys))
+def _entry_keys(compact: str, core_text: str, full_text: str, has_core: bool) -> list[str]:
+    if not has_core:
+        flat = full_text.replace(" ", "")
+        return [f"f:{flat}"] if flat else []
+    keys: list[str] = [f"d:{compact}"]
+    if _MIN_CORE <= len(compact) <= _MAX_DELETION_CORE:
+        keys += [f"d:{compact[:k]}{compact[k + 1 :]}" for k in range(len(compact))]
+    if len(compact) >= _LONG_AFFIX:
+        keys += [f"p:{compact[:_LONG_AFFIX]}", f"s:{compact[-_LONG_AFFIX:]}"]
+    keys += [f"t:{w}" for w in core_text.split() if len(w) >= _MIN_TOKEN and not w.isdigit()]
+    return keys
 
 
-def _entries(records: Sequence[FirmRecord]) -> _Entries:
-    record: list[int] = []
-    compact: list[str] = []
-    text: list[str] = []
-    keys: list[tuple[str, ...]] = []
-    for index, firm in enumerate(records):
-        names = [firm.name]
-        if firm.name_en and firm.name_en.strip():
-            names.append(firm.name_en)
-        for name in names:
-            parts = parse_name(name)
-            if parts.core:
-                key_text, key_core = parts.compact, parts.core
-            else:
-                # All region/industry words: block on the whole normalised name instead.
-                key_text, key_core = parts.full_text.replace(" ", ""), parts.tokens
-            record.append(index)
-            compact.append(key_text)
-            text.append(" ".join(key_core))
-            keys.append(_name_keys(key_text, key_core))
-    return _Entries(np.asarray(record, dtype=np.int64), compact, text, keys)
+def _key_columns(table: RecordTable) -> tuple[IntArray, IntArray]:
+    """(key hash, entry row) for every key of every name row, duplicates removed."""
+    hashes: list[int] = []
+    rows: list[int] = []
+    for row, (compact, core_text, full_text, has_core) in enumerate(
+        zip(
+            table.compact.tolist(),
+            table.core_text.tolist(),
+            table.full_text.tolist(),
+            table.has_core.tolist(),
+            strict=True,
+        )
+    ):
+        # hash() is salted per process, which is fine: keys only meet within one call.
+        keys = {hash(key) for key in _entry_keys(compact, core_text, full_text, has_core)}
+        hashes.extend(keys)
+        rows.extend([row] * len(keys))
+    return np.asarray(hashes, dtype=np.int64), np.asarray(rows, dtype=np.int64)
 
 
-def _blocks(entries: _Entries) -> dict[str, list[int]]:
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for position, keys in enumerate(entries.keys):
-        for key in keys:
-            blocks[key].append(position)
-    return blocks
+def candidate_pairs(left: RecordTable, right: RecordTable | None = None) -> IntArray:
+    """Record index pairs worth scoring, as an (n, 2) int64 array, sorted, no repeats.
 
-
-def _close_in_block(
-    left: _Entries, right: _Entries, rows: list[int], cols: list[int], cutoff: float
-) -> tuple[IntArray, IntArray]:
-    """Entry positions (rows[i], cols[j]) whose names pass the cutoff."""
-    compact = process.cdist(
-        [left.compact[i] for i in rows],
-        [right.compact[j] for j in cols],
-        scorer=fuzz.ratio,
-        score_cutoff=cutoff,
-        dtype=np.uint8,
-        workers=-1,
-    )
-    tokens = process.cdist(
-        [left.text[i] for i in rows],
-        [right.text[j] for j in cols],
-        scorer=fuzz.token_set_ratio,
-        score_cutoff=cutoff,
-        dtype=np.uint8,
-        workers=-1,
-    )
-    hit_i, hit_j = np.nonzero((compact > 0) | (tokens > 0))
-    return (
-        np.asarray(rows, dtype=np.int64)[hit_i],
-        np.asarray(cols, dtype=np.int64)[hit_j],
-    )
-
-
-def candidate_pairs(
-    incoming: Sequence[FirmRecord],
-    existing: Sequence[FirmRecord] | None = None,
-    *,
-    cutoff: float = BLOCK_NAME_CUTOFF,
-) -> IntArray:
-    """Index pairs worth scoring, as an (n, 2) int64 array, sorted and without repeats.
-
-    With ``existing``: rows are (index into incoming, index into existing). Without it:
-    pairs within ``incoming``, each once with the smaller index first, no self-pairs.
+    With ``right``: rows are (index into left's records, index into right's records).
+    Without: pairs within ``left``, each once with the smaller index first, no self-pairs.
     """
-    same = existing is None
-    left = _entries(incoming)
-    right = left if existing is None else _entries(existing)
-    left_blocks = _blocks(left)
-    right_blocks = left_blocks if same else _blocks(right)
-    found_left: list[IntArray] = []
-    found_right: list[IntArray] = []
-    for key, rows in left_blocks.items():
-        cols = right_blocks.get(key)
-        if cols is None or (same and len(rows) < 2):
-            continue
-        if len(rows) * len(cols) > _MAX_BLOCK_PAIRS:
-            continue
-        hit_left, hit_right = _close_in_block(left, right, rows, cols, cutoff)
-        found_left.append(hit_left)
-        found_right.append(hit_right)
-    if not found_left:
+    same = right is None
+    other = left if right is None else right
+    left_keys, left_rows = _key_columns(left)
+    right_keys, right_rows = (left_keys, left_rows) if same else _key_columns(other)
+    if len(left_keys) == 0 or len(right_keys) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    rec_left = left.record[np.concatenate(found_left)]
-    rec_right = right.record[np.concatenate(found_right)]
+
+    order = np.argsort(right_keys, kind="stable")
+    sorted_keys, sorted_rows = right_keys[order], right_rows[order]
+    low = np.searchsorted(sorted_keys, left_keys, side="left")
+    high = np.searchsorted(sorted_keys, left_keys, side="right")
+    matches = high - low
+    _, inverse, left_counts = np.unique(left_keys, return_inverse=True, return_counts=True)
+    block_pairs = left_counts[inverse] * matches
+    keep = (matches > 0) & (block_pairs <= _MAX_BLOCK_PAIRS)
+    low, matches, from_rows = low[keep], matches[keep], left_rows[keep]
+    total = int(matches.sum())
+    if total == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # Expand every (left row, block) into one pair per right row of the block.
+    starts = np.repeat(low, matches)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(matches) - matches, matches)
+    rec_left = left.entry_record[np.repeat(from_rows, matches)]
+    rec_right = other.entry_record[sorted_rows[starts + within]]
     if same:
-        low, high = np.minimum(rec_left, rec_right), np.maximum(rec_left, rec_right)
-        keep = low != high
-        rec_left, rec_right = low[keep], high[keep]
-    width = np.int64(max(len(right.record), 1))
+        rec_left, rec_right = np.minimum(rec_left, rec_right), np.maximum(rec_left, rec_right)
+        distinct = rec_left != rec_right
+        rec_left, rec_right = rec_left[distinct], rec_right[distinct]
+    width = np.int64(max(len(other), 1))
     codes = np.unique(rec_left * width + rec_right)
     return np.stack([codes // width, codes % width], axis=1)

@@ -33,7 +33,6 @@ SUFFIX_CJK: Final[tuple[str, ...]] = (
     "股份有限公司",
     "有限责任公司",
     "有限公司",
-    "分公司",
     "总公司",
     "公司",
     "集团",
@@ -194,7 +193,14 @@ _REGIONS: Final[tuple[tuple[str, str], ...]] = (
 REGION_CJK: Final[dict[str, str]] = dict(_REGIONS)
 REGION_LATIN: Final[frozenset[str]] = frozenset(
     {latin for _, latin in _REGIONS}
-    | {"china", "prc", "hongkong", "hk", "guangzhou", "shenzhen", "fujiang"}
+    | {"china", "prc", "hongkong", "hk", "fujiang"}
+    # Countries, written in brackets after a subsidiary's name ("Eclat Textile (Vietnam)").
+    | _words(
+        """
+        vietnam cambodia bangladesh indonesia india pakistan thailand myanmar malaysia
+        srilanka philippines honduras guatemala salvador mexico turkey portugal italy
+        """
+    )
 )
 # "fujiang" is the commonest misspelling of Fujian in the lists we have seen.
 REGION_ALIASES: Final[dict[str, str]] = {"fujiang": "fujian", "hk": "hongkong", "prc": "china"}
@@ -219,7 +225,20 @@ LATIN_WORDS: Final[frozenset[str]] = frozenset(
     REGION_LATIN | {w for w in INDUSTRY if w.isascii()} | SUFFIX_LATIN
 )
 
+# Words that tell one site of a firm from another ("Unit 2", "Cutting", "Second Branch",
+# "分厂"). Two names that differ in these are different facilities of one group, which
+# facility lists are full of, so a difference here weighs more than a typo.
+UNIT_WORDS: Final[frozenset[str]] = _words(
+    """
+    unit units branch plant mill site cutting sewing sew laundry finishing washing dyeing
+    printing embroidery north south east west first second third fourth fifth ii iii iv vi
+    vii viii ix bldg building warehouse subsidiary new
+    """
+)
+UNIT_CJK: Final[dict[str, str]] = {"分公司": "branch", "分厂": "branch", "二厂": "2", "三厂": "3"}
+
 CJK_LEXICON: Final[dict[str, tuple[str, str]]] = {
+    **{w: ("unit", u) for w, u in UNIT_CJK.items()},
     **{w: ("suffix", "") for w in SUFFIX_CJK},
     **{w: ("industry", c) for w, c in INDUSTRY.items() if not w.isascii()},
     **{w: ("region", r) for w, r in REGION_CJK.items()},
@@ -247,4 +266,16 @@ ADDRESS_ALIASES: Final[dict[str, str]] = {
     "dist": "district",
     "prov": "province",
     "bldg": "building",
+}
+
+#: Fixed bit positions of the canonical regions and industry classes, so the scorer can
+#: compare sets as bit masks (regions beyond the lexicon hash into the upper half).
+REGION_BITS: Final[dict[str, int]] = {
+    region: index
+    for index, region in enumerate(
+        sorted({REGION_ALIASES.get(r, r) for r in REGION_LATIN} | set(REGION_CJK.values()))
+    )
+}
+INDUSTRY_BITS: Final[dict[str, int]] = {
+    industry: index for index, industry in enumerate(sorted(set(INDUSTRY.values())))
 }

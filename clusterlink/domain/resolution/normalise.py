@@ -15,7 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict as PHRASES_DICT
+from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -32,6 +33,7 @@ from clusterlink.domain.resolution.lexicon import (
     REGION_ALIASES,
     REGION_LATIN,
     SUFFIX_LATIN,
+    UNIT_WORDS,
 )
 
 __all__ = [
@@ -49,7 +51,7 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 _IS_CJK_RE = re.compile(rf"[{_CJK}]")
 # Apostrophes join syllables ("Hui'an" is one place), they do not separate words.
-_APOSTROPHES = str.maketrans("", "", "'’`´")
+_APOSTROPHES = ("'", "’", "`", "´")
 # Administrative-level characters that may end a place name not in the lexicon ("温岭市").
 _PLACE_END = frozenset("省市县区")
 # Characters that end a component of a Chinese address ("黄石镇", "荔园路", "88号").
@@ -57,6 +59,7 @@ _ADDRESS_BREAK_CJK = frozenset("省市县区镇乡村路街道号弄巷楼层室
 # Short words that are pinyin syllables in names but administrative after a region word.
 _ADMIN_AFTER_REGION_ONLY = frozenset({"shi", "sheng", "qu", "zhen"})
 _MAX_LATIN_JOIN = 4
+_MAX_PHRASE = 4
 # English trade and legal-form words long enough to be recognised through a typo. Region
 # names and pinyin words are left out on purpose: a firm's own pinyin name is often one
 # letter away from them ("chongxing" / "chongqing").
@@ -64,6 +67,13 @@ _FUZZY_WORDS = sorted(
     w
     for w in (SUFFIX_LATIN | {w for w in INDUSTRY if w.isascii()}) - PINYIN_LEXICON_WORDS
     if len(w) >= 5
+)
+_SHORT_SUFFIXES = ("co", "ltd", "corp", "ltda")
+_FUZZY_REGIONS = sorted(w for w in REGION_LATIN if len(w) >= 6)
+_CJK_FIRST_CHARS = frozenset(word[0] for word in CJK_LEXICON)
+# Tokens that can begin a split lexicon word ("jin" of "jin jiang"): any proper prefix.
+_LATIN_JOIN_STARTS = frozenset(
+    word[:cut] for word in LATIN_WORDS for cut in range(1, len(word)) if not word.isdigit()
 )
 _PLACE_WORDS = frozenset({"city", "county", "province", "district"})
 _INDUSTRY_ENGLISH: dict[str, str] = {
@@ -86,7 +96,8 @@ class NameParts:
     its syllables joined: "恒威" → "hengwei"). ``regions`` and ``industries`` are canonical
     (pinyin region names, English industry classes). ``tokens``: all kept tokens in order
     (core, canonical regions and industries), legal suffixes removed. ``syllables``: the
-    pinyin syllables of the Chinese runs, for search.
+    pinyin syllables of the Chinese runs, for search. ``markers``: the core tokens that
+    name a site or unit ("2", "ii", "cutting", "branch", "mxp1"), see lexicon.UNIT_WORDS.
     """
 
     core: tuple[str, ...]
@@ -94,6 +105,7 @@ class NameParts:
     industries: frozenset[str]
     tokens: tuple[str, ...]
     syllables: tuple[str, ...]
+    markers: frozenset[str] = frozenset()
 
     @property
     def core_text(self) -> str:
@@ -129,15 +141,58 @@ class AddressParts:
 
 def _fold(text: str) -> str:
     """NFKC (full-width → half-width), case fold, strip accents; CJK is unaffected."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    for apostrophe in _APOSTROPHES:
+        folded = folded.replace(apostrophe, "")
+    if folded.isascii():
+        return folded
     decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _toneless(syllable: str) -> str:
+    """ "chǎng" → "chang", "lǜ" → "lv" (pypinyin's own spelling of ü without tones)."""
+    plain = unicodedata.normalize("NFKD", syllable).replace("u\u0308", "v")
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=32768)
+def _char_pinyin(char: str) -> tuple[str, bool]:
+    """The default (first listed) reading of a character and whether it has others."""
+    readings = PINYIN_DICT.get(ord(char))
+    if readings is None:
+        return char, False
+    return _toneless(readings.split(",", 1)[0]), "," in readings
+
+
 @lru_cache(maxsize=65536)
 def _pinyin(run: str) -> tuple[str, ...]:
-    """Syllables of a Chinese run; pypinyin's phrase table picks the reading in context."""
-    return tuple(s.casefold() for s in lazy_pinyin(run))
+    """Syllables of a Chinese run, reading polyphonic characters from phrase context.
+
+    Uses pypinyin's character and phrase tables directly (the same data as
+    ``lazy_pinyin``, at a fraction of the cost): characters with one reading are spelt
+    alone; where a polyphonic one ("长", "重") starts or ends a known phrase of up to four
+    characters ("长城"), the phrase's readings are used.
+    """
+    chars = [_char_pinyin(char) for char in run]
+    if not any(polyphonic for _, polyphonic in chars):
+        return tuple(syllable for syllable, _ in chars)
+    syllables: list[str] = []
+    i = 0
+    while i < len(run):
+        for size in range(min(_MAX_PHRASE, len(run) - i), 1, -1):
+            window = chars[i : i + size]
+            if not any(polyphonic for _, polyphonic in window):
+                continue
+            phrase = PHRASES_DICT.get(run[i : i + size])
+            if phrase is not None and len(phrase) == size:
+                syllables.extend(_toneless(readings[0]) for readings in phrase)
+                i += size
+                break
+        else:
+            syllables.append(chars[i][0])
+            i += 1
+    return tuple(syllables)
 
 
 def _cjk_words(run: str) -> list[tuple[str, str, str]]:
@@ -151,6 +206,10 @@ def _cjk_words(run: str) -> list[tuple[str, str, str]]:
     """
     words: list[tuple[str, str, str]] = []
     buffer: list[str] = []
+    # Chinese names put the place first ("福建省莆田市..."); a region word later in the
+    # run is part of the firm's own name ("宙海宁" is not "宙" of Haining).
+    at_head = True
+    buffer_at_head = False
 
     def flush() -> None:
         if buffer:
@@ -159,38 +218,54 @@ def _cjk_words(run: str) -> list[tuple[str, str, str]]:
             buffer.clear()
 
     i = 0
-    while i < len(run):
-        # Chinese names put the place first ("福建省莆田市..."); a region word later in the
-        # run is part of the firm's own name ("宙海宁" is not "宙" of Haining).
-        at_head = all(kind in ("region", "place") for kind, _, _ in words) and not buffer
-        for size in range(min(CJK_MAX_WORD, len(run) - i), 0, -1):
-            piece = run[i : i + size]
-            hit = CJK_LEXICON.get(piece)
-            if hit is not None and (hit[0] != "region" or at_head):
-                flush()
-                words.append((hit[0], hit[1], piece))
-                i += size
-                if hit[0] == "region" and i < len(run) and run[i] in ADMIN_CJK:
+    length = len(run)
+    while i < length:
+        hit: tuple[str, str] | None = None
+        size = 0
+        if run[i] in _CJK_FIRST_CHARS:
+            for size in range(min(CJK_MAX_WORD, length - i), 0, -1):
+                hit = CJK_LEXICON.get(run[i : i + size])
+                if hit is not None and (hit[0] != "region" or at_head):
+                    break
+                hit = None
+        if hit is not None:
+            flush()
+            words.append((hit[0], hit[1], run[i : i + size]))
+            i += size
+            if hit[0] == "region":
+                if i < length and run[i] in ADMIN_CJK:
                     i += 1
-                break
-        else:
-            char = run[i]
-            if char in _PLACE_END and 2 <= len(buffer) <= 3 and i + 1 < len(run):
-                surface = "".join(buffer)
-                words.append(("place", surface, surface))
-                buffer.clear()
             else:
-                buffer.append(char)
-            i += 1
+                at_head = False
+            continue
+        char = run[i]
+        if char in _PLACE_END and buffer_at_head and 2 <= len(buffer) <= 3 and i + 1 < length:
+            # An unknown place at the head of the name ("温岭市..."): a region too.
+            surface = "".join(buffer)
+            words.append(("place", surface, surface))
+            buffer.clear()
+            at_head = True
+        else:
+            if not buffer:
+                buffer_at_head = at_head
+            buffer.append(char)
+            at_head = False
+        i += 1
     flush()
     return words
 
 
 def _join_latin(tokens: list[str]) -> list[str]:
     """Join split spellings of lexicon words: "jin jiang" → "jinjiang", "xie ye" → "xieye"."""
+    if not any(token in _LATIN_JOIN_STARTS for token in tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i] not in _LATIN_JOIN_STARTS:
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in range(min(_MAX_LATIN_JOIN, len(tokens) - i), 1, -1):
             joined = "".join(tokens[i : i + size])
             if joined in LATIN_WORDS and not joined.isdigit():
@@ -217,6 +292,28 @@ def _lexicon_spelling(token: str) -> str:
     return token if match is None else match[0]
 
 
+@lru_cache(maxsize=4096)
+def _near_short_suffix(token: str) -> bool:
+    return (
+        2 <= len(token) <= 5
+        and not token.isdigit()
+        and any(Levenshtein.distance(token, word) <= 1 for word in _SHORT_SUFFIXES)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _region_spelling(token: str) -> str:
+    """The region a misspelt first word stands for ("quanzhu"), one edit, six letters up.
+
+    Only the first word of a name is tried: that is where the place goes, while later
+    words are the firm's own pinyin name and often one letter from a place ("chongxing").
+    """
+    if len(token) < 6 or token in LATIN_WORDS:
+        return token
+    match = process.extractOne(token, _FUZZY_REGIONS, scorer=Levenshtein.distance, score_cutoff=1)
+    return token if match is None else match[0]
+
+
 @lru_cache(maxsize=262144)
 def parse_name(name: str) -> NameParts:
     """Split a firm name (any script) into core, region and industry parts.
@@ -228,11 +325,17 @@ def parse_name(name: str) -> NameParts:
     industries: list[str] = []
     tokens: list[str] = []
     syllables: list[str] = []
+    markers: list[str] = []
     latin_run: list[str] = []
 
     def add(kind: str, value: str) -> None:
+        if kind == "unit":
+            markers.append(value)
+            kind = "core"
         if kind == "core":
             core.append(value)
+            if value in UNIT_WORDS or any(ch.isdigit() for ch in value):
+                markers.append(value)
         elif kind == "region":
             regions.append(value)
         elif kind == "industry":
@@ -243,12 +346,24 @@ def parse_name(name: str) -> NameParts:
             tokens.append(value)
 
     def flush_latin() -> None:
+        at_start_done = bool(tokens)
         previous = ""
         joined = _join_latin(latin_run)
+        # A misspelt legal form at the end ("Co. Ltdd", "CO.,LTg", "Coo."): one edit from
+        # a short suffix word, and only suffix words after it.
+        trailing = len(joined)
+        while trailing > 1 and (
+            joined[trailing - 1] in SUFFIX_LATIN or _near_short_suffix(joined[trailing - 1])
+        ):
+            trailing -= 1
         for position, raw in enumerate(joined):
             token = _lexicon_spelling(raw)
+            if position == 0 and not at_start_done and len(joined) > 1:
+                token = _region_spelling(token)
             following = joined[position + 1] if position + 1 < len(joined) else ""
-            if token in SUFFIX_LATIN or (len(token) == 1 and token.isalpha()):
+            # Single letters stay: "Zhou O Can" is a firm's name, while "S.A." and "P.T."
+            # were already joined into suffix words by _join_latin.
+            if token in SUFFIX_LATIN or position >= trailing:
                 kind, value = "suffix", ""
             elif token in INDUSTRY:
                 kind, value = "industry", INDUSTRY[token]
@@ -279,15 +394,23 @@ def parse_name(name: str) -> NameParts:
             syllables.extend(sounds)
             if kind in ("core", "place"):
                 add("core" if kind == "core" else "region", "".join(sounds))
+            elif kind == "unit":
+                add(kind, canonical)
             else:
                 add(kind, canonical)
     flush_latin()
+    if not tokens:
+        # Nothing but boilerplate ("Factory", "有限公司"): keep the words themselves, or two
+        # such names would compare as equal.
+        for token in _TOKEN_RE.findall(_fold(name)):
+            add("core", "".join(_pinyin(token)) if _IS_CJK_RE.match(token) else token)
     return NameParts(
         core=tuple(core),
         regions=frozenset(regions),
         industries=frozenset(industries),
         tokens=tuple(tokens),
         syllables=tuple(syllables),
+        markers=frozenset(markers),
     )
 
 

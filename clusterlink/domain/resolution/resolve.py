@@ -13,17 +13,21 @@ Typical use by an import:
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from clusterlink.domain.resolution.blocking import BLOCK_NAME_CUTOFF, candidate_pairs
+import numpy as np
+
+from clusterlink.domain.resolution.blocking import candidate_pairs
 from clusterlink.domain.resolution.records import (
     DEFAULT_THRESHOLD,
     DuplicateCandidate,
     FirmRecord,
 )
-from clusterlink.domain.resolution.score import score_pair
+from clusterlink.domain.resolution.score import reasons_of, record_tables, score_index_pairs
 
 __all__ = ["FINGERPRINT_VERSION", "find_duplicates", "find_duplicates_within", "pair_fingerprint"]
 
@@ -37,31 +41,48 @@ def _check_threshold(threshold: float) -> None:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
 
 
+# Below this many records parsing in one process is quicker than starting workers.
+_PARALLEL_MIN_RECORDS = 40_000
+
+
+def _worker_processes() -> int:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(usable or 1, 8))
+
+
+# Pairs are scored in chunks so that memory stays flat for very large screens.
+_CHUNK = 500_000
+
+
 def _screen(
     left: Sequence[FirmRecord],
     right: Sequence[FirmRecord] | None,
     threshold: float,
 ) -> list[DuplicateCandidate]:
-    pairs = candidate_pairs(left, right, cutoff=BLOCK_NAME_CUTOFF)
+    total = len(left) + (0 if right is None else len(right))
+    processes = _worker_processes() if total >= _PARALLEL_MIN_RECORDS else 1
+    tables = record_tables([left] if right is None else [left, right], processes=processes)
+    left_table = tables[0]
+    right_table = left_table if right is None else tables[1]
+    pairs = candidate_pairs(left_table, None if right is None else right_table)
     other = left if right is None else right
     found: list[DuplicateCandidate] = []
-    for i, j in pairs.tolist():
-        a, b = left[i], other[j]
-        scored = score_pair(a, b)
-        if scored.score >= threshold:
+    for start in range(0, len(pairs), _CHUNK):
+        i = pairs[start : start + _CHUNK, 0]
+        j = pairs[start : start + _CHUNK, 1]
+        columns = score_index_pairs(left_table, right_table, i, j)
+        for k in np.flatnonzero(columns.score >= threshold).tolist():
+            address = float(columns.address[k])
+            km = float(columns.distance_km[k])
             found.append(
                 DuplicateCandidate(
-                    incoming_key=a.key,
-                    existing_key=b.key,
-                    score=round(scored.score, 4),
-                    name_score=round(scored.name_score, 4),
-                    address_score=(
-                        None if scored.address_score is None else round(scored.address_score, 4)
-                    ),
-                    distance_km=(
-                        None if scored.distance_km is None else round(scored.distance_km, 3)
-                    ),
-                    reasons=scored.reasons,
+                    incoming_key=left[int(i[k])].key,
+                    existing_key=other[int(j[k])].key,
+                    score=round(float(columns.score[k]), 4),
+                    name_score=round(float(columns.name[k]), 4),
+                    address_score=None if math.isnan(address) else round(address, 4),
+                    distance_km=None if math.isnan(km) else round(km, 3),
+                    reasons=reasons_of(columns, k),
                 )
             )
     found.sort(key=lambda c: (-c.score, str(c.incoming_key), str(c.existing_key)))
