@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs page (Swagger UI) from its own static files, never a CDN
     "simple_history",
     "django_tasks",
     "django_tasks_db",

@@ -118,3 +118,15 @@ def demand_share_list(*, demand: Demand) -> QuerySet[DemandShare]:
 def offer_sees_private(viewer: Viewer, offer: Offer) -> bool:
     """Whether the viewer may see the offer's unit price and the owner's contacts."""
     return viewer.may_see_private_of(offer.owner_id, offer.owner.cluster_id)
+
+
+# ---- API: privacy computed in the query (appended for the JSON API) ----------------------------
+
+
+def demand_list_with_privacy(*, viewer: Viewer, filters: DemandFilters | None = None) -> QuerySet[Demand]:
+    """demand_list, each row annotated with `sees_private` (the rule of demand_sees_private), so that a
+    page of demands needs no query per row to decide whether its target price may be shown."""
+    from django.db.models import Exists, OuterRef
+
+    privileged = Demand.objects.filter(pk=OuterRef("pk")).filter(demand_privileged_q(viewer))
+    return demand_list(viewer=viewer, filters=filters).annotate(sees_private=Exists(privileged))

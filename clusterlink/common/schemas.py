@@ -1,0 +1,79 @@
+"""Types shared by every API schema: the error shape, money, pairs, safe text, pagination.
+
+Bounds here mirror the database columns, so that no well-typed request can reach the database
+with a value it would refuse (an out-of-range integer or a NUL character is a 422, never a 500).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
+
+from clusterlink.common import clock
+
+# PositiveIntegerField holds up to 2**31 - 1 on every database Django supports.
+MAX_INT = 2_147_483_647
+# Ids are BigAutoField; a bound keeps SQLite and PostgreSQL away from overflowing parameters.
+MAX_ID = 2**53
+MAX_OFFSET = 1_000_000
+# No NUL: PostgreSQL refuses it in text, so it must be a field error, not a server error.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _two_decimals(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# RMB in requests: a JSON number or string with at most two decimals. In responses: "12.50".
+MoneyIn = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(_two_decimals, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d+\.\d{2}$", "examples": ["12.50"]}, mode="serialization"
+    ),
+]
+Pairs = Annotated[
+    int, Field(ge=1, le=MAX_INT, description="A quantity in pairs: a whole number of at least 1.")
+]
+PairsOrZero = Annotated[int, Field(ge=0, le=MAX_INT)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Text without NUL characters; give each field its column's max_length with Field().
+SafeStr = Annotated[str, Field(pattern=NO_NUL)]
+Code = Annotated[str, Field(pattern=NO_NUL, max_length=60)]
+
+
+def week_label(monday: dt.date) -> str:
+    return clock.iso_week_label(monday)
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. validation_error, not_found.")
+    message: str = Field(description="Human-readable message in the request's language.")
+    details: dict[str, list[str]] = Field(
+        description="Field (or location) → messages; empty when none."
+    )
+
+
+class InputSchema(Schema):
+    """Request bodies: unknown fields are an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Status codes every operation may answer with the error shape.
+ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 422, 429})
+
+
+class ApiPagination(LimitOffsetPagination):
+    """limit/offset with a bounded offset (the limit is bounded by NINJA_PAGINATION_MAX_LIMIT)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -1,0 +1,135 @@
+"""Fixtures shared by the API tests: a small world with a user of every role, and token clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from clusterlink.accounts.models import Membership, User
+from clusterlink.accounts.tokens import api_token_create
+from clusterlink.directory.models import Cluster, Enterprise
+from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
+from tests.directory.factories import ClusterFactory, EnterpriseFactory
+
+
+class ApiClient:
+    """A JSON client for /api, authenticated by a bearer token (or anonymous)."""
+
+    def __init__(self, token: str | None = None, **headers: str) -> None:
+        self.client = Client()
+        self.headers = dict(headers)
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
+        call = getattr(self.client, method)
+        kwargs: dict[str, Any] = {"headers": self.headers}
+        if body is not None:
+            kwargs["data"] = body
+            kwargs["content_type"] = "application/json"
+        elif params:
+            kwargs["data"] = params
+        return call(f"/api{path}", **kwargs)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("get", path, **params)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.request("post", path, body)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.request("patch", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self.request("put", path, body)
+
+
+def client_for(user: User | None) -> ApiClient:
+    if user is None:
+        return ApiClient()
+    _token, raw = api_token_create(user=user, name="tests")
+    return ApiClient(raw)
+
+
+@dataclass
+class World:
+    putian: Cluster
+    jinjiang: Cluster
+    factory: Enterprise  # OEM factory in Putian
+    brand: Enterprise  # brand in Putian
+    outsider_firm: Enterprise  # factory in Jinjiang
+    factory_owner: User
+    brand_owner: User
+    outsider: User  # member of the outsider firm
+    operator: User  # operator of Putian
+    other_operator: User  # operator of Jinjiang
+    admin: User
+
+    def role_users(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "outsider": self.outsider,
+            "owner": self.factory_owner,
+            "operator": self.operator,
+            "other_operator": self.other_operator,
+            "admin": self.admin,
+        }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    putian = ClusterFactory(
+        slug="putian", name_zh="莆田鞋业集群", name_en="Putian footwear cluster"
+    )
+    jinjiang = ClusterFactory(
+        slug="jinjiang", name_zh="晋江鞋业集群", name_en="Jinjiang footwear cluster"
+    )
+    factory = EnterpriseFactory(
+        cluster=putian,
+        legal_name="莆田市荔城鞋业有限公司",
+        name_en="Putian Licheng Shoes",
+        contact_phone="13900000001",
+        roles=["oem_factory"],
+    )
+    brand = EnterpriseFactory(
+        cluster=putian,
+        legal_name="莆田品牌鞋业有限公司",
+        name_en="Putian Brand Shoes",
+        contact_phone="13900000002",
+        roles=["brand"],
+    )
+    outsider_firm = EnterpriseFactory(
+        cluster=jinjiang,
+        legal_name="晋江外部鞋厂",
+        name_en="Jinjiang Outside Shoes",
+        contact_phone="13900000003",
+        roles=["oem_factory"],
+    )
+    factory_owner = MembershipFactory(enterprise=factory, role=Membership.Role.OWNER).user
+    brand_owner = MembershipFactory(enterprise=brand, role=Membership.Role.OWNER).user
+    outsider = MembershipFactory(enterprise=outsider_firm, role=Membership.Role.MEMBER).user
+    operator = OperatorScopeFactory(cluster=putian).user
+    other_operator = OperatorScopeFactory(cluster=jinjiang).user
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    return World(
+        putian,
+        jinjiang,
+        factory,
+        brand,
+        outsider_firm,
+        factory_owner,
+        brand_owner,
+        outsider,
+        operator,
+        other_operator,
+        admin,
+    )
