@@ -27,4 +27,5 @@ def search_q(query: str) -> Q:
     terms = search_terms(query)
     if not terms:
         return Q()
-    return reduce(and_, (Q(search_keys__icontains=term) for term in terms))
+    # Keys and terms are both lower case, so a case-sensitive LIKE matches and can use the trigram index.
+    return reduce(and_, (Q(search_keys__contains=term) for term in terms))

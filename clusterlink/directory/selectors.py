@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.accounts.models import Membership
 from clusterlink.common.errors import NotFoundError
-from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise
+from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise, EnterpriseRole
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,17 @@ def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None)
     so it never reveals a private figure through the result set."""
     filters = filters or EnterpriseFilters()
     qs = Enterprise.objects.filter(enterprise_visible_q(viewer)).select_related("cluster")
+    # Filters on links are subqueries, not joins: no duplicate rows, so no DISTINCT over wide rows.
     if filters.cluster:
         qs = qs.filter(cluster__slug=filters.cluster)
     if filters.role:
-        qs = qs.filter(roles__role=filters.role)
+        qs = qs.filter(pk__in=EnterpriseRole.objects.filter(role=filters.role).values("enterprise_id"))
     if filters.category:
-        qs = qs.filter(categories__code=filters.category)
+        qs = qs.filter(pk__in=Enterprise.categories.through.objects.filter(category__code=filters.category).values("enterprise_id"))
     if filters.certification:
-        qs = qs.filter(certifications__code=filters.certification)
+        qs = qs.filter(pk__in=Enterprise.certifications.through.objects.filter(certification__code=filters.certification).values("enterprise_id"))
     if filters.process:
-        qs = qs.filter(processes__code=filters.process)
+        qs = qs.filter(pk__in=Enterprise.processes.through.objects.filter(process__code=filters.process).values("enterprise_id"))
     if filters.q:
         from clusterlink.directory.search import search_q
 
@@ -70,11 +71,9 @@ def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None)
             weeks = weeks.filter(week__lte=filters.capacity_to)
         if filters.category:
             weeks = weeks.filter(category__code=filters.category)
-        from django.db.models import F
-
-        weeks = weeks.annotate(available=F("free_pairs") - F("reserved_pairs")).filter(available__gte=max(filters.min_free_pairs or 1, 1))
+        weeks = weeks.filter(free_pairs__gte=F("reserved_pairs") + max(filters.min_free_pairs or 1, 1))
         qs = qs.filter(Exists(weeks))
-    return qs.distinct().order_by("legal_name", "id")
+    return qs.order_by("legal_name", "id")
 
 
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
@@ -141,6 +140,18 @@ def enterprise_get_editable(viewer: Viewer, enterprise_id: int) -> Enterprise:
     return enterprise
 
 
+def enterprise_list_member_of(*, viewer: Viewer) -> QuerySet[Enterprise]:
+    """The firms the viewer is a member of ("my enterprise" picks among these)."""
+    return Enterprise.objects.filter(pk__in=viewer.enterprise_ids).select_related("cluster").order_by("legal_name", "id")
+
+
+def enterprise_member_list(*, viewer: Viewer, enterprise: Enterprise) -> QuerySet[Membership]:
+    """People acting for a firm: only for those who see its private data (empty otherwise)."""
+    if not viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id):
+        return Membership.objects.none()
+    return Membership.objects.filter(enterprise=enterprise).select_related("user").order_by("role", "user__username")
+
+
 def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
     """Listed firms of a cluster by role (public counts; a firm with two roles counts in both)."""
     from django.db.models import Count
@@ -165,15 +176,3 @@ def directory_headline() -> dict[str, int]:
         "factories": listed.filter(roles__role="oem_factory").distinct().count(),
         "brands": listed.filter(roles__role="brand").distinct().count(),
     }
-
-
-def enterprise_list_member_of(*, viewer: Viewer) -> QuerySet[Enterprise]:
-    """The firms the viewer is a member of ("my enterprise" picks among these)."""
-    return Enterprise.objects.filter(pk__in=viewer.enterprise_ids).select_related("cluster").order_by("legal_name", "id")
-
-
-def enterprise_member_list(*, viewer: Viewer, enterprise: Enterprise) -> QuerySet[Membership]:
-    """People acting for a firm: only for those who see its private data (empty otherwise)."""
-    if not viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id):
-        return Membership.objects.none()
-    return Membership.objects.filter(enterprise=enterprise).select_related("user").order_by("role", "user__username")
