@@ -58,7 +58,7 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
         label=_("My firm"),
         max_length=200,
         required=False,
-        help_text=_("Optional. The registered name of the firm you act for; you become its owner."),
+        help_text=_("The registered name of the firm you act for; you become its owner."),
     )
     firm_cluster = forms.ModelChoiceField(
         label=_("Cluster of my firm"),

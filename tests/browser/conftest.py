@@ -67,7 +67,16 @@ def taxonomy(transactional_db: None) -> None:
 
 
 @pytest.fixture
-def page(browser: Any, taxonomy: None, live_server: Any) -> Iterator[Any]:
+def fresh_cache(transactional_db: None) -> None:
+    """The database cache table is not flushed between transactional tests; login throttle
+    counts would leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def page(browser: Any, taxonomy: None, fresh_cache: None, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(10_000)
     browser_page = context.new_page()
@@ -76,7 +85,7 @@ def page(browser: Any, taxonomy: None, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def phone_page(browser: Any, taxonomy: None, live_server: Any) -> Iterator[Any]:
+def phone_page(browser: Any, taxonomy: None, fresh_cache: None, live_server: Any) -> Iterator[Any]:
     """A page with an iPhone-sized viewport (375 × 812)."""
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="en-US"
