@@ -260,7 +260,9 @@ class DemandFilterForm(forms.Form):
 
     def value(self, name: str) -> str | None:
         """The cleaned value of a filter, or None when it is empty or not a known choice."""
-        self.is_valid()
+        if not self.is_bound:
+            return None
+        self.is_valid()  # fields with an invalid value are left out of cleaned_data
         value: Any = self.cleaned_data.get(name)
         return str(value) if value else None
 
