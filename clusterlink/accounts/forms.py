@@ -31,7 +31,7 @@ class ServiceErrorsMixin:
 
 
 class SignUpForm(ServiceErrorsMixin, forms.Form):
-    service_field_names = {"firm_legal_name": "firm_name", "firm_cluster": "firm_cluster"}
+    service_field_names = {"firm_legal_name": "firm_name", "firm_roles": "firm_role"}
 
     username = forms.CharField(
         label=_("Username"),
