@@ -25,10 +25,12 @@ FloatArray = npt.NDArray[np.float64]
 
 # Swap scoring is quadratic in the job count; above this many scored pairs per iteration only a
 # random sample of first jobs is scored, so one iteration stays in the low milliseconds.
-_SWAP_PAIRS_PER_ITERATION = 60_000
+_SWAP_PAIRS_PER_ITERATION = 20_000
 _PENALTY_GROWTH = 0.05  # per iteration an agent stays overloaded
 _PENALTY_DECAY = 0.02  # per iteration the whole assignment is feasible
 _PENALTY_FLOOR = 1e-3
+_TENURE_MIN = 3
+_TENURE_PER_AGENT = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ def tabu_search(
     seed: int,
     deadline: float,
     stall_iterations: int | None = None,
+    fruitless_restarts: int = 3,
+    stop_at: int | None = None,
 ) -> SearchOutcome:
     """Improve `start` (agent per job, may overload agents) and return the best feasible found.
 
@@ -56,7 +60,9 @@ def tabu_search(
     `deadline` is a `time.monotonic()` value after which the search stops regardless.
     `initial_penalty` holds one positive cost-per-unit-overload weight per agent (LP capacity
     duals are a good choice). After `stall_iterations` without a new best the search returns to
-    the best assignment with fresh penalties, to intensify around it.
+    the best assignment with fresh penalties, to intensify around it; after `fruitless_restarts`
+    such returns in a row without a new best, or once the best reaches `stop_at` (a proven lower
+    bound), the search ends early so that small instances do not use the whole budget.
     """
     n_agents, n_jobs = costs.shape
     rng = np.random.default_rng(seed)
@@ -65,21 +71,27 @@ def tabu_search(
     cap_f = capacities.astype(np.float64)
     jobs = np.arange(n_jobs)
     if stall_iterations is None:
-        stall_iterations = 200 + 20 * n_jobs
+        stall_iterations = 50 + 5 * n_jobs
 
     assign = start.astype(np.int64).copy()
-    load = np.bincount(assign, weights=weight_f[assign, jobs], minlength=n_agents)
+    load = np.bincount(assign, weights=weight_f[assign, jobs], minlength=n_agents).astype(
+        np.float64
+    )
     current_cost = float(cost_f[assign, jobs].sum())
     base_penalty = np.maximum(initial_penalty.astype(np.float64), _PENALTY_FLOOR)
     penalty = base_penalty.copy()
     tabu_until = np.zeros((n_agents, n_jobs), dtype=np.int64)
-    tenure_base = max(3, n_agents // 4)
+    tabu_by_job = np.zeros((n_jobs, n_agents), dtype=np.int64)
+    cost_by_job = np.ascontiguousarray(cost_f.T)
+    weight_by_job = np.ascontiguousarray(weight_f.T)
+    tenure_base = max(_TENURE_MIN, int(n_agents * _TENURE_PER_AGENT))
 
     best: IntArray | None = None
     best_cost = np.inf
     if np.all(load <= cap_f):
         best, best_cost = assign.copy(), current_cost
     last_improvement = 0
+    restarts_in_a_row = 0
 
     swap_rows = min(n_jobs, max(1, _SWAP_PAIRS_PER_ITERATION // n_jobs))
     work_per_iteration = n_agents * n_jobs + swap_rows * n_jobs
@@ -112,8 +124,22 @@ def tabu_search(
 
         rows = jobs if swap_rows == n_jobs else rng.choice(n_jobs, swap_rows, replace=False)
         swap_delta = _swap_deltas(
-            cost_f, weight_f, cap_f, load, over, penalty, assign, own_cost, own_weight,
-            own_agent_penalty, rows, tabu_until, iteration,
+            cost_f,
+            weight_f,
+            cap_f,
+            load,
+            over,
+            penalty,
+            assign,
+            own_cost,
+            own_weight,
+            own_agent_penalty,
+            rows,
+            tabu_until,
+            iteration,
+            cost_by_job,
+            weight_by_job,
+            tabu_by_job,
         )
         flat = int(np.argmin(swap_delta))
         row, swap_second = divmod(flat, n_jobs)
@@ -129,7 +155,9 @@ def tabu_search(
             continue
         for job, agent in moves:
             old_agent = int(assign[job])
-            tabu_until[old_agent, job] = iteration + tenure_base + int(rng.integers(0, tenure_base + 1))
+            tenure = iteration + tenure_base + int(rng.integers(0, tenure_base + 1))
+            tabu_until[old_agent, job] = tenure
+            tabu_by_job[job, old_agent] = tenure
             load[old_agent] -= weight_f[old_agent, job]
             load[agent] += weight_f[agent, job]
             current_cost += cost_f[agent, job] - cost_f[old_agent, job]
@@ -144,17 +172,26 @@ def tabu_search(
             if current_cost < best_cost:
                 best, best_cost = assign.copy(), current_cost
                 last_improvement = iteration
+                restarts_in_a_row = 0
+                if stop_at is not None and best_cost <= stop_at:
+                    break
         if best is not None and iteration - last_improvement > stall_iterations:
+            restarts_in_a_row += 1
+            if restarts_in_a_row > fruitless_restarts:
+                break
             assign = best.copy()
-            load = np.bincount(assign, weights=weight_f[assign, jobs], minlength=n_agents)
+            load = np.bincount(assign, weights=weight_f[assign, jobs], minlength=n_agents).astype(
+                np.float64
+            )
             current_cost = best_cost
             penalty = base_penalty.copy()
             tabu_until.fill(0)
+            tabu_by_job.fill(0)
             last_improvement = iteration
 
     if best is None:
         return SearchOutcome(assignment=None, cost=None, iterations=iteration)
-    return SearchOutcome(assignment=best, cost=int(round(best_cost)), iterations=iteration)
+    return SearchOutcome(assignment=best, cost=round(best_cost), iterations=iteration)
 
 
 def _shift_deltas(
@@ -193,35 +230,41 @@ def _swap_deltas(
     rows: IntArray,
     tabu_until: IntArray,
     iteration: int,
+    cost_by_job: FloatArray,
+    weight_by_job: FloatArray,
+    tabu_by_job: IntArray,
 ) -> FloatArray:
     """Penalised change of exchanging the agents of jobs rows[r] and j, as a (len(rows), n) array.
 
     For first job j1 on agent k1 and second job j2 on agent k2, k1's load changes by
     w[k1, j2] − w[k1, j1] and k2's by w[k2, j1] − w[k2, j2]; the two penalty terms are the same
-    expression with the roles exchanged, which is why one matrix and its transpose suffice when
-    every job is a first job.
+    expression with the roles exchanged. The *_by_job arrays are the [job, agent] transposes,
+    kept so that the second-job gathers are row takes, several times faster than 2-D indexing.
     """
     own = assign
     residual = load[own] - own_weight - cap_f[own]  # per job: its agent's load without it, −cap
-    cost_on_own = cost_f[own]  # [j, j'] = cost of job j' on j's agent
-    weight_on_own = weight_f[own]
+    first_agents = own[rows]
+    # [r, j2]: first job's agent with the second job; [r, j2] of the *_back arrays: second job's
+    # agent with the first job. Gathered for the sampled rows only, never the full n × n.
+    cost_first = cost_f[first_agents]
+    weight_first = weight_f[first_agents]
+    cost_back = cost_by_job[rows][:, own]
+    weight_back = weight_by_job[rows][:, own]
     first_penalty = own_agent_penalty[rows, None] * (
-        np.maximum(0.0, residual[rows, None] + weight_on_own[rows]) - over[own[rows], None]
+        np.maximum(0.0, residual[rows, None] + weight_first) - over[first_agents, None]
     )
-    # second job's agent receives the first job: [r, j2] uses row j2 of weight_on_own, column rows[r]
-    second_penalty = (
-        own_agent_penalty[None, :]
-        * (np.maximum(0.0, residual[None, :] + weight_on_own[:, rows].T) - over[own][None, :])
+    second_penalty = own_agent_penalty[None, :] * (
+        np.maximum(0.0, residual[None, :] + weight_back) - over[own][None, :]
     )
     delta = (
-        cost_on_own[rows]
-        + cost_on_own[:, rows].T
+        cost_first
+        + cost_back
         - own_cost[rows, None]
         - own_cost[None, :]
         + first_penalty
         + second_penalty
     )
     same_agent = own[rows, None] == own[None, :]
-    tabu_first = tabu_until[own[None, :], rows[:, None]] > iteration  # first job to second's agent
-    tabu_second = (tabu_until[own[rows]] > iteration)  # [r, j2]: second job to first's agent
+    tabu_first = tabu_by_job[rows][:, own] > iteration  # first job to second's agent
+    tabu_second = tabu_until[first_agents] > iteration  # [r, j2]: second job to first's agent
     return np.where(same_agent | tabu_first | tabu_second, np.inf, delta)

@@ -53,9 +53,7 @@ class GapInstance:
                 f"costs {shape[0]}x{shape[1]}"
             )
         if len(self.capacities) != shape[0]:
-            raise GapFormatError(
-                f"capacities: {len(self.capacities)} values for {shape[0]} agents"
-            )
+            raise GapFormatError(f"capacities: {len(self.capacities)} values for {shape[0]} agents")
         for agent, row in enumerate(self.weights):
             if min(row) < 0:
                 raise GapFormatError(f"weights: agent {agent} has a negative weight")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class SolveStatus(str, Enum):
+class SolveStatus(str, Enum):  # noqa: UP042 - the shared core convention (STYLE.md) for all engines
     OPTIMAL = "OPTIMAL"  # objective equals the proven lower bound
     FEASIBLE = "FEASIBLE"  # a valid assignment, optimality not proven, search ended on its own
     INFEASIBLE = "INFEASIBLE"  # proven that no assignment respects the capacities

@@ -44,9 +44,9 @@ FloatArray = npt.NDArray[np.float64]
 # converts the caller's seconds into a deterministic work budget.
 _TABU_MOVES_PER_SECOND = 2.0e7
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
-_CPSAT_DTIME_PER_SECOND = 0.5
+_CPSAT_DTIME_PER_SECOND = 1.0
 _LP_SHARE = 0.3  # the LP may use at most this share of the limit
-_CPSAT_SHARE = 0.25  # share of the time left after the LP given to the CP-SAT phase
+_CPSAT_SHARE = 0.15  # share of the time left after the LP given to the CP-SAT phase
 _PLAIN_CPSAT_WORKERS = 2
 
 
@@ -74,18 +74,30 @@ def solve_gap(
     capacities = np.array(instance.capacities, dtype=np.int64)
     if method == "cpsat":
         outcome = solve_cpsat(
-            costs, weights, capacities,
-            time_limit_s=time_limit_s, workers=_PLAIN_CPSAT_WORKERS, seed=seed,
+            costs,
+            weights,
+            capacities,
+            time_limit_s=time_limit_s,
+            workers=_PLAIN_CPSAT_WORKERS,
+            seed=seed,
         )
         return _result(
-            outcome.assignment, outcome.objective, outcome.bound,
-            proven_optimal=outcome.optimal, infeasible=outcome.infeasible, started=started,
+            outcome.assignment,
+            outcome.objective,
+            outcome.bound,
+            proven_optimal=outcome.optimal,
+            infeasible=outcome.infeasible,
+            started=started,
         )
     if method == "highs":
         mip = solve_highs_mip(costs, weights, capacities, time_limit_s=time_limit_s, seed=seed)
         return _result(
-            mip.assignment, mip.objective, mip.bound,
-            proven_optimal=mip.optimal, infeasible=mip.infeasible, started=started,
+            mip.assignment,
+            mip.objective,
+            mip.bound,
+            proven_optimal=mip.optimal,
+            infeasible=mip.infeasible,
+            started=started,
         )
     return _solve_ours(costs, weights, capacities, time_limit_s, seed, threads, started)
 
@@ -128,13 +140,26 @@ def _solve_ours(
 
     search_seconds = (deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE)
     search = _run_searches(
-        costs, weights, capacities, start, penalty,
-        seconds=search_seconds, seed=seed, threads=threads,
+        costs,
+        weights,
+        capacities,
+        start,
+        penalty,
+        seconds=search_seconds,
+        seed=seed,
+        threads=threads,
+        stop_at=lower_bound,
     )
     incumbent, incumbent_cost = search.assignment, search.cost
     if incumbent is not None and lower_bound is not None and incumbent_cost == lower_bound:
-        return _result(incumbent, incumbent_cost, lower_bound, proven_optimal=True,
-                       infeasible=False, started=started)
+        return _result(
+            incumbent,
+            incumbent_cost,
+            lower_bound,
+            proven_optimal=True,
+            infeasible=False,
+            started=started,
+        )
 
     allowed = None
     if incumbent is not None and incumbent_cost is not None and reduced_costs is not None:
@@ -144,14 +169,21 @@ def _solve_ours(
         allowed[incumbent, np.arange(n_jobs)] = True
     remaining = max(0.05, deadline - time.monotonic())
     polish = solve_cpsat(
-        costs, weights, capacities,
-        time_limit_s=remaining, workers=threads, seed=seed,
-        allowed=allowed, hint=incumbent if incumbent is not None else start,
+        costs,
+        weights,
+        capacities,
+        time_limit_s=remaining,
+        workers=threads,
+        seed=seed,
+        allowed=allowed,
+        hint=incumbent if incumbent is not None else start,
         objective_below=incumbent_cost,
         deterministic_time=remaining * _CPSAT_DTIME_PER_SECOND,
     )
-    if polish.assignment is not None and polish.objective is not None and (
-        incumbent_cost is None or polish.objective < incumbent_cost
+    if (
+        polish.assignment is not None
+        and polish.objective is not None
+        and (incumbent_cost is None or polish.objective < incumbent_cost)
     ):
         incumbent, incumbent_cost = polish.assignment, polish.objective
     if incumbent_cost is None:
@@ -167,8 +199,14 @@ def _solve_ours(
         lower_bound = (
             restricted_bound if lower_bound is None else max(lower_bound, restricted_bound)
         )
-    return _result(incumbent, incumbent_cost, lower_bound,
-                   proven_optimal=lower_bound == incumbent_cost, infeasible=False, started=started)
+    return _result(
+        incumbent,
+        incumbent_cost,
+        lower_bound,
+        proven_optimal=lower_bound == incumbent_cost,
+        infeasible=False,
+        started=started,
+    )
 
 
 def _run_searches(
@@ -181,6 +219,7 @@ def _run_searches(
     seconds: float,
     seed: int,
     threads: int,
+    stop_at: int | None,
 ) -> SearchOutcome:
     """One tabu search per thread, seeds seed·1000 + k; the cheapest wins, ties to lower k."""
     budget = max(0.0, seconds) * _TABU_MOVES_PER_SECOND
@@ -188,8 +227,17 @@ def _run_searches(
     seeds = [seed * 1000 + k for k in range(threads)]
     if threads == 1:
         outcomes = [
-            tabu_search(costs, weights, capacities, start, penalty,
-                        work_budget=budget, seed=seeds[0], deadline=deadline)
+            tabu_search(
+                costs,
+                weights,
+                capacities,
+                start,
+                penalty,
+                work_budget=budget,
+                seed=seeds[0],
+                deadline=deadline,
+                stop_at=stop_at,
+            )
         ]
     else:
         # fork: the workers need only NumPy arrays already in memory; no re-import, no pickling
@@ -197,8 +245,18 @@ def _run_searches(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=threads, mp_context=context) as pool:
             futures = [
-                pool.submit(tabu_search, costs, weights, capacities, start, penalty,
-                            work_budget=budget, seed=s, deadline=deadline)
+                pool.submit(
+                    tabu_search,
+                    costs,
+                    weights,
+                    capacities,
+                    start,
+                    penalty,
+                    work_budget=budget,
+                    seed=s,
+                    deadline=deadline,
+                    stop_at=stop_at,
+                )
                 for s in seeds
             ]
             outcomes = [future.result() for future in futures]

@@ -39,7 +39,8 @@ def solve_cpsat(
 
     `objective_below` asks for a strictly cheaper assignment than a known one (then "infeasible"
     means "none cheaper among the allowed pairs"). `deterministic_time` caps CP-SAT's own work
-    counter, which unlike the wall clock gives the same result on every run.
+    counter, which unlike the wall clock gives the same result on every run; it also switches
+    the workers to deterministic interleaving.
     """
     n_agents, n_jobs = costs.shape
     mask = np.ones((n_agents, n_jobs), dtype=bool) if allowed is None else allowed
@@ -60,6 +61,8 @@ def solve_cpsat(
     solver.parameters.random_seed = seed
     if deterministic_time is not None:
         solver.parameters.max_deterministic_time = deterministic_time
+        # Interleaved workers take turns in a fixed order: the same answer on every run.
+        solver.parameters.interleave_search = True
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = np.zeros(n_jobs, dtype=np.int64)
@@ -68,7 +71,7 @@ def solve_cpsat(
                 assignment[job] = agent
         return CpSatOutcome(
             assignment=assignment,
-            objective=int(round(solver.objective_value)),
+            objective=round(solver.objective_value),
             bound=int(np.ceil(solver.best_objective_bound - 1e-6)),
             optimal=status == cp_model.OPTIMAL,
             infeasible=False,

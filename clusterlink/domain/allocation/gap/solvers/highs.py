@@ -35,9 +35,7 @@ def solve_highs_mip(
     _add_one_agent_per_job(model, x, n_agents, n_jobs)
     _add_capacities(model, x, weights, capacities)
     model.minimize(
-        mathopt.fast_sum(
-            int(costs[i, j]) * x[i][j] for i in range(n_agents) for j in range(n_jobs)
-        )
+        mathopt.fast_sum(int(costs[i, j]) * x[i][j] for i in range(n_agents) for j in range(n_jobs))
     )
     params = mathopt.SolveParameters(
         time_limit=datetime.timedelta(seconds=max(0.01, time_limit_s)), random_seed=seed
@@ -54,15 +52,18 @@ def solve_highs_mip(
         )
         return HighsOutcome(
             assignment=assignment,
-            objective=int(round(result.objective_value())),
+            objective=round(result.objective_value()),
             bound=bound,
             optimal=reason == mathopt.TerminationReason.OPTIMAL,
             infeasible=False,
         )
     infeasible = reason == mathopt.TerminationReason.INFEASIBLE
     return HighsOutcome(
-        assignment=None, objective=None, bound=None if infeasible else bound,
-        optimal=False, infeasible=infeasible,
+        assignment=None,
+        objective=None,
+        bound=None if infeasible else bound,
+        optimal=False,
+        infeasible=infeasible,
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sparse
-from scipy.optimize import linprog
+from scipy.optimize import OptimizeResult, linprog
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -48,9 +48,7 @@ def solve_lp_relaxation(
     job_marginals = np.asarray(result.eqlin.marginals, dtype=np.float64)
     # marginals are d(objective)/d(rhs): ≤ 0 for capacity rows of a minimisation.
     reduced = (
-        costs.astype(np.float64)
-        - capacity_marginals[:, None] * weights
-        - job_marginals[None, :]
+        costs.astype(np.float64) - capacity_marginals[:, None] * weights - job_marginals[None, :]
     )
     value = float(result.fun)
     return LpRelaxation(
@@ -72,7 +70,7 @@ def lp_is_infeasible(
 
 def _solve(
     costs: IntArray, weights: IntArray, capacities: IntArray, time_limit_s: float
-) -> object | None:
+) -> OptimizeResult | None:
     """Rows: one capacity row per agent (≤), one assignment row per job (= 1). x ≥ 0."""
     n_agents, n_jobs = costs.shape
     n_vars = n_agents * n_jobs
@@ -86,7 +84,7 @@ def _solve(
         shape=(n_jobs, n_vars),
     )
     try:
-        return linprog(  # type: ignore[no-any-return]
+        result: OptimizeResult = linprog(
             costs.ravel().astype(np.float64),
             A_ub=capacity_rows,
             b_ub=capacities.astype(np.float64),
@@ -96,5 +94,6 @@ def _solve(
             method="highs-ipm",
             options={"time_limit": max(0.05, time_limit_s)},
         )
+        return result
     except ValueError:
         return None

@@ -1,0 +1,114 @@
+"""solve_gap on instances whose optimum is known, on every back-end."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from clusterlink.domain.allocation.gap import (
+    GapInstance,
+    Method,
+    SolveStatus,
+    read_orlib_gap,
+    solve_gap,
+)
+
+BACKENDS: list[Method] = ["ours", "cpsat", "highs"]
+DATA = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "gap"
+
+
+@pytest.mark.parametrize("method", BACKENDS)
+def test_capacity_forces_one_job_off_its_cheapest_agent(method: Method) -> None:
+    # Given agent 0 can hold one job of weight 2; jobs 0 and 2 are cheapest there.
+    # Keeping job 0 (1) and sending job 2 to agent 1 (3) costs 1 + 1 + 3 = 5; the other
+    # way round costs 2 + 4 + 1 = 7.
+    instance = GapInstance.from_lists(
+        costs=[[1, 5, 2], [4, 1, 3]], weights=[[2, 2, 2], [2, 2, 2]], capacities=[2, 4]
+    )
+
+    result = solve_gap(instance, time_limit_s=1.0, method=method)
+
+    assert result.assignment == (0, 1, 1)
+    assert result.objective == 5
+    assert result.status == SolveStatus.OPTIMAL
+    assert result.lower_bound == 5
+
+
+@pytest.mark.parametrize("method", BACKENDS)
+def test_jobs_with_the_largest_regret_keep_the_cheap_agent(method: Method) -> None:
+    # Given agent 0 takes two of four unit jobs; agent 1 is dearer by 4, 5, 6 and 7.
+    # The two largest regrets (jobs 2 and 3) stay on agent 0: 3 + 4 + 5 + 7 = 19.
+    instance = GapInstance.from_lists(
+        costs=[[1, 2, 3, 4], [5, 7, 9, 11]],
+        weights=[[1, 1, 1, 1], [1, 1, 1, 1]],
+        capacities=[2, 4],
+    )
+
+    result = solve_gap(instance, time_limit_s=1.0, method=method)
+
+    assert result.assignment == (1, 1, 0, 0)
+    assert result.objective == 19
+    assert result.status == SolveStatus.OPTIMAL
+
+
+@pytest.mark.parametrize("method", BACKENDS)
+def test_overfull_instance_is_infeasible(method: Method) -> None:
+    # Given one agent of capacity 3 and two jobs of weight 2: they cannot both fit.
+    instance = GapInstance.from_lists(costs=[[1, 1]], weights=[[2, 2]], capacities=[3])
+
+    result = solve_gap(instance, time_limit_s=1.0, method=method)
+
+    assert result.status == SolveStatus.INFEASIBLE
+    assert result.assignment == ()
+    assert result.objective is None
+
+
+@pytest.mark.parametrize("method", BACKENDS)
+def test_job_heavier_than_every_agent_is_infeasible(method: Method) -> None:
+    instance = GapInstance.from_lists(
+        costs=[[1, 1], [1, 1]], weights=[[1, 9], [1, 8]], capacities=[5, 5]
+    )
+
+    result = solve_gap(instance, time_limit_s=1.0, method=method)
+
+    assert result.status == SolveStatus.INFEASIBLE
+
+
+def _proven_minimum(name: str) -> int:
+    with (DATA / "best_known.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            if row["instance"] == name and row["objective_sense"] == "min":
+                assert row["proven_optimal"] == "yes"
+                return int(row["best_known"])
+    raise LookupError(name)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared GAP data not present")
+@pytest.mark.parametrize("name", ["gap1-0", "gap4-2"])
+def test_or_library_small_instance_reaches_its_proven_optimum(name: str) -> None:
+    instance = read_orlib_gap(DATA / "orlib_small" / f"{name}.txt")
+
+    result = solve_gap(instance, time_limit_s=2.0, seed=0, threads=2)
+
+    assert result.objective == _proven_minimum(name)
+    assert instance.is_feasible(list(result.assignment))
+    assert instance.assignment_cost(list(result.assignment)) == result.objective
+    assert result.status == SolveStatus.OPTIMAL
+
+
+def test_same_seed_and_threads_give_the_same_assignment() -> None:
+    instance = read_orlib_gap(DATA / "orlib_small" / "gap4-2.txt")
+
+    # A generous limit: the search ends on its own work counters long before, so no
+    # wall-clock safety stop (the one source of variation) can fire on a busy machine.
+    first = solve_gap(instance, time_limit_s=5.0, seed=3, threads=2)
+    second = solve_gap(instance, time_limit_s=5.0, seed=3, threads=2)
+
+    assert first.assignment == second.assignment
+
+
+def test_rejects_a_non_positive_time_limit() -> None:
+    instance = GapInstance.from_lists(costs=[[1]], weights=[[1]], capacities=[1])
+
+    with pytest.raises(ValueError, match="time_limit_s must be positive"):
+        solve_gap(instance, time_limit_s=0)
