@@ -1,4 +1,5 @@
-"""Fixtures shared by the API tests: a small world with a user of every role, and token clients."""
+"""Fixtures shared by the API tests (loaded with `pytest_plugins`): a small world with a user of
+every role, and token clients."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from django.test import Client
 from clusterlink.accounts.models import Membership, User
 from clusterlink.accounts.tokens import api_token_create
 from clusterlink.directory.models import Cluster, Enterprise
+from clusterlink.directory.search import enterprise_search_keys
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
+
+# Users without a password: hashing one costs more than a whole test (sessions use force_login).
+FAST: dict[str, Any] = {"user__password": None}
 
 
 class ApiClient:
@@ -55,6 +60,15 @@ def client_for(user: User | None) -> ApiClient:
     return ApiClient(raw)
 
 
+def index_for_search(enterprise: Enterprise) -> Enterprise:
+    """Factories write rows directly; search keys are normally set by the enterprise services."""
+    enterprise.search_keys = enterprise_search_keys(
+        legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address
+    )
+    enterprise.save(update_fields=["search_keys"])
+    return enterprise
+
+
 @dataclass
 class World:
     putian: Cluster
@@ -80,13 +94,14 @@ class World:
         }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_cache() -> None:
+@pytest.fixture
+def fresh_throttle_cache(db: None) -> None:
+    """Throttle counters live in the database cache, which outlives a test on some databases."""
     cache.clear()
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, fresh_throttle_cache: None) -> World:
     putian = ClusterFactory(
         slug="putian", name_zh="莆田鞋业集群", name_en="Putian footwear cluster"
     )
@@ -111,15 +126,18 @@ def world(db: None) -> World:
         cluster=jinjiang,
         legal_name="晋江外部鞋厂",
         name_en="Jinjiang Outside Shoes",
+        address="福建省晋江市陈埭镇",
         contact_phone="13900000003",
         roles=["oem_factory"],
     )
-    factory_owner = MembershipFactory(enterprise=factory, role=Membership.Role.OWNER).user
-    brand_owner = MembershipFactory(enterprise=brand, role=Membership.Role.OWNER).user
-    outsider = MembershipFactory(enterprise=outsider_firm, role=Membership.Role.MEMBER).user
-    operator = OperatorScopeFactory(cluster=putian).user
-    other_operator = OperatorScopeFactory(cluster=jinjiang).user
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    for enterprise in (factory, brand, outsider_firm):
+        index_for_search(enterprise)
+    factory_owner = MembershipFactory(enterprise=factory, role=Membership.Role.OWNER, **FAST).user
+    brand_owner = MembershipFactory(enterprise=brand, role=Membership.Role.OWNER, **FAST).user
+    outsider = MembershipFactory(enterprise=outsider_firm, role=Membership.Role.MEMBER, **FAST).user
+    operator = OperatorScopeFactory(cluster=putian, **FAST).user
+    other_operator = OperatorScopeFactory(cluster=jinjiang, **FAST).user
+    admin = UserFactory(is_superuser=True, is_staff=True, password=None)
     return World(
         putian,
         jinjiang,
