@@ -169,14 +169,16 @@ def _grid(viewer: Viewer, enterprise: Enterprise, start: dt.date) -> CapacityGri
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def capacity(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    """The capacity calendar. POST saves every changed cell (or one row: `row`=category code),
-    all or nothing. With htmx a row is saved in place and only that row comes back."""
+    """The capacity calendar. POST saves every changed cell, all or nothing. With htmx a row's
+    button (`row`=category code) saves that row in place and only that row comes back."""
     viewer = viewer_for(request.user)
     enterprise = _firm(viewer, enterprise_id)
     start = _grid_start(request)
     grid = _grid(viewer, enterprise, start)
     is_htmx = request.headers.get("HX-Request") == "true"
-    only_row = request.POST.get("row") or None
+    # Without JavaScript a row's button submits the whole form: save every change then, so that
+    # edits typed in other rows are not lost by the redirect.
+    only_row = (request.POST.get("row") or None) if is_htmx else None
     if request.method == "POST":
         cells = grid.parse(request.POST, only_category=only_row)
         if not grid.has_errors:

@@ -72,9 +72,9 @@ def pairs_field(
 ) -> forms.IntegerField:
     """Pairs are whole numbers: '1.5', '0' and '-3' each get their own message."""
     if min_value >= 1:
-        too_small = _("Enter a whole number of at least %(limit_value)s pairs.")
+        too_small = _("Pairs must be a whole number of at least %(limit_value)s.")
     else:
-        too_small = _("Enter a whole number of zero or more pairs.")
+        too_small = _("Pairs must be a whole number of zero or more.")
     return forms.IntegerField(
         required=required,
         min_value=min_value,

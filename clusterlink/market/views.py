@@ -64,7 +64,12 @@ def demand_board(request: HttpRequest) -> HttpResponse:
         q=form.value("q"),
     )
     page = _page(request, demand_list(viewer=viewer, filters=filters))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "filters_active": any([filters.demand_type, filters.category, filters.cluster]),
+    }
     template = (
         "market/_demand_results.html"
         if request.headers.get("HX-Request")

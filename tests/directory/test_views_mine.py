@@ -499,8 +499,8 @@ def test_brand_posts_a_demand(brand_user: Any, brand: Enterprise) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"pairs": "0"}, "pairs", "Enter a whole number of at least 1 pairs."),
-        ({"pairs": "-5"}, "pairs", "Enter a whole number of at least 1 pairs."),
+        ({"pairs": "0"}, "pairs", "Pairs must be a whole number of at least 1."),
+        ({"pairs": "-5"}, "pairs", "Pairs must be a whole number of at least 1."),
         ({"pairs": "2.5"}, "pairs", "Pairs are counted in whole numbers, e.g. 20000."),
         ({"delivery_week": "2026-W47"}, "delivery_week", "This week is in the past."),
         ({"delivery_week": "next week"}, "delivery_week", "Enter a week like 2026-W49."),
@@ -632,3 +632,18 @@ def test_a_firm_a_demand_was_shared_with_cannot_edit_share_or_cancel_it(
         Demand.Status.OPEN,
         1,
     )
+
+
+def test_row_button_without_javascript_saves_every_change(
+    member: Any, factory_firm: Enterprise
+) -> None:
+    data = {
+        "start": "2026-W48",
+        "row": "sports-shoes",
+        cell("sports-shoes", "2026-W49"): "2500",
+        cell("casual-shoes", "2026-W49"): "800",
+    }
+    response = client_for(member).post(mine_url("capacity", factory_firm.pk), data)
+    assert response.status_code == 302
+    stored = sorted(CapacityWeek.objects.values_list("category__code", "free_pairs"))
+    assert stored == [("casual-shoes", 800), ("sports-shoes", 2500)]

@@ -233,8 +233,8 @@ def test_member_creates_an_offer(factory_member: Any) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"pairs": "0"}, "pairs", "Enter a whole number of at least 1 pairs."),
-        ({"pairs": "-20"}, "pairs", "Enter a whole number of at least 1 pairs."),
+        ({"pairs": "0"}, "pairs", "Pairs must be a whole number of at least 1."),
+        ({"pairs": "-20"}, "pairs", "Pairs must be a whole number of at least 1."),
         ({"pairs": "19999.5"}, "pairs", "Pairs are counted in whole numbers, e.g. 20000."),
         ({"available_from": "2026-W40"}, "available_from", "This week is in the past."),
         (
