@@ -56,7 +56,7 @@ def generate(participants: int, seed: int) -> dict[str, Any]:
             {
                 "id": buyer,
                 "available": _availability(rng, SLOTS),
-                "max_meetings": rng.randint(8, 12),
+                "max_meetings": rng.randint(12, 16),
             }
         )
     for supplier in suppliers:
@@ -64,11 +64,11 @@ def generate(participants: int, seed: int) -> dict[str, Any]:
             {
                 "id": supplier,
                 "available": _availability(rng, SLOTS),
-                "max_meetings": rng.randint(4, 10),
+                "max_meetings": rng.randint(8, 14),
             }
         )
     # Zipf-like popularity: a few well-known factories attract many buyers.
-    popularity = [1.0 / (rank + 1) ** 0.6 for rank in range(len(suppliers))]
+    popularity = [1.0 / (rank + 1) ** 0.8 for rank in range(len(suppliers))]
     rng.shuffle(popularity)
     requests: list[dict[str, str]] = []
     asked: dict[str, list[str]] = {s: [] for s in suppliers}

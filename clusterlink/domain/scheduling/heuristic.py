@@ -25,6 +25,7 @@ class State:
         self.count = [0] * n
         self.at: list[dict[int, int]] = [{} for _ in range(n)]  # participant -> slot -> pair
         self.used = [0] * indexed.slots
+        self.in_slot: list[set[int]] = [set() for _ in range(indexed.slots)]
         self.full = 0  # bit s set when slot s has no free table left
         self.total = 0
         self.log: list[tuple[int, int]] = []  # (pair, previous slot) for undo
@@ -40,6 +41,7 @@ class State:
             self.count[v] += 1
             self.at[v][s] = k
         self.used[s] += 1
+        self.in_slot[s].add(k)
         if self.used[s] >= p.tables_free[s]:
             self.full |= bit
         self.total += p.weight[k]
@@ -56,6 +58,7 @@ class State:
             self.count[v] -= 1
             del self.at[v][s]
         self.used[s] -= 1
+        self.in_slot[s].discard(k)
         self.full &= ~bit
         self.total -= p.weight[k]
 
@@ -203,7 +206,7 @@ class LocalSearch:
         """Make a table free at slot s by moving one of its meetings, or dropping a lighter one."""
         st = self.s
         p = st.p
-        here = [j for j, slot in enumerate(st.slot_of) if slot == s]
+        here = sorted(st.in_slot[s])
         for j in here:
             if self._relocate(j, 1 << s, 0):
                 return True

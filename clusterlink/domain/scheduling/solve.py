@@ -102,7 +102,7 @@ def _solve_lns(
     """LP bound and guide, greedy, local search, then CP-SAT on neighbourhoods."""
     rng = random.Random(seed)
     # The LP gets at most half the time: without a schedule the bound alone is worth nothing.
-    relaxation = lp_bound(indexed, time_limit_s=(deadline - time.monotonic()) / 2)
+    relaxation = lp_bound(indexed, time_limit_s=(deadline - time.monotonic()) / 2, threads=threads)
     bound = int(relaxation.bound + 1e-6)
     state = greedy(indexed, relaxation.value, rng)
     if state.total >= bound:

@@ -1,8 +1,14 @@
-"""Upper bound from the time-indexed LP relaxation, solved with GLOP.
+"""Upper bound from the time-indexed LP relaxation, solved with PDLP.
+
+PDLP (first-order, OR-Tools' bundled solver) rather than a simplex: on events where many
+people have as much room as there are slots the LP is highly degenerate, and GLOP and the
+bundled HiGHS both failed to finish a 1,000-person event in 60 s where PDLP took 11 s; on
+easier events it is within a factor two of GLOP.
 
 Variables x[pair, slot] in [0, 1] for every common free slot of a pair. The bound reported is
 not GLOP's objective but the value of a dual solution repaired to be exactly feasible in our
-own arithmetic, so it stays a valid bound even if GLOP stops early or rounds: any
+own arithmetic, so it stays a valid bound although PDLP solves only to a tolerance (or
+stops at its time limit): any
 non-negative duals (u per participant and slot, c per participant, z per pair, t per slot)
 with u[a,s] + u[b,s] + c[a] + c[b] + t[s] + z[pair] >= weight for every variable bound the
 integer optimum by their weighted sum.
@@ -21,7 +27,7 @@ from clusterlink.domain.scheduling.indexed import IndexedProblem, bits
 class LpBound:
     bound: float  # valid upper bound on the free part's weight
     value: dict[tuple[int, int], float]  # LP value of x[pair, slot] where positive
-    solved: bool  # GLOP reached optimality
+    solved: bool  # PDLP reached its optimality tolerance
 
 
 def combinatorial_bound(indexed: IndexedProblem) -> float:
@@ -34,15 +40,16 @@ def combinatorial_bound(indexed: IndexedProblem) -> float:
     return min(total / 2, float(sum(indexed.weight)))
 
 
-def lp_bound(indexed: IndexedProblem, *, time_limit_s: float) -> LpBound:
+def lp_bound(indexed: IndexedProblem, *, time_limit_s: float, threads: int = 1) -> LpBound:
     """Solve the relaxation within the time limit; fall back to the combinatorial bound."""
     fallback = combinatorial_bound(indexed)
     if indexed.n_pairs == 0:
         return LpBound(bound=0.0, value={}, solved=True)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
+    solver = pywraplp.Solver.CreateSolver("PDLP")
+    if solver is None:  # pragma: no cover - PDLP ships with every OR-Tools wheel
         return LpBound(bound=fallback, value={}, solved=False)
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+    solver.SetSolverSpecificParametersAsString(f"num_threads: {max(1, threads)}")
     n = len(indexed.ids)
     person_slot = _person_slot_rows(solver, indexed)
     cap_rows = _cap_rows(solver, indexed)
@@ -82,7 +89,7 @@ def lp_bound(indexed: IndexedProblem, *, time_limit_s: float) -> LpBound:
         + sum(z)
         + sum(t[s] * indexed.tables_free[s] for s in range(indexed.slots))
     )
-    value = {key: x.solution_value() for key, x in variables.items() if x.solution_value() > 1e-6}
+    value = {key: x.solution_value() for key, x in variables.items() if x.solution_value() > 1e-3}
     return LpBound(
         bound=min(dual_bound, fallback),
         value=value,
