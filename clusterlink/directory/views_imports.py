@@ -25,7 +25,11 @@ from clusterlink.directory.imports.duplicates import (
     duplicate_candidate_list,
     duplicate_candidate_merge,
 )
-from clusterlink.directory.imports.service import import_capacity, import_demands, import_enterprises
+from clusterlink.directory.imports.service import (
+    import_capacity,
+    import_demands,
+    import_enterprises,
+)
 from clusterlink.directory.imports.specs import SPECS
 from clusterlink.directory.models import ImportJob
 from clusterlink.directory.selectors import EnterpriseFilters
@@ -37,7 +41,9 @@ def _jobs_for(request: HttpRequest) -> Any:
     viewer = viewer_for(request.user)
     if viewer.is_platform_admin:
         return ImportJob.objects.all()
-    return ImportJob.objects.filter(Q(uploaded_by_id=viewer.user_id) | Q(cluster_id__in=viewer.operator_cluster_ids))
+    return ImportJob.objects.filter(
+        Q(uploaded_by_id=viewer.user_id) | Q(cluster_id__in=viewer.operator_cluster_ids)
+    )
 
 
 @login_required
@@ -48,10 +54,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        common: dict[str, Any] = {"source": upload, "file_name": upload.name, "actor": request.user, "viewer": viewer, "good_rows_only": data["good_rows_only"]}
+        common: dict[str, Any] = {
+            "source": upload,
+            "file_name": upload.name,
+            "actor": request.user,
+            "viewer": viewer,
+            "good_rows_only": data["good_rows_only"],
+        }
         try:
             if data["kind"] in ("enterprises", "osh"):
-                job = import_enterprises(cluster=data.get("cluster"), osh=data["kind"] == "osh", **common)
+                job = import_enterprises(
+                    cluster=data.get("cluster"), osh=data["kind"] == "osh", **common
+                )
             elif data["kind"] == "capacity":
                 job = import_capacity(enterprise=data["enterprise"], **common)
             else:
@@ -64,8 +78,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "jobs": _jobs_for(request).select_related("cluster")[:20],
         "kinds": [(kind, SPECS[kind].title) for kind in KINDS],
-        "export_kinds": [(kind, SPECS[kind].title) for kind in ("enterprises", "capacity", "demands")],
-        "pending_duplicates": duplicate_candidate_list(viewer=viewer).count() if viewer.is_operator else None,
+        "export_kinds": [
+            (kind, SPECS[kind].title) for kind in ("enterprises", "capacity", "demands")
+        ],
+        "pending_duplicates": duplicate_candidate_list(viewer=viewer).count()
+        if viewer.is_operator
+        else None,
     }
     return render(request, "imports/home.html", context)
 
@@ -87,7 +105,9 @@ def review(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     if not viewer.is_operator:
         raise Http404()
-    candidates = Paginator(duplicate_candidate_list(viewer=viewer), 50).get_page(request.GET.get("page"))
+    candidates = Paginator(duplicate_candidate_list(viewer=viewer), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "imports/review.html", {"candidates": candidates})
 
 
@@ -98,10 +118,22 @@ def review_decide(request: HttpRequest, candidate_id: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action in ("confirm", "reject"):
-            duplicate_candidate_decide(viewer=viewer, actor=request.user, candidate_id=candidate_id, same=action == "confirm")
-            messages.success(request, _("Decision saved; it will be remembered for future imports."))
+            duplicate_candidate_decide(
+                viewer=viewer,
+                actor=request.user,
+                candidate_id=candidate_id,
+                same=action == "confirm",
+            )
+            messages.success(
+                request, _("Decision saved; it will be remembered for future imports.")
+            )
         elif action == "merge":
-            keep = duplicate_candidate_merge(viewer=viewer, actor=request.user, candidate_id=candidate_id, keep_id=int(request.POST.get("keep", "0") or 0))
+            keep = duplicate_candidate_merge(
+                viewer=viewer,
+                actor=request.user,
+                candidate_id=candidate_id,
+                keep_id=int(request.POST.get("keep", "0") or 0),
+            )
             messages.success(request, _("Merged into %(name)s.") % {"name": keep.legal_name})
         else:
             raise Http404()
@@ -134,9 +166,15 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
         raise Http404()
     viewer = viewer_for(request.user)
     enterprise_id = request.GET.get("enterprise")
-    filters = EnterpriseFilters(cluster=request.GET.get("cluster") or None, role=request.GET.get("role") or None, q=request.GET.get("q") or None)
+    filters = EnterpriseFilters(
+        cluster=request.GET.get("cluster") or None,
+        role=request.GET.get("role") or None,
+        q=request.GET.get("q") or None,
+    )
     content = exports.export_file(
         kind, viewer=viewer, file_format=file_format, language=translation.get_language() or "zh-hans",
         enterprise_id=int(enterprise_id) if enterprise_id and enterprise_id.isdigit() else None, filters=filters,
     )  # fmt: skip
-    return _file_response(content, file_format=file_format, stem=f"clusterlink-{kind}-{clock.today().isoformat()}")
+    return _file_response(
+        content, file_format=file_format, stem=f"clusterlink-{kind}-{clock.today().isoformat()}"
+    )

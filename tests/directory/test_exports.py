@@ -10,7 +10,11 @@ import pytest
 
 from clusterlink.accounts.access import ANONYMOUS, viewer_for
 from clusterlink.directory.imports.exports import export_file, template_file
-from clusterlink.directory.imports.service import import_capacity, import_demands, import_enterprises
+from clusterlink.directory.imports.service import (
+    import_capacity,
+    import_demands,
+    import_enterprises,
+)
 from clusterlink.directory.models import CapacityWeek, DuplicateCandidate, Enterprise
 from clusterlink.market.models import Demand
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory
@@ -31,8 +35,12 @@ def test_enterprise_export_hides_contacts_from_those_who_may_not_see_them() -> N
     firm = EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司", contact_phone="13912345678")
     operator = OperatorScopeFactory(cluster=firm.cluster).user
 
-    public = export_file("enterprises", viewer=ANONYMOUS, file_format="csv", language="zh-hans").decode("utf-8-sig")
-    private = export_file("enterprises", viewer=viewer_for(operator), file_format="csv", language="zh-hans").decode("utf-8-sig")
+    public = export_file(
+        "enterprises", viewer=ANONYMOUS, file_format="csv", language="zh-hans"
+    ).decode("utf-8-sig")
+    private = export_file(
+        "enterprises", viewer=viewer_for(operator), file_format="csv", language="zh-hans"
+    ).decode("utf-8-sig")
 
     assert next(csv.reader(io.StringIO(public)))[:3] == ["企业名称", "英文名称", "统一社会信用代码"]
     assert "莆田市恒威鞋业有限公司" in public and "13912345678" not in public
@@ -44,25 +52,53 @@ def test_capacity_and_demand_exports_follow_the_selectors() -> None:
     member = MembershipFactory(enterprise=week.enterprise).user
     DemandFactory(visibility="private", title="私密需求", target_unit_price_rmb="33.30")
 
-    assert len(sheet_rows(export_file("capacity", viewer=ANONYMOUS, file_format="xlsx", language="en"))) == 1
-    rows = sheet_rows(export_file("capacity", viewer=viewer_for(member), file_format="xlsx", language="en"))
+    assert (
+        len(
+            sheet_rows(export_file("capacity", viewer=ANONYMOUS, file_format="xlsx", language="en"))
+        )
+        == 1
+    )
+    rows = sheet_rows(
+        export_file("capacity", viewer=viewer_for(member), file_format="xlsx", language="en")
+    )
     assert rows[0][:4] == ("enterprise_id", "category", "week", "free_pairs")
     assert rows[1][:4] == (week.enterprise_id, "sports-shoes", week.week.strftime("%G-W%V"), 7777)
-    assert "私密需求" not in export_file("demands", viewer=ANONYMOUS, file_format="csv", language="en").decode("utf-8-sig")
+    assert "私密需求" not in export_file(
+        "demands", viewer=ANONYMOUS, file_format="csv", language="en"
+    ).decode("utf-8-sig")
 
 
 def test_enterprise_export_reimports_as_nothing_new() -> None:
     cluster = ClusterFactory(slug="putian")
-    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司", credit_code="91350100M000100Y43", cluster=cluster)
-    EnterpriseFactory(legal_name="Putian Hongxin Shoes Co., Ltd.", name_en="", address="Huangshi, Putian", cluster=cluster, roles=["brand", "oem_factory"])
+    EnterpriseFactory(
+        legal_name="莆田市恒威鞋业有限公司", credit_code="91350100M000100Y43", cluster=cluster
+    )
+    EnterpriseFactory(
+        legal_name="Putian Hongxin Shoes Co., Ltd.",
+        name_en="",
+        address="Huangshi, Putian",
+        cluster=cluster,
+        roles=["brand", "oem_factory"],
+    )
     operator = OperatorScopeFactory(cluster=cluster).user
     before = (Enterprise.objects.count(), DuplicateCandidate.objects.count())
 
     for file_format in ("xlsx", "csv"):
-        content = export_file("enterprises", viewer=viewer_for(operator), file_format=file_format, language="zh-hans")
-        job = import_enterprises(source=content, file_name=f"export.{file_format}", cluster=cluster, viewer=viewer_for(operator))
+        content = export_file(
+            "enterprises", viewer=viewer_for(operator), file_format=file_format, language="zh-hans"
+        )
+        job = import_enterprises(
+            source=content,
+            file_name=f"export.{file_format}",
+            cluster=cluster,
+            viewer=viewer_for(operator),
+        )
 
-        assert (job.report["errors"], job.report["created"], len(job.report["existing"])) == ([], 0, 2)
+        assert (job.report["errors"], job.report["created"], len(job.report["existing"])) == (
+            [],
+            0,
+            2,
+        )
         assert (Enterprise.objects.count(), DuplicateCandidate.objects.count()) == before
 
 
@@ -72,11 +108,41 @@ def test_capacity_and_demand_exports_reimport_unchanged() -> None:
     member = MembershipFactory(enterprise=week.enterprise).user
     viewer = viewer_for(member)
 
-    capacity = import_capacity(source=export_file("capacity", viewer=viewer, file_format="xlsx", language="ja", enterprise_id=week.enterprise_id), file_name="c.xlsx", enterprise=week.enterprise, viewer=viewer)
-    demands = import_demands(source=export_file("demands", viewer=viewer, file_format="csv", language="zh-hans", enterprise_id=demand.owner_id), file_name="d.csv", enterprise=demand.owner, viewer=viewer)
+    capacity = import_capacity(
+        source=export_file(
+            "capacity",
+            viewer=viewer,
+            file_format="xlsx",
+            language="ja",
+            enterprise_id=week.enterprise_id,
+        ),
+        file_name="c.xlsx",
+        enterprise=week.enterprise,
+        viewer=viewer,
+    )
+    demands = import_demands(
+        source=export_file(
+            "demands",
+            viewer=viewer,
+            file_format="csv",
+            language="zh-hans",
+            enterprise_id=demand.owner_id,
+        ),
+        file_name="d.csv",
+        enterprise=demand.owner,
+        viewer=viewer,
+    )
 
-    assert (capacity.report["errors"], capacity.report["unchanged"], CapacityWeek.objects.count()) == ([], 1, 1)
-    assert (demands.report["errors"], demands.report["unchanged"], Demand.objects.count()) == ([], 1, 1)
+    assert (
+        capacity.report["errors"],
+        capacity.report["unchanged"],
+        CapacityWeek.objects.count(),
+    ) == ([], 1, 1)
+    assert (demands.report["errors"], demands.report["unchanged"], Demand.objects.count()) == (
+        [],
+        1,
+        1,
+    )
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en", "ja"])
@@ -95,5 +161,9 @@ def test_templates_have_a_header_an_example_and_notes_and_import_cleanly(languag
         firm = EnterpriseFactory(cluster=cluster)
         runner = import_capacity if kind == "capacity" else import_demands
         for file_format in ("xlsx", "csv"):
-            job = runner(source=template_file(kind, file_format=file_format, language=language), file_name=f"t.{file_format}", enterprise=firm)
+            job = runner(
+                source=template_file(kind, file_format=file_format, language=language),
+                file_name=f"t.{file_format}",
+                enterprise=firm,
+            )
             assert job.report["errors"] == [], (kind, file_format, job.report["errors"])

@@ -14,7 +14,15 @@ from django.test import override_settings
 from clusterlink.directory.imports.service import import_enterprises, import_osh_facilities
 from clusterlink.directory.models import Enterprise, ImportJob
 from tests.directory.factories import ClusterFactory
-from tests.directory.test_imports_files import BAD_CHECK_CODE, ENTERPRISE_HEADER_ZH, VALID_CODE, csv_bytes, english, firm, xlsx
+from tests.directory.test_imports_files import (
+    BAD_CHECK_CODE,
+    ENTERPRISE_HEADER_ZH,
+    VALID_CODE,
+    csv_bytes,
+    english,
+    firm,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)
@@ -51,12 +59,16 @@ def test_valid_workbook_imports_every_row_with_roles_taxonomy_and_search_keys(cl
     assert hengwei.cluster == cluster and hengwei.source == Enterprise.Source.IMPORT
     assert hengwei.role_codes == ["brand", "oem_factory"]
     assert sorted(p.code for p in hengwei.processes.all()) == ["cutting", "injection"]
-    assert [c.code for c in Enterprise.objects.get(legal_name="晋江市鸿鑫袜业有限公司").categories.all()] == ["cotton-socks"]
+    assert [
+        c.code for c in Enterprise.objects.get(legal_name="晋江市鸿鑫袜业有限公司").categories.all()
+    ] == ["cotton-socks"]
     assert "putian" in hengwei.search_keys
     assert hengwei.history.count() == 1  # audited like any other write
 
 
-def test_bad_credit_code_unknown_category_and_process_are_located_and_nothing_is_written(cluster) -> None:
+def test_bad_credit_code_unknown_category_and_process_are_located_and_nothing_is_written(
+    cluster,
+) -> None:
     content = xlsx([
         ENTERPRISE_HEADER_ZH,
         firm("莆田市恒威鞋业有限公司", code=VALID_CODE),
@@ -82,20 +94,42 @@ def test_missing_renamed_and_extra_columns_reject_the_file(cluster) -> None:
     job, report = run(renamed, cluster)
 
     assert errors(report) == [
-        (1, "公司名字", "Unknown column “公司名字”. The columns of this list are: " + ", ".join(ENTERPRISE_HEADER_ZH[:3]) + ", 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介."),
-        (1, "备注", "Unknown column “备注”. The columns of this list are: 企业名称, 英文名称, 统一社会信用代码, 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介."),
-        (1, "企业名称", "Missing column “企业名称”. Download the template to see the expected header row."),
+        (
+            1,
+            "公司名字",
+            "Unknown column “公司名字”. The columns of this list are: "
+            + ", ".join(ENTERPRISE_HEADER_ZH[:3])
+            + ", 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介.",
+        ),
+        (
+            1,
+            "备注",
+            "Unknown column “备注”. The columns of this list are: 企业名称, 英文名称, 统一社会信用代码, 角色, 地址, 纬度, 经度, 员工人数, 产品类别, 工艺, 认证, 网站, 联系人, 联系电话, 联系邮箱, 简介.",
+        ),
+        (
+            1,
+            "企业名称",
+            "Missing column “企业名称”. Download the template to see the expected header row.",
+        ),
     ]
     assert job.status == ImportJob.Status.REJECTED
     assert Enterprise.objects.count() == 0
 
 
 def test_english_headers_and_a_value_in_a_headerless_column(cluster) -> None:
-    content = xlsx([["legal_name", "Address", None], ["Putian Hengwei Shoes Co., Ltd.", "Putian", None], ["Jinjiang Hongxin Socks", "Jinjiang", "stray"]])
+    content = xlsx(
+        [
+            ["legal_name", "Address", None],
+            ["Putian Hengwei Shoes Co., Ltd.", "Putian", None],
+            ["Jinjiang Hongxin Socks", "Jinjiang", "stray"],
+        ]
+    )
 
     _job, report = run(content, cluster)
 
-    assert errors(report) == [(3, "", "Cell C3 has a value but its column has no header; remove the extra column.")]
+    assert errors(report) == [
+        (3, "", "Cell C3 has a value but its column has no header; remove the extra column.")
+    ]
     assert Enterprise.objects.count() == 0
 
 
@@ -103,33 +137,68 @@ def test_merged_cells_are_errors_naming_the_range(cluster) -> None:
     def merge(sheet) -> None:
         sheet.merge_cells("D2:D3")
 
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), firm("莆田市鸿鑫鞋业有限公司", roles="")], edit=merge)
-
-    _job, report = run(content, cluster)
-
-    assert errors(report) == [(2, "角色", "Cells D2:D3 are merged; unmerge them and write the value into every row it belongs to.")]
-    assert Enterprise.objects.count() == 0
-
-
-def test_formula_cells_are_errors_naming_the_cell(cluster) -> None:
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), ["=A2&\"分厂\"", "", "", "oem_factory", "莆田", "sports-shoes", ""]])
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            firm("莆田市鸿鑫鞋业有限公司", roles=""),
+        ],
+        edit=merge,
+    )
 
     _job, report = run(content, cluster)
 
     assert errors(report) == [
-        (3, "企业名称", "Cell A3 holds a formula (=A2&\"分厂\"); replace it with its value (copy, then paste values)."),
+        (
+            2,
+            "角色",
+            "Cells D2:D3 are merged; unmerge them and write the value into every row it belongs to.",
+        )
+    ]
+    assert Enterprise.objects.count() == 0
+
+
+def test_formula_cells_are_errors_naming_the_cell(cluster) -> None:
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            ['=A2&"分厂"', "", "", "oem_factory", "莆田", "sports-shoes", ""],
+        ]
+    )
+
+    _job, report = run(content, cluster)
+
+    assert errors(report) == [
+        (
+            3,
+            "企业名称",
+            'Cell A3 holds a formula (=A2&"分厂"); replace it with its value (copy, then paste values).',
+        ),
     ]
     assert Enterprise.objects.count() == 0
 
 
 def test_blank_rows_in_the_middle_are_ignored_and_listed_not_errors(cluster) -> None:
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), [None] * 7, [""] * 7, firm("莆田市鸿鑫鞋业有限公司"), [None] * 7])
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            [None] * 7,
+            [""] * 7,
+            firm("莆田市鸿鑫鞋业有限公司"),
+            [None] * 7,
+        ]
+    )
 
     job, report = run(content, cluster)
 
     assert job.status == ImportJob.Status.IMPORTED
     assert report["ignored_blank_rows"] == [3, 4]
-    assert (report["rows_total"], report["created"]) == (4, 2)  # the trailing blank row is not a row
+    assert (report["rows_total"], report["created"]) == (
+        4,
+        2,
+    )  # the trailing blank row is not a row
 
 
 def test_duplicate_rows_inside_one_file_are_errors(cluster) -> None:
@@ -150,13 +219,23 @@ def test_duplicate_rows_inside_one_file_are_errors(cluster) -> None:
 
 
 def test_good_rows_only_writes_the_good_rows_and_says_so(cluster) -> None:
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE), firm("莆田市鸿鑫鞋业有限公司", address="莆田市城厢区")])
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE),
+            firm("莆田市鸿鑫鞋业有限公司", address="莆田市城厢区"),
+        ]
+    )
 
     job, report = run(content, cluster, good_rows_only=True)
 
     assert job.status == ImportJob.Status.PARTIAL
     assert (report["good_rows_only"], report["skipped_rows"], report["created"]) == (True, [3], 2)
-    assert sorted(Enterprise.objects.values_list("legal_name", flat=True)) == ["莆田市恒威鞋业有限公司", "莆田市鸿鑫鞋业有限公司"]
+    assert sorted(Enterprise.objects.values_list("legal_name", flat=True)) == [
+        "莆田市恒威鞋业有限公司",
+        "莆田市鸿鑫鞋业有限公司",
+    ]
 
 
 def test_good_rows_only_never_overrides_a_broken_header(cluster) -> None:
@@ -180,18 +259,26 @@ def test_empty_file_and_header_only_file(cluster) -> None:
 
 
 def test_a_20_mb_file_is_refused_before_parsing(cluster, settings) -> None:
-    big = b"PK\x03\x04" + b"\0" * (20 * 1024 * 1024)  # over the default limit of 20 MiB, and not a workbook
+    big = b"PK\x03\x04" + b"\0" * (
+        20 * 1024 * 1024
+    )  # over the default limit of 20 MiB, and not a workbook
 
     _job, report = run(big, cluster)
 
     assert settings.CLUSTERLINK_MAX_UPLOAD_BYTES == 20 * 1024 * 1024
-    assert errors(report) == [(None, "", "The file is 21.0 MB; the limit is 21.0 MB. Split it into smaller files.")]
+    assert errors(report) == [
+        (None, "", "The file is 21.0 MB; the limit is 21.0 MB. Split it into smaller files.")
+    ]
     assert Enterprise.objects.count() == 0
 
 
 def test_limit_is_the_setting(cluster) -> None:
     with override_settings(CLUSTERLINK_MAX_UPLOAD_BYTES=1000):
-        _job, report = run(csv_bytes([["企业名称"]] + [[f"莆田市第{i}鞋业有限公司"] for i in range(100)]), cluster, name="f.csv")
+        _job, report = run(
+            csv_bytes([["企业名称"]] + [[f"莆田市第{i}鞋业有限公司"] for i in range(100)]),
+            cluster,
+            name="f.csv",
+        )
     assert errors(report)[0][2].startswith("The file is 0.0 MB; the limit is 0.0 MB.")
 
 
@@ -206,17 +293,38 @@ def test_a_non_excel_file_named_xlsx_is_refused(cluster) -> None:
     refusal = "This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."
     assert errors(text) == [(None, "", refusal)]
     assert errors(wrong_zip) == [(None, "", refusal)]
-    assert errors(old_xls) == [(None, "", "This is an old-format .xls workbook renamed to .xlsx: open it in Excel and save it as .xlsx.")]
+    assert errors(old_xls) == [
+        (
+            None,
+            "",
+            "This is an old-format .xls workbook renamed to .xlsx: open it in Excel and save it as .xlsx.",
+        )
+    ]
     assert Enterprise.objects.count() == 0
 
 
 # --- encodings ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("encoding", "bom", "label"), [("gbk", b"", "gbk"), ("gb18030", b"", "gb18030"), ("utf-8", b"", "utf-8"), ("utf-8", codecs.BOM_UTF8, "utf-8-sig")])
-def test_csv_in_gbk_gb18030_and_utf8_is_read_exactly(cluster, encoding: str, bom: bytes, label: str) -> None:
-    name = "莆田市荔城区恒威鞋业有限公司" if encoding != "gb18030" else "莆田市䶮鞋业有限公司"  # 䶮 is outside GBK
-    content = bom + csv_bytes([["企业名称", "地址", "角色"], [name, "福建省莆田市荔城区黄石镇", "代工厂"]], encoding=encoding)
+@pytest.mark.parametrize(
+    ("encoding", "bom", "label"),
+    [
+        ("gbk", b"", "gbk"),
+        ("gb18030", b"", "gb18030"),
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", codecs.BOM_UTF8, "utf-8-sig"),
+    ],
+)
+def test_csv_in_gbk_gb18030_and_utf8_is_read_exactly(
+    cluster, encoding: str, bom: bytes, label: str
+) -> None:
+    name = (
+        "莆田市荔城区恒威鞋业有限公司" if encoding != "gb18030" else "莆田市䶮鞋业有限公司"
+    )  # 䶮 is outside GBK
+    content = bom + csv_bytes(
+        [["企业名称", "地址", "角色"], [name, "福建省莆田市荔城区黄石镇", "代工厂"]],
+        encoding=encoding,
+    )
     if encoding == "gbk":
         with pytest.raises(UnicodeDecodeError):
             content.decode("utf-8")  # the bytes a UTF-8-only reader would turn into garbage
@@ -234,7 +342,9 @@ def test_csv_in_an_unreadable_encoding_is_refused_not_guessed(cluster) -> None:
     _job, report = run(content, cluster, name="firms.csv")
 
     assert len(report["errors"]) == 1
-    assert report["errors"][0]["reason"].startswith("The file is neither UTF-8 nor GBK/GB18030 text")
+    assert report["errors"][0]["reason"].startswith(
+        "The file is neither UTF-8 nor GBK/GB18030 text"
+    )
     assert Enterprise.objects.count() == 0
 
 
@@ -243,7 +353,13 @@ def test_text_already_garbled_by_a_wrong_conversion_is_an_error(cluster) -> None
 
     _job, report = run(content, cluster, name="firms.csv")
 
-    assert errors(report) == [(2, "企业名称", "The text contains “\ufffd”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8.")]
+    assert errors(report) == [
+        (
+            2,
+            "企业名称",
+            "The text contains “\ufffd”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8.",
+        )
+    ]
 
 
 # --- Open Supply Hub ------------------------------------------------------------------------------
@@ -253,13 +369,24 @@ def test_osh_facility_list_imports_real_facilities_with_the_osh_source(cluster) 
     path = OSH_DIR / "13.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
 
-    job = import_osh_facilities(path=path, cluster_for=lambda f: cluster if "jinjiang" in f.address.casefold() else None)
+    job = import_osh_facilities(
+        path=path, cluster_for=lambda f: cluster if "jinjiang" in f.address.casefold() else None
+    )
 
     assert job.status == ImportJob.Status.IMPORTED, job.report["errors"]
     assert job.rows_total == len(lines) - 1
-    assert Enterprise.objects.filter(source=Enterprise.Source.OSH).count() + len(job.report["existing"]) == len(lines) - 1
+    assert (
+        Enterprise.objects.filter(source=Enterprise.Source.OSH).count()
+        + len(job.report["existing"])
+        == len(lines) - 1
+    )
     huamei = Enterprise.objects.get(legal_name="Fujian Jinjiang Huamei Knitting & Clothing Co Ltd")
-    assert (huamei.cluster, huamei.name_en, str(huamei.lat), huamei.role_codes) == (cluster, huamei.legal_name, "24.615340", ["oem_factory"])
+    assert (huamei.cluster, huamei.name_en, str(huamei.lat), huamei.role_codes) == (
+        cluster,
+        huamei.legal_name,
+        "24.615340",
+        ["oem_factory"],
+    )
     assert Enterprise.objects.get(legal_name="Fuzhou Donglin Shoe Co Ltd").cluster is None
 
 
@@ -271,11 +398,28 @@ def test_osh_list_loaded_twice_creates_nothing_the_second_time(cluster) -> None:
     second = import_osh_facilities(path=path, cluster=cluster)
 
     assert first.rows_written == count > 0
-    assert (second.rows_written, Enterprise.objects.count(), len(second.report["duplicates"])) == (0, count, 0)
+    assert (second.rows_written, Enterprise.objects.count(), len(second.report["duplicates"])) == (
+        0,
+        count,
+        0,
+    )
 
 
 def test_osh_format_through_the_enterprise_import(cluster) -> None:
-    content = csv_bytes([["country", "name", "address", "sector", "lat", "lng"], ["CN", "Putian Hengwei Shoes Co., Ltd.", "Huangshi, Putian, Fujian", "Footwear", "25.43", "119.02"], ["CN", "Bad Point Co", "Putian", "Footwear", "95", "119"]])
+    content = csv_bytes(
+        [
+            ["country", "name", "address", "sector", "lat", "lng"],
+            [
+                "CN",
+                "Putian Hengwei Shoes Co., Ltd.",
+                "Huangshi, Putian, Fujian",
+                "Footwear",
+                "25.43",
+                "119.02",
+            ],
+            ["CN", "Bad Point Co", "Putian", "Footwear", "95", "119"],
+        ]
+    )
 
     _job, report = run(content, cluster, name="osh.csv", osh=True)
 

@@ -20,7 +20,15 @@ from tests.directory.test_imports_files import CAPACITY_HEADER, csv_bytes, engli
 pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)
 
-DEMAND_HEADER = ["需求类型", "标题", "产品类别", "数量（双）", "目标单价（元）", "交货周", "要求工艺"]
+DEMAND_HEADER = [
+    "需求类型",
+    "标题",
+    "产品类别",
+    "数量（双）",
+    "目标单价（元）",
+    "交货周",
+    "要求工艺",
+]
 
 
 label = week_label
@@ -32,7 +40,12 @@ def factory():
 
 
 def capacity(factory, rows, **kwargs):
-    job = import_capacity(source=xlsx([CAPACITY_HEADER, *rows]), file_name="capacity.xlsx", enterprise=factory, **kwargs)
+    job = import_capacity(
+        source=xlsx([CAPACITY_HEADER, *rows]),
+        file_name="capacity.xlsx",
+        enterprise=factory,
+        **kwargs,
+    )
     return job, [(e["row"], e["column"], e["reason"]) for e in job.report["errors"]]
 
 
@@ -45,8 +58,16 @@ def test_capacity_weeks_from_iso_weeks_real_dates_and_iso_date_text(factory) -> 
     ])  # fmt: skip
 
     assert (errors, job.status, job.rows_written) == ([], ImportJob.Status.IMPORTED, 3)
-    rows = list(CapacityWeek.objects.filter(enterprise=factory).order_by("week").values_list("category__code", "week", "free_pairs", "unit_price_min_rmb"))
-    assert [(c, w, p) for c, w, p, _ in rows] == [("sports-shoes", next_week(1), 20000), ("sports-shoes", monday, 1500), ("casual-shoes", monday + dt.timedelta(weeks=1), 1200)]
+    rows = list(
+        CapacityWeek.objects.filter(enterprise=factory)
+        .order_by("week")
+        .values_list("category__code", "week", "free_pairs", "unit_price_min_rmb")
+    )
+    assert [(c, w, p) for c, w, p, _ in rows] == [
+        ("sports-shoes", next_week(1), 20000),
+        ("sports-shoes", monday, 1500),
+        ("casual-shoes", monday + dt.timedelta(weeks=1), 1200),
+    ]
     assert str(rows[0][3]) == "38.50"
 
 
@@ -65,13 +86,33 @@ def test_capacity_bad_cells_are_located_and_nothing_is_written(factory) -> None:
 
     past = clock.iso_week_label(clock.current_week() - dt.timedelta(weeks=1))
     assert errors == [
-        (2, "空闲产能（双）", "Pairs must be a whole number of at least 1: Must be at least 1 (got 0)."),
-        (3, "空闲产能（双）", "Pairs must be a whole number of at least 1: Must be at least 1 (got -5)."),
-        (4, "空闲产能（双）", "Pairs must be a whole number of at least 1: 1500.5 is not a whole number."),
+        (
+            2,
+            "空闲产能（双）",
+            "Pairs must be a whole number of at least 1: Must be at least 1 (got 0).",
+        ),
+        (
+            3,
+            "空闲产能（双）",
+            "Pairs must be a whole number of at least 1: Must be at least 1 (got -5).",
+        ),
+        (
+            4,
+            "空闲产能（双）",
+            "Pairs must be a whole number of at least 1: 1500.5 is not a whole number.",
+        ),
         (5, "周", f"The week {past} is in the past."),
         (6, "产品类别", "Unknown product category: “spaceships”."),
-        (7, "最低单价（元）", "18.505 has more than two decimals; RMB amounts stop at the fen (0.01)."),
-        (8, "周", "Cannot tell which week “12/07/2026” means: write an ISO week such as 2026-W49, a date such as 2026-12-07, or use a real date cell."),
+        (
+            7,
+            "最低单价（元）",
+            "18.505 has more than two decimals; RMB amounts stop at the fen (0.01).",
+        ),
+        (
+            8,
+            "周",
+            "Cannot tell which week “12/07/2026” means: write an ISO week such as 2026-W49, a date such as 2026-12-07, or use a real date cell.",
+        ),
         (10, "最高单价（元）", "The highest price is below the lowest price."),
     ]
     assert CapacityWeek.objects.count() == 0
@@ -88,7 +129,11 @@ def test_capacity_duplicate_rows_and_the_services_reserved_rule(factory) -> None
 
     assert errors == [
         (3, "周", "Same category and week as row 2."),
-        (4, "空闲产能（双）", "4000 pairs are already reserved this week; free pairs cannot be lower."),
+        (
+            4,
+            "空闲产能（双）",
+            "4000 pairs are already reserved this week; free pairs cannot be lower.",
+        ),
     ]
     assert CapacityWeek.objects.count() == 1 and CapacityWeek.objects.get().free_pairs == 5000
 
@@ -97,7 +142,9 @@ def test_capacity_reimport_counts_unchanged_rows(factory) -> None:
     rows = [["sports-shoes", label(1), 100, None, None, None, None]]
     capacity(factory, rows)
 
-    job, _errors = capacity(factory, rows + [["sports-shoes", label(2), 300, None, None, None, None]])
+    job, _errors = capacity(
+        factory, [*rows, ["sports-shoes", label(2), 300, None, None, None, None]]
+    )
 
     assert (job.report["created"], job.report["updated"], job.report["unchanged"]) == (1, 0, 1)
 
@@ -107,14 +154,31 @@ def test_capacity_import_is_for_members_and_operators_only(factory) -> None:
     outsider = UserFactory()
     content = xlsx([CAPACITY_HEADER, ["sports-shoes", label(1), 100, None, None, None, None]])
 
-    import_capacity(source=content, file_name="c.xlsx", enterprise=factory, viewer=viewer_for(member), actor=member)
+    import_capacity(
+        source=content,
+        file_name="c.xlsx",
+        enterprise=factory,
+        viewer=viewer_for(member),
+        actor=member,
+    )
     with pytest.raises(NotFoundError):
-        import_capacity(source=content, file_name="c.xlsx", enterprise=factory, viewer=viewer_for(outsider), actor=outsider)
+        import_capacity(
+            source=content,
+            file_name="c.xlsx",
+            enterprise=factory,
+            viewer=viewer_for(outsider),
+            actor=outsider,
+        )
     assert CapacityWeek.objects.count() == 1
 
 
 def test_capacity_rows_of_another_enterprise_are_refused(factory) -> None:
-    content = csv_bytes([["enterprise_id", "category", "week", "free_pairs"], [factory.pk + 1, "sports-shoes", label(1), 100]])
+    content = csv_bytes(
+        [
+            ["enterprise_id", "category", "week", "free_pairs"],
+            [factory.pk + 1, "sports-shoes", label(1), 100],
+        ]
+    )
 
     job = import_capacity(source=content, file_name="c.csv", enterprise=factory)
 
@@ -126,7 +190,9 @@ def test_capacity_rows_of_another_enterprise_are_refused(factory) -> None:
 
 
 def demands(brand, rows, **kwargs):
-    job = import_demands(source=xlsx([DEMAND_HEADER, *rows]), file_name="demands.xlsx", enterprise=brand, **kwargs)
+    job = import_demands(
+        source=xlsx([DEMAND_HEADER, *rows]), file_name="demands.xlsx", enterprise=brand, **kwargs
+    )
     return job, [(e["row"], e["column"], e["reason"]) for e in job.report["errors"]]
 
 
@@ -141,7 +207,12 @@ def test_demands_import_through_the_market_service() -> None:
 
     assert (errors, job.rows_written) == ([], 3)
     first = Demand.objects.get(title="跑鞋代工 2 万双")
-    assert (first.owner, first.pairs, str(first.target_unit_price_rmb), first.delivery_week) == (brand, 20000, "42.00", next_week(6))
+    assert (first.owner, first.pairs, str(first.target_unit_price_rmb), first.delivery_week) == (
+        brand,
+        20000,
+        "42.00",
+        next_week(6),
+    )
     assert sorted(p.code for p in first.required_processes.all()) == ["cutting", "injection"]
 
 
@@ -160,11 +231,23 @@ def test_demand_bad_cells_and_service_rules_are_located_and_nothing_is_written()
     ])  # fmt: skip
 
     assert errors == [
-        (2, "数量（双）", "Pairs must be a whole number of at least 1: Must be at least 1 (got 0)."),
-        (3, "数量（双）", "Pairs must be a whole number of at least 1: 10.5 is not a whole number."),
+        (
+            2,
+            "数量（双）",
+            "Pairs must be a whole number of at least 1: Must be at least 1 (got 0).",
+        ),
+        (
+            3,
+            "数量（双）",
+            "Pairs must be a whole number of at least 1: 10.5 is not a whole number.",
+        ),
         (4, "交货周", f"The delivery week {past} is in the past."),
         (5, "要求工艺", "Unknown process: “teleporting”."),
-        (6, "目标单价（元）", "12.345 has more than two decimals; RMB amounts stop at the fen (0.01)."),
+        (
+            6,
+            "目标单价（元）",
+            "12.345 has more than two decimals; RMB amounts stop at the fen (0.01).",
+        ),
         (7, "数量（双）", "An order needs a quantity in pairs."),
         (8, "标题", "Same demand as row 7: the row appears twice."),
         (8, "数量（双）", "An order needs a quantity in pairs."),
@@ -174,10 +257,17 @@ def test_demand_bad_cells_and_service_rules_are_located_and_nothing_is_written()
 
 def test_demands_good_rows_only_and_reimport_skips_posted_demands() -> None:
     brand = EnterpriseFactory(roles=["brand"])
-    rows = [["processing_order", "跑鞋代工", "sports-shoes", 20000, None, label(6), None], ["processing_order", "坏行", "sports-shoes", -1, None, label(6), None]]
+    rows = [
+        ["processing_order", "跑鞋代工", "sports-shoes", 20000, None, label(6), None],
+        ["processing_order", "坏行", "sports-shoes", -1, None, label(6), None],
+    ]
 
     job, _errors = demands(brand, rows, good_rows_only=True)
     again, _errors = demands(brand, rows[:1])
 
-    assert (job.status, job.report["skipped_rows"], job.rows_written) == (ImportJob.Status.PARTIAL, [3], 1)
+    assert (job.status, job.report["skipped_rows"], job.rows_written) == (
+        ImportJob.Status.PARTIAL,
+        [3],
+        1,
+    )
     assert (again.rows_written, again.report["unchanged"], Demand.objects.count()) == (0, 1, 1)

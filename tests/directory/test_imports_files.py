@@ -10,12 +10,22 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-ENTERPRISE_HEADER_ZH = ["企业名称", "英文名称", "统一社会信用代码", "角色", "地址", "产品类别", "工艺"]
+ENTERPRISE_HEADER_ZH = [
+    "企业名称",
+    "英文名称",
+    "统一社会信用代码",
+    "角色",
+    "地址",
+    "产品类别",
+    "工艺",
+]
 VALID_CODE = "91350100M000100Y43"  # check character verified by python-stdnum
 BAD_CHECK_CODE = "91350100M000100Y44"
 
 
-def xlsx(rows: Sequence[Sequence[Any]], *, edit: Callable[[Worksheet], None] | None = None) -> bytes:
+def xlsx(
+    rows: Sequence[Sequence[Any]], *, edit: Callable[[Worksheet], None] | None = None
+) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -34,7 +44,16 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8") -> byte
     return buffer.getvalue().encode(encoding)
 
 
-def firm(name: str, *, name_en: str = "", code: str = "", roles: str = "oem_factory", address: str = "福建省莆田市荔城区", categories: str = "sports-shoes", processes: str = "") -> list[Any]:
+def firm(
+    name: str,
+    *,
+    name_en: str = "",
+    code: str = "",
+    roles: str = "oem_factory",
+    address: str = "福建省莆田市荔城区",
+    categories: str = "sports-shoes",
+    processes: str = "",
+) -> list[Any]:
     return [name, name_en, code, roles, address, categories, processes]
 
 
@@ -46,7 +65,15 @@ def english() -> Iterator[None]:
         yield
 
 
-CAPACITY_HEADER = ["产品类别", "周", "空闲产能（双）", "最低单价（元）", "最高单价（元）", "最小起订量（双）", "交货周期（天）"]
+CAPACITY_HEADER = [
+    "产品类别",
+    "周",
+    "空闲产能（双）",
+    "最低单价（元）",
+    "最高单价（元）",
+    "最小起订量（双）",
+    "交货周期（天）",
+]
 
 
 def week_label(offset: int) -> str:

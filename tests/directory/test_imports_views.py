@@ -10,10 +10,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from clusterlink.directory.models import DuplicateCandidate, DuplicateDecision, Enterprise, ImportJob
+from clusterlink.directory.models import (
+    DuplicateCandidate,
+    DuplicateDecision,
+    Enterprise,
+    ImportJob,
+)
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
-from tests.directory.test_imports_files import BAD_CHECK_CODE, CAPACITY_HEADER, ENTERPRISE_HEADER_ZH, VALID_CODE, firm, week_label, xlsx
+from tests.directory.test_imports_files import (
+    BAD_CHECK_CODE,
+    CAPACITY_HEADER,
+    ENTERPRISE_HEADER_ZH,
+    VALID_CODE,
+    firm,
+    week_label,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,20 +52,36 @@ def upload(client, content: bytes, *, name: str = "firms.xlsx", **data):
 
 
 def test_operator_uploads_a_bad_file_and_sees_every_located_error(operator_client, cluster) -> None:
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司", code=VALID_CODE), firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE)])
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司", code=VALID_CODE),
+            firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE),
+        ]
+    )
 
     response = upload(operator_client, content, kind="enterprises", cluster=cluster.pk)
 
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == url("report", job.pk)
     page = operator_client.get(url("report", job.pk)).content.decode()
-    assert "C3" in page and "统一社会信用代码" in page and "The check character of this unified social credit code is wrong." in page
+    assert (
+        "C3" in page
+        and "统一社会信用代码" in page
+        and "The check character of this unified social credit code is wrong." in page
+    )
     assert 'data-testid="rejected"' in page
     assert Enterprise.objects.count() == 0
 
 
 def test_good_rows_only_is_stated_on_the_report(operator_client, cluster) -> None:
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司"), firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE)])
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE),
+        ]
+    )
 
     upload(operator_client, content, kind="enterprises", cluster=cluster.pk, good_rows_only="on")
 
@@ -66,7 +95,12 @@ def test_an_operator_cannot_import_into_another_cluster(client, cluster) -> None
     other = ClusterFactory(slug="xiaobeihe")
     client.force_login(OperatorScopeFactory(cluster=other).user)
 
-    response = upload(client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]), kind="enterprises", cluster=cluster.pk)
+    response = upload(
+        client,
+        xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]),
+        kind="enterprises",
+        cluster=cluster.pk,
+    )
 
     assert response.status_code == 200  # the form refuses a cluster outside the operator's list
     assert "cluster" in response.context["form"].errors
@@ -88,8 +122,15 @@ def test_a_member_imports_capacity_of_their_firm_but_not_of_another(client, clus
     assert firm_a.capacity_weeks.count() == 1 and firm_b.capacity_weeks.count() == 0
 
 
-def test_reports_are_private_to_the_uploader_and_the_clusters_operators(operator_client, client, cluster) -> None:
-    upload(operator_client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]), kind="enterprises", cluster=cluster.pk)
+def test_reports_are_private_to_the_uploader_and_the_clusters_operators(
+    operator_client, client, cluster
+) -> None:
+    upload(
+        operator_client,
+        xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]),
+        kind="enterprises",
+        cluster=cluster.pk,
+    )
     job = ImportJob.objects.get()
     client.force_login(UserFactory())
 
@@ -97,17 +138,34 @@ def test_reports_are_private_to_the_uploader_and_the_clusters_operators(operator
 
 
 def test_review_queue_confirm_reject_merge(operator_client, cluster) -> None:
-    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司", name_en="", address="福建省莆田市荔城区黄石镇", cluster=cluster)
-    upload(operator_client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田恒威鞋业有限公司", address="福建省莆田市荔城区黄石镇")]), kind="enterprises", cluster=cluster.pk)
+    EnterpriseFactory(
+        legal_name="莆田市恒威鞋业有限公司",
+        name_en="",
+        address="福建省莆田市荔城区黄石镇",
+        cluster=cluster,
+    )
+    upload(
+        operator_client,
+        xlsx(
+            [ENTERPRISE_HEADER_ZH, firm("莆田恒威鞋业有限公司", address="福建省莆田市荔城区黄石镇")]
+        ),
+        kind="enterprises",
+        cluster=cluster.pk,
+    )
     candidate = DuplicateCandidate.objects.get()
 
     page = operator_client.get(url("review")).content.decode()
     assert f'data-candidate="{candidate.pk}"' in page
-    response = operator_client.post(url("review_decide", candidate.pk), {"action": "merge", "keep": candidate.existing_id})
+    response = operator_client.post(
+        url("review_decide", candidate.pk), {"action": "merge", "keep": candidate.existing_id}
+    )
 
     assert response.status_code == 302
     candidate.refresh_from_db()
-    assert candidate.status == "merged" and candidate.enterprise.merged_into_id == candidate.existing_id
+    assert (
+        candidate.status == "merged"
+        and candidate.enterprise.merged_into_id == candidate.existing_id
+    )
     assert DuplicateDecision.objects.get().decision == "same"
     assert 'data-testid="review-empty"' in operator_client.get(url("review")).content.decode()
 
@@ -125,6 +183,11 @@ def test_template_and_export_downloads(client) -> None:
     export = client.get(url("export", "enterprises", "csv"))
 
     assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
-    assert openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value == "enterprise_id"
-    assert export.status_code == 200 and "莆田市恒威鞋业有限公司" in export.content.decode("utf-8-sig")
+    assert (
+        openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value
+        == "enterprise_id"
+    )
+    assert export.status_code == 200 and "莆田市恒威鞋业有限公司" in export.content.decode(
+        "utf-8-sig"
+    )
     assert client.get(url("export", "secrets", "csv")).status_code == 404

@@ -40,7 +40,13 @@ class CapacityHandler(RowHandler[CapacityCell]):
     def parse(self, row: RowCells) -> CapacityCell | None:
         enterprise_id = row.parse("enterprise_id", lambda v: cells.whole_number(v, minimum=1))
         if enterprise_id is not None and enterprise_id != self.enterprise.pk:
-            row.error("enterprise_id", _("This row is for enterprise %(other)s, but you are importing for enterprise %(this)s.") % {"other": enterprise_id, "this": self.enterprise.pk})
+            row.error(
+                "enterprise_id",
+                _(
+                    "This row is for enterprise %(other)s, but you are importing for enterprise %(this)s."
+                )
+                % {"other": enterprise_id, "this": self.enterprise.pk},
+            )
         category = None
         word = row.parse("category", cells.text, required=True, default="")
         if word:
@@ -49,14 +55,19 @@ class CapacityHandler(RowHandler[CapacityCell]):
                 row.error("category", _("Unknown product category: “%(word)s”.") % {"word": word})
         week = row.parse("week", cells.week, required=True)
         if week is not None and week < clock.current_week():
-            row.error("week", _("The week %(week)s is in the past.") % {"week": clock.iso_week_label(week)})
+            row.error(
+                "week",
+                _("The week %(week)s is in the past.") % {"week": clock.iso_week_label(week)},
+            )
         free_pairs = row.parse("free_pairs", cells.pairs, required=True)
         price_min = row.parse("unit_price_min_rmb", cells.rmb)
         price_max = row.parse("unit_price_max_rmb", cells.rmb)
         if price_min is not None and price_max is not None and price_min > price_max:
             row.error("unit_price_max_rmb", _("The highest price is below the lowest price."))
         min_lot = row.parse("min_lot_pairs", lambda v: cells.whole_number(v, minimum=0), default=0)
-        lead_time = row.parse("lead_time_days", lambda v: cells.whole_number(v, minimum=0), default=0)
+        lead_time = row.parse(
+            "lead_time_days", lambda v: cells.whole_number(v, minimum=0), default=0
+        )
         if row.failed or category is None or week is None:
             return None
         return CapacityCell(
@@ -70,7 +81,11 @@ class CapacityHandler(RowHandler[CapacityCell]):
         for number, cell in rows:
             key = (cell.category, cell.week)
             if key in first:
-                report.add(number, self.headers.get("week", "week"), _("Same category and week as row %(row)s.") % {"row": first[key]})
+                report.add(
+                    number,
+                    self.headers.get("week", "week"),
+                    _("Same category and week as row %(row)s.") % {"row": first[key]},
+                )
             else:
                 first[key] = number
                 unique.append((number, cell))
@@ -93,14 +108,28 @@ class CapacityHandler(RowHandler[CapacityCell]):
     def write(self, rows: list[tuple[int, CapacityCell]], report: ImportReport) -> None:
         before = {
             (code, week): (free, lo, hi, lot, lead)
-            for code, week, free, lo, hi, lot, lead in CapacityWeek.objects.filter(enterprise=self.enterprise).values_list(
-                "category__code", "week", "free_pairs", "unit_price_min_rmb", "unit_price_max_rmb", "min_lot_pairs", "lead_time_days"
+            for code, week, free, lo, hi, lot, lead in CapacityWeek.objects.filter(
+                enterprise=self.enterprise
+            ).values_list(
+                "category__code",
+                "week",
+                "free_pairs",
+                "unit_price_min_rmb",
+                "unit_price_max_rmb",
+                "min_lot_pairs",
+                "lead_time_days",
             )
         }
         capacity_weeks_save(enterprise=self.enterprise, cells=[c for _, c in rows])
         for _number, cell in rows:
             old = before.get((cell.category, cell.week))
-            new = (cell.free_pairs, _money(cell.unit_price_min_rmb), _money(cell.unit_price_max_rmb), cell.min_lot_pairs, cell.lead_time_days)
+            new = (
+                cell.free_pairs,
+                _money(cell.unit_price_min_rmb),
+                _money(cell.unit_price_max_rmb),
+                cell.min_lot_pairs,
+                cell.lead_time_days,
+            )
             if old is None:
                 report.created += 1
             elif (old[0], _money(old[1]), _money(old[2]), old[3], old[4]) == new:

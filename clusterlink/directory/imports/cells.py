@@ -64,13 +64,18 @@ def whole_number(value: Any, *, minimum: int) -> int:
             try:
                 Decimal(raw.replace(",", ""))
             except InvalidOperation:
-                raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+                raise CellError(
+                    _("“%(value)s” is not a number.") % {"value": text(value)}
+                ) from None
             raise CellError(_("%(value)s is not a whole number.") % {"value": text(value)})
         number = int(raw.replace(",", ""))
     if number < minimum:
         if minimum == 1:
             raise CellError(_("Must be at least 1 (got %(value)s).") % {"value": number})
-        raise CellError(_("Must be %(minimum)s or more (got %(value)s).") % {"minimum": minimum, "value": number})
+        raise CellError(
+            _("Must be %(minimum)s or more (got %(value)s).")
+            % {"minimum": minimum, "value": number}
+        )
     return number
 
 
@@ -79,23 +84,34 @@ def pairs(value: Any) -> int:
     try:
         return whole_number(value, minimum=1)
     except CellError as exc:
-        raise CellError(_("Pairs must be a whole number of at least 1: %(reason)s") % {"reason": exc.reason}) from None
+        raise CellError(
+            _("Pairs must be a whole number of at least 1: %(reason)s") % {"reason": exc.reason}
+        ) from None
 
 
 def rmb(value: Any) -> Decimal:
     """An amount in RMB with at most two decimals (fen), never negative."""
     if isinstance(value, bool):
         raise CellError(_("Write an amount in RMB, not TRUE/FALSE."))
-    raw = repr(value) if isinstance(value, float) else _number_text(value).replace("¥", "").replace("￥", "").replace(",", "")
+    raw = (
+        repr(value)
+        if isinstance(value, float)
+        else _number_text(value).replace("¥", "").replace("￥", "").replace(",", "")
+    )
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise CellError(_("“%(value)s” is not an amount in RMB.") % {"value": text(value)}) from None
+        raise CellError(
+            _("“%(value)s” is not an amount in RMB.") % {"value": text(value)}
+        ) from None
     if not amount.is_finite():
         raise CellError(_("“%(value)s” is not an amount in RMB.") % {"value": text(value)})
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise CellError(_("%(value)s has more than two decimals; RMB amounts stop at the fen (0.01).") % {"value": raw})
+        raise CellError(
+            _("%(value)s has more than two decimals; RMB amounts stop at the fen (0.01).")
+            % {"value": raw}
+        )
     if amount < 0:
         raise CellError(_("An amount in RMB cannot be negative."))
     return amount.quantize(Decimal("0.01"))
@@ -119,7 +135,12 @@ def week(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return clock.week_start(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellError(_("%(value)s is a number, not a week: write an ISO week such as 2026-W49 or a real date.") % {"value": text(value)})
+        raise CellError(
+            _(
+                "%(value)s is a number, not a week: write an ISO week such as 2026-W49 or a real date."
+            )
+            % {"value": text(value)}
+        )
     raw = text(value)
     match = _ISO_WEEK_RE.match(raw)
     if match:
@@ -130,11 +151,15 @@ def week(value: Any) -> dt.date:
     match = _ISO_DATE_RE.match(raw)
     if match:
         try:
-            return clock.week_start(dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+            return clock.week_start(
+                dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            )
         except ValueError:
             raise CellError(_("%(value)s is not an existing date.") % {"value": raw}) from None
     raise CellError(
-        _("Cannot tell which week “%(value)s” means: write an ISO week such as 2026-W49, a date such as 2026-12-07, or use a real date cell.")
+        _(
+            "Cannot tell which week “%(value)s” means: write an ISO week such as 2026-W49, a date such as 2026-12-07, or use a real date cell."
+        )
         % {"value": raw}
     )
 
@@ -147,7 +172,9 @@ def boolean(value: Any) -> bool:
         return True
     if raw in FALSE_WORDS:
         return False
-    raise CellError(_("“%(value)s” is not yes or no (是/否, yes/no, 1/0).") % {"value": text(value)})
+    raise CellError(
+        _("“%(value)s” is not yes or no (是/否, yes/no, 1/0).") % {"value": text(value)}
+    )
 
 
 def word_list(value: Any) -> list[str]:

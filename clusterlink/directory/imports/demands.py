@@ -50,7 +50,13 @@ class DemandHandler(RowHandler[dict[str, Any]]):
     def parse(self, row: RowCells) -> dict[str, Any] | None:
         enterprise_id = row.parse("enterprise_id", lambda v: cells.whole_number(v, minimum=1))
         if enterprise_id is not None and enterprise_id != self.enterprise.pk:
-            row.error("enterprise_id", _("This row is for enterprise %(other)s, but you are importing for enterprise %(this)s.") % {"other": enterprise_id, "this": self.enterprise.pk})
+            row.error(
+                "enterprise_id",
+                _(
+                    "This row is for enterprise %(other)s, but you are importing for enterprise %(this)s."
+                )
+                % {"other": enterprise_id, "this": self.enterprise.pk},
+            )
         values: dict[str, Any] = {}
         word = row.parse("demand_type", cells.text, required=True, default="")
         if word:
@@ -70,17 +76,34 @@ class DemandHandler(RowHandler[dict[str, Any]]):
         values["target_unit_price_rmb"] = row.parse("target_unit_price_rmb", cells.rmb)
         week = row.parse("delivery_week", cells.week)
         if week is not None and week < clock.current_week():
-            row.error("delivery_week", _("The delivery week %(week)s is in the past.") % {"week": clock.iso_week_label(week)})
+            row.error(
+                "delivery_week",
+                _("The delivery week %(week)s is in the past.")
+                % {"week": clock.iso_week_label(week)},
+            )
         values["delivery_week"] = week
-        values["min_lot_pairs"] = row.parse("min_lot_pairs", lambda v: cells.whole_number(v, minimum=0), default=0)
+        values["min_lot_pairs"] = row.parse(
+            "min_lot_pairs", lambda v: cells.whole_number(v, minimum=0), default=0
+        )
         values["split_allowed"] = row.parse("split_allowed", cells.boolean, default=True)
-        values["max_factories"] = row.parse("max_factories", lambda v: cells.whole_number(v, minimum=1), default=3)
-        values["required_processes"] = self._codes(row, "required_processes", self.taxonomy.processes, _("process"))
-        values["required_certifications"] = self._codes(row, "required_certifications", self.taxonomy.certifications, _("certification"))
+        values["max_factories"] = row.parse(
+            "max_factories", lambda v: cells.whole_number(v, minimum=1), default=3
+        )
+        values["required_processes"] = self._codes(
+            row, "required_processes", self.taxonomy.processes, _("process")
+        )
+        values["required_certifications"] = self._codes(
+            row, "required_certifications", self.taxonomy.certifications, _("certification")
+        )
         word = row.parse("visibility", cells.text, default="")
-        values["visibility"] = self.visibilities.get(normalise_header(word)) if word else Visibility.PUBLIC
+        values["visibility"] = (
+            self.visibilities.get(normalise_header(word)) if word else Visibility.PUBLIC
+        )
         if values["visibility"] is None:
-            row.error("visibility", _("Unknown visibility: “%(word)s” (public, cluster or private).") % {"word": word})
+            row.error(
+                "visibility",
+                _("Unknown visibility: “%(word)s” (public, cluster or private).") % {"word": word},
+            )
         return None if row.failed else values
 
     def _codes(self, row: RowCells, key: str, index: dict[str, Any], kind: str) -> list[str]:
@@ -95,7 +118,13 @@ class DemandHandler(RowHandler[dict[str, Any]]):
 
     @staticmethod
     def identity(values: dict[str, Any]) -> tuple[Any, ...]:
-        return (values["demand_type"], values["title"].casefold(), values.get("category"), values["pairs"], values["delivery_week"])
+        return (
+            values["demand_type"],
+            values["title"].casefold(),
+            values.get("category"),
+            values["pairs"],
+            values["delivery_week"],
+        )
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
         first: dict[tuple[Any, ...], int] = {}
@@ -103,7 +132,11 @@ class DemandHandler(RowHandler[dict[str, Any]]):
         for number, values in rows:
             key = self.identity(values)
             if key in first:
-                report.add(number, title, _("Same demand as row %(row)s: the row appears twice.") % {"row": first[key]})
+                report.add(
+                    number,
+                    title,
+                    _("Same demand as row %(row)s: the row appears twice.") % {"row": first[key]},
+                )
             else:
                 first[key] = number
         try:
@@ -114,7 +147,11 @@ class DemandHandler(RowHandler[dict[str, Any]]):
                             demand_create(owner=self.enterprise, created_by=self.actor, **values)
                     except ApplicationError as exc:
                         for field, messages in exc.details.items():
-                            column = self.headers.get(field, field) if field in {c.key for c in self.spec.columns} else ""
+                            column = (
+                                self.headers.get(field, field)
+                                if field in {c.key for c in self.spec.columns}
+                                else ""
+                            )
                             for message in messages:
                                 report.add(number, column, message)
                 raise _DryRun
@@ -124,11 +161,19 @@ class DemandHandler(RowHandler[dict[str, Any]]):
     def write(self, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
         existing = {
             (t, title.casefold(), c, p, w)
-            for t, title, c, p, w in Demand.objects.filter(owner=self.enterprise).values_list("demand_type", "title", "category__code", "pairs", "delivery_week")
+            for t, title, c, p, w in Demand.objects.filter(owner=self.enterprise).values_list(
+                "demand_type", "title", "category__code", "pairs", "delivery_week"
+            )
         }
         for number, values in rows:
             if self.identity(values) in existing:
-                report.existing.append({"row": number, "enterprise_id": self.enterprise.pk, "reason": _("This demand is already posted.")})
+                report.existing.append(
+                    {
+                        "row": number,
+                        "enterprise_id": self.enterprise.pk,
+                        "reason": _("This demand is already posted."),
+                    }
+                )
                 report.unchanged += 1
                 continue
             demand_create(owner=self.enterprise, created_by=self.actor, **values)

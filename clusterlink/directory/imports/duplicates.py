@@ -15,23 +15,43 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import ConflictError, NotFoundError
-from clusterlink.directory.models import CapacityWeek, DuplicateCandidate, DuplicateDecision, Enterprise, EnterpriseRole
+from clusterlink.directory.models import (
+    CapacityWeek,
+    DuplicateCandidate,
+    DuplicateDecision,
+    Enterprise,
+    EnterpriseRole,
+)
 from clusterlink.directory.search import enterprise_search_keys
-from clusterlink.domain.resolution import FirmRecord, find_duplicates, find_duplicates_within, pair_fingerprint
 from clusterlink.domain.resolution import DuplicateCandidate as FoundPair
+from clusterlink.domain.resolution import (
+    FirmRecord,
+    find_duplicates,
+    find_duplicates_within,
+    pair_fingerprint,
+)
 
 _QUERY_CHUNK = 2000
 
 
-def firm_record(key: str | int, *, legal_name: str, name_en: str = "", address: str = "", lat: object = None, lng: object = None) -> FirmRecord:
+def firm_record(
+    key: str | int,
+    *,
+    legal_name: str,
+    name_en: str = "",
+    address: str = "",
+    lat: object = None,
+    lng: object = None,
+) -> FirmRecord:
     """The resolution core's view of a firm (coordinates only when both are given)."""
     has_point = lat is not None and lng is not None
     return FirmRecord(
@@ -64,22 +84,32 @@ def directory_index(exclude_ids: Iterable[int] = ()) -> DirectoryIndex:
     by_key: dict[int, FirmRecord] = {}
     by_code: dict[str, int] = {}
     by_identity: dict[str, int] = {}
-    rows = Enterprise.objects.values_list("pk", "legal_name", "name_en", "address", "lat", "lng", "credit_code", "merged_into_id").order_by("pk")
-    for pk, legal_name, name_en, address, lat, lng, credit_code, merged_into_id in rows.iterator(chunk_size=5000):
+    rows = Enterprise.objects.values_list(
+        "pk", "legal_name", "name_en", "address", "lat", "lng", "credit_code", "merged_into_id"
+    ).order_by("pk")
+    for pk, legal_name, name_en, address, lat, lng, credit_code, merged_into_id in rows.iterator(
+        chunk_size=5000
+    ):
         if pk in excluded or not (legal_name or name_en):
             continue
         target = merged_into_id or pk
-        record = firm_record(pk, legal_name=legal_name, name_en=name_en, address=address, lat=lat, lng=lng)
+        record = firm_record(
+            pk, legal_name=legal_name, name_en=name_en, address=address, lat=lat, lng=lng
+        )
         if credit_code:
             by_code[credit_code] = target
         by_identity.setdefault(record_identity(record), target)
         if merged_into_id is None:
             records.append(record)
             by_key[pk] = record
-    return DirectoryIndex(records=records, by_key=by_key, by_credit_code=by_code, by_identity=by_identity)
+    return DirectoryIndex(
+        records=records, by_key=by_key, by_credit_code=by_code, by_identity=by_identity
+    )
 
 
-def screen(incoming: Sequence[FirmRecord], index: DirectoryIndex) -> tuple[list[FoundPair], list[FoundPair]]:
+def screen(
+    incoming: Sequence[FirmRecord], index: DirectoryIndex
+) -> tuple[list[FoundPair], list[FoundPair]]:
     """Pairs of incoming × directory and pairs inside the incoming list, best first."""
     return find_duplicates(incoming, index.records), find_duplicates_within(incoming)
 
@@ -89,17 +119,25 @@ def remembered_decisions(fingerprints: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for start in range(0, len(wanted), _QUERY_CHUNK):
         chunk = wanted[start : start + _QUERY_CHUNK]
-        found.update(DuplicateDecision.objects.filter(fingerprint__in=chunk).values_list("fingerprint", "decision"))
+        found.update(
+            DuplicateDecision.objects.filter(fingerprint__in=chunk).values_list(
+                "fingerprint", "decision"
+            )
+        )
     return found
 
 
 # --- review queue: selectors -------------------------------------------------------------------
 
 
-def duplicate_candidate_list(*, viewer: Viewer, status: str | None = DuplicateCandidate.Status.PENDING) -> QuerySet[DuplicateCandidate]:
+def duplicate_candidate_list(
+    *, viewer: Viewer, status: str | None = DuplicateCandidate.Status.PENDING
+) -> QuerySet[DuplicateCandidate]:
     """Candidates whose new record lies in a cluster the viewer operates (all for the platform
     admin); pending ones whose records were merged meanwhile are left out."""
-    qs = DuplicateCandidate.objects.select_related("enterprise", "existing", "enterprise__cluster", "existing__cluster")
+    qs = DuplicateCandidate.objects.select_related(
+        "enterprise", "existing", "enterprise__cluster", "existing__cluster"
+    )
     if not viewer.is_platform_admin:
         qs = qs.filter(enterprise__cluster_id__in=viewer.operator_cluster_ids)
     if status:
@@ -119,7 +157,7 @@ def duplicate_candidate_get_for(viewer: Viewer, candidate_id: int) -> DuplicateC
 # --- review queue: services --------------------------------------------------------------------
 
 
-def _remember(fingerprint: str, decision: str, actor: object | None) -> None:
+def _remember(fingerprint: str, decision: str, actor: Any) -> None:
     DuplicateDecision.objects.update_or_create(
         fingerprint=fingerprint,
         defaults={"decision": decision, "decided_by": actor, "decided_at": clock.now()},
@@ -127,25 +165,45 @@ def _remember(fingerprint: str, decision: str, actor: object | None) -> None:
 
 
 @transaction.atomic
-def duplicate_candidate_decide(*, viewer: Viewer, actor: object | None, candidate_id: int, same: bool) -> DuplicateCandidate:
+def duplicate_candidate_decide(
+    *, viewer: Viewer, actor: Any, candidate_id: int, same: bool
+) -> DuplicateCandidate:
     """Confirm (same firm) or reject (different firms) a candidate and remember the decision."""
     candidate = duplicate_candidate_get_for(viewer, candidate_id)
     candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status == DuplicateCandidate.Status.MERGED:
         raise ConflictError(_("These records were already merged."))
-    candidate.status = DuplicateCandidate.Status.CONFIRMED if same else DuplicateCandidate.Status.REJECTED
-    candidate.decided_by = actor  # type: ignore[assignment]
+    candidate.status = (
+        DuplicateCandidate.Status.CONFIRMED if same else DuplicateCandidate.Status.REJECTED
+    )
+    candidate.decided_by = actor
     candidate.decided_at = clock.now()
     candidate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    _remember(candidate.fingerprint, DuplicateDecision.Decision.SAME if same else DuplicateDecision.Decision.DIFFERENT, actor)
+    _remember(
+        candidate.fingerprint,
+        DuplicateDecision.Decision.SAME if same else DuplicateDecision.Decision.DIFFERENT,
+        actor,
+    )
     return candidate
 
 
-_FILL_FIELDS = ("name_en", "address", "employees", "size", "description", "website", "contact_name", "contact_phone", "contact_email")
+_FILL_FIELDS = (
+    "name_en",
+    "address",
+    "employees",
+    "size",
+    "description",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
 
 
 @transaction.atomic
-def duplicate_candidate_merge(*, viewer: Viewer, actor: object | None, candidate_id: int, keep_id: int) -> Enterprise:
+def duplicate_candidate_merge(
+    *, viewer: Viewer, actor: Any, candidate_id: int, keep_id: int
+) -> Enterprise:
     """Keep one record of the pair; the other is marked `merged_into` it (and leaves the public
     directory). Roles, products, processes, certifications and capacity weeks move to the kept
     record (a capacity week the kept record already has for that category stays where it was);
@@ -153,16 +211,29 @@ def duplicate_candidate_merge(*, viewer: Viewer, actor: object | None, candidate
     candidate = duplicate_candidate_get_for(viewer, candidate_id)
     if keep_id not in (candidate.enterprise_id, candidate.existing_id):
         raise NotFoundError()
-    pair = list(Enterprise.objects.select_for_update().filter(pk__in=[candidate.enterprise_id, candidate.existing_id]).order_by("pk"))
+    pair = list(
+        Enterprise.objects.select_for_update()
+        .filter(pk__in=[candidate.enterprise_id, candidate.existing_id])
+        .order_by("pk")
+    )
     keep = next(e for e in pair if e.pk == keep_id)
     other = next(e for e in pair if e.pk != keep_id)
     for enterprise in pair:
         if not viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id):
             raise NotFoundError()
         if enterprise.merged_into_id is not None:
-            raise ConflictError(_("%(name)s was already merged into another record.") % {"name": enterprise.legal_name})
+            raise ConflictError(
+                _("%(name)s was already merged into another record.")
+                % {"name": enterprise.legal_name}
+            )
     have_roles = set(EnterpriseRole.objects.filter(enterprise=keep).values_list("role", flat=True))
-    EnterpriseRole.objects.bulk_create([EnterpriseRole(enterprise=keep, role=r) for r in other.roles.values_list("role", flat=True) if r not in have_roles])
+    EnterpriseRole.objects.bulk_create(
+        [
+            EnterpriseRole(enterprise=keep, role=r)
+            for r in other.roles.values_list("role", flat=True)
+            if r not in have_roles
+        ]
+    )
     keep.categories.add(*other.categories.all())
     keep.processes.add(*other.processes.all())
     keep.certifications.add(*other.certifications.all())
@@ -180,10 +251,14 @@ def duplicate_candidate_merge(*, viewer: Viewer, actor: object | None, candidate
         keep.credit_code, other.credit_code = other.credit_code, ""
     other.merged_into = keep
     other.save()
-    keep.search_keys = enterprise_search_keys(legal_name=keep.legal_name, name_en=keep.name_en, address=keep.address)
+    keep.search_keys = enterprise_search_keys(
+        legal_name=keep.legal_name, name_en=keep.name_en, address=keep.address
+    )
     keep.full_clean(exclude=["search_keys"])
     keep.save()
     # Other pending pairs of the merged-away record drop out of the queue (the selector hides them).
-    DuplicateCandidate.objects.filter(pk=candidate.pk).update(status=DuplicateCandidate.Status.MERGED, decided_by=actor, decided_at=clock.now())
+    DuplicateCandidate.objects.filter(pk=candidate.pk).update(
+        status=DuplicateCandidate.Status.MERGED, decided_by=actor, decided_at=clock.now()
+    )
     _remember(candidate.fingerprint, DuplicateDecision.Decision.SAME, actor)
     return keep

@@ -11,6 +11,7 @@ checked against the directory in one pass.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +19,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext_lazy
 
 from clusterlink.common.errors import validation_details
 from clusterlink.directory.imports import cells
-from clusterlink.directory.imports.duplicates import DirectoryIndex, directory_index, firm_record, record_identity, remembered_decisions, screen
+from clusterlink.directory.imports.duplicates import (
+    DirectoryIndex,
+    directory_index,
+    firm_record,
+    record_identity,
+    remembered_decisions,
+    screen,
+)
+from clusterlink.directory.imports.inserts import insert_enterprises
 from clusterlink.directory.imports.pipeline import RowCells, RowHandler
 from clusterlink.directory.imports.report import ImportReport
 from clusterlink.directory.imports.specs import ENTERPRISES, OSH, Spec, Taxonomy
-from clusterlink.directory.models import Cluster, DuplicateCandidate, DuplicateDecision, Enterprise, EnterpriseRole
+from clusterlink.directory.models import Cluster, DuplicateCandidate, DuplicateDecision, Enterprise
 from clusterlink.directory.search import enterprise_search_keys
 from clusterlink.directory.services import size_for
 from clusterlink.directory.validators import normalise_credit_code
@@ -34,7 +43,16 @@ from clusterlink.domain.resolution import Confidence, FirmRecord, pair_fingerpri
 
 BATCH_SIZE = 2000
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
-_TEXT_FIELDS = ("legal_name", "name_en", "address", "website", "contact_name", "contact_phone", "contact_email", "description")
+_TEXT_FIELDS = (
+    "legal_name",
+    "name_en",
+    "address",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "description",
+)
 
 
 @dataclass
@@ -75,10 +93,14 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
     # --- one row ----------------------------------------------------------------------------
 
     def fields(self, row: RowCells) -> dict[str, Any] | None:
-        values: dict[str, Any] = {name: row.parse(name, cells.text, default="") for name in _TEXT_FIELDS if row.has(name)}
+        values: dict[str, Any] = {
+            name: row.parse(name, cells.text, default="") for name in _TEXT_FIELDS if row.has(name)
+        }
         if not values.get("legal_name") and "legal_name" not in row.failed_keys:
             row.error("legal_name", _("This cell is required."))
-        values["credit_code"] = normalise_credit_code(row.parse("credit_code", cells.text, default=""))
+        values["credit_code"] = normalise_credit_code(
+            row.parse("credit_code", cells.text, default="")
+        )
         values["lat"] = row.parse("lat", lambda v: cells.coordinate(v, limit=90))
         values["lng"] = row.parse("lng", lambda v: cells.coordinate(v, limit=180))
         values["employees"] = row.parse("employees", lambda v: cells.whole_number(v, minimum=0))
@@ -89,15 +111,41 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
         values = self.fields(row)
         if values is None:
             return None
-        parsed = EnterpriseRow(enterprise=Enterprise(source=self.source, size=size_for(values.get("employees")), **values))
-        parsed.roles = self._codes(row, "roles", self.taxonomy.roles, _("role"), lambda code: code)
-        parsed.category_ids = self._codes(row, "categories", self.taxonomy.categories, _("product category"), lambda c: c.pk)
-        parsed.process_ids = self._codes(row, "processes", self.taxonomy.processes, _("process"), lambda p: p.pk)
-        parsed.certification_ids = self._codes(row, "certifications", self.taxonomy.certifications, _("certification"), lambda c: c.pk)
+        parsed = EnterpriseRow(
+            enterprise=Enterprise(
+                source=self.source, size=size_for(values.get("employees")), **values
+            )
+        )
+        parsed.roles = self._codes(
+            row, "roles", self.taxonomy.roles, gettext_lazy("role"), lambda code: code
+        )
+        parsed.category_ids = self._codes(
+            row,
+            "categories",
+            self.taxonomy.categories,
+            gettext_lazy("product category"),
+            lambda c: c.pk,
+        )
+        parsed.process_ids = self._codes(
+            row, "processes", self.taxonomy.processes, gettext_lazy("process"), lambda p: p.pk
+        )
+        parsed.certification_ids = self._codes(
+            row,
+            "certifications",
+            self.taxonomy.certifications,
+            gettext_lazy("certification"),
+            lambda c: c.pk,
+        )
         self.extra(row, parsed)
         enterprise = parsed.enterprise
-        if (enterprise.lat is None) != (enterprise.lng is None) and not {"lat", "lng"} & row.failed_keys:
-            row.error("lng" if enterprise.lng is None else "lat", _("Give both latitude and longitude, or neither."))
+        if (enterprise.lat is None) != (enterprise.lng is None) and not {
+            "lat",
+            "lng",
+        } & row.failed_keys:
+            row.error(
+                "lng" if enterprise.lng is None else "lat",
+                _("Give both latitude and longitude, or neither."),
+            )
         try:
             enterprise.clean_fields(exclude=["search_keys", "cluster", "merged_into", "lat", "lng"])
         except ValidationError as exc:
@@ -115,7 +163,9 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
     def extra(self, row: RowCells, parsed: EnterpriseRow) -> None:
         """Hook for formats that derive more from a row (OSH)."""
 
-    def _codes(self, row: RowCells, key: str, index: dict[str, Any], kind: str, value: Callable[[Any], Any]) -> list[Any]:
+    def _codes(
+        self, row: RowCells, key: str, index: dict[str, Any], kind: Any, value: Callable[[Any], Any]
+    ) -> list[Any]:
         found: list[Any] = []
         for word in cells.word_list(row.get(key)) if row.has(key) else []:
             hit = Taxonomy.find(index, word)
@@ -135,13 +185,25 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
             code = row.enterprise.credit_code
             if code:
                 if code in first_by_code:
-                    self._duplicate_row(report, number, "credit_code", _("Same unified social credit code as row %(row)s.") % {"row": first_by_code[code]})
+                    self._duplicate_row(
+                        report,
+                        number,
+                        "credit_code",
+                        _("Same unified social credit code as row %(row)s.")
+                        % {"row": first_by_code[code]},
+                    )
                     continue
                 first_by_code[code] = number
             assert row.record is not None
             identity = record_identity(row.record)
             if identity in first_by_identity:
-                self._duplicate_row(report, number, "legal_name", _("Same name and address as row %(row)s: the row appears twice.") % {"row": first_by_identity[identity]})
+                self._duplicate_row(
+                    report,
+                    number,
+                    "legal_name",
+                    _("Same name and address as row %(row)s: the row appears twice.")
+                    % {"row": first_by_identity[identity]},
+                )
                 continue
             first_by_identity[identity] = number
 
@@ -149,33 +211,68 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
         report.add(number, self.headers.get(key, key), reason)
 
     def write(self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport) -> None:
+        started = time.perf_counter()
         index = self.index or directory_index()
+        report.timed("write.directory_index", started)
         new_rows: list[tuple[int, EnterpriseRow]] = []
         for number, row in rows:
             assert row.record is not None
             code = row.enterprise.credit_code
             if code and code in index.by_credit_code:
-                report.existing.append({"row": number, "enterprise_id": index.by_credit_code[code], "reason": _("Same unified social credit code.")})
+                report.existing.append(
+                    {
+                        "row": number,
+                        "enterprise_id": index.by_credit_code[code],
+                        "reason": _("Same unified social credit code."),
+                    }
+                )
             elif (identity := record_identity(row.record)) in index.by_identity:
-                report.existing.append({"row": number, "enterprise_id": index.by_identity[identity], "reason": _("Same name and address.")})
+                report.existing.append(
+                    {
+                        "row": number,
+                        "enterprise_id": index.by_identity[identity],
+                        "reason": _("Same name and address."),
+                    }
+                )
             else:
                 new_rows.append((number, row))
         by_number = dict(new_rows)
-        against_directory, within_file = screen([r.record for _, r in new_rows if r.record is not None], index)
+        started = time.perf_counter()
+        against_directory, within_file = screen(
+            [r.record for _, r in new_rows if r.record is not None], index
+        )
         pending = self._settle(against_directory, within_file, by_number, index, report)
-        created = self._create([(n, r) for n, r in new_rows if n not in report_skipped(report)], report)
+        report.timed("write.duplicate_screen", started)
+        created = self._create(
+            [(n, r) for n, r in new_rows if n not in report_skipped(report)], report
+        )
+        started = time.perf_counter()
         self._queue(pending, created, report)
+        report.timed("write.queue", started)
 
     def _settle(
         self, against_directory: list[Any], within_file: list[Any], by_number: dict[int, EnterpriseRow],
         index: DirectoryIndex, report: ImportReport,
     ) -> list[tuple[Any, str, bool]]:  # fmt: skip
         """Apply remembered decisions; return the pairs left for review (pair, fingerprint, within)."""
+        records = {n: r.record for n, r in by_number.items() if r.record is not None}
         fingerprints: list[tuple[Any, str, bool]] = []
         for pair in against_directory:
-            fingerprints.append((pair, pair_fingerprint(by_number[pair.incoming_key].record, index.by_key[pair.existing_key]), False))
+            fingerprints.append(
+                (
+                    pair,
+                    pair_fingerprint(records[pair.incoming_key], index.by_key[pair.existing_key]),
+                    False,
+                )
+            )
         for pair in within_file:
-            fingerprints.append((pair, pair_fingerprint(by_number[pair.incoming_key].record, by_number[pair.existing_key].record), True))
+            fingerprints.append(
+                (
+                    pair,
+                    pair_fingerprint(records[pair.incoming_key], records[pair.existing_key]),
+                    True,
+                )
+            )
         decisions = remembered_decisions(fp for _, fp, _ in fingerprints)
         skipped: set[int] = set()
         pending: list[tuple[Any, str, bool]] = []
@@ -187,64 +284,107 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
             if decision == DuplicateDecision.Decision.SAME:
                 if row_number not in skipped and not (within and other in skipped):
                     skipped.add(row_number)
-                    report.remembered.append({"row": row_number, "existing_id": None if within else other, "existing_row": other if within else None, "decision": decision})
-                    report.existing.append({"row": row_number, "enterprise_id": None if within else other, "reason": _("Decided earlier to be the same firm.")})
+                    report.remembered.append(
+                        {
+                            "row": row_number,
+                            "existing_id": None if within else other,
+                            "existing_row": other if within else None,
+                            "decision": decision,
+                        }
+                    )
+                    report.existing.append(
+                        {
+                            "row": row_number,
+                            "enterprise_id": None if within else other,
+                            "reason": _("Decided earlier to be the same firm."),
+                        }
+                    )
             elif decision == DuplicateDecision.Decision.DIFFERENT:
-                report.remembered.append({"row": row_number, "existing_id": None if within else other, "existing_row": other if within else None, "decision": decision})
+                report.remembered.append(
+                    {
+                        "row": row_number,
+                        "existing_id": None if within else other,
+                        "existing_row": other if within else None,
+                        "decision": decision,
+                    }
+                )
             else:
                 pending.append((pair, fingerprint, within))
-        return [p for p in pending if p[0].incoming_key not in skipped and p[0].existing_key not in (skipped if p[2] else set())]
+        return [
+            p
+            for p in pending
+            if p[0].incoming_key not in skipped
+            and p[0].existing_key not in (skipped if p[2] else set())
+        ]
 
-    def _create(self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport) -> dict[int, int]:
+    def _create(
+        self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport
+    ) -> dict[int, int]:
         """Insert the firms and their relations in batches; row number → new primary key."""
         created: dict[int, int] = {}
-        role_model = EnterpriseRole
-        through = {
-            "categories": (Enterprise.categories.through, "category_id", "category_ids"),
-            "processes": (Enterprise.processes.through, "process_id", "process_ids"),
-            "certifications": (Enterprise.certifications.through, "certification_id", "certification_ids"),
-        }
+        started = time.perf_counter()
         keys = compute_search_keys([r.enterprise for _, r in rows])
         for (_number, row), search_keys in zip(rows, keys, strict=True):
             row.enterprise.search_keys = search_keys
+        report.timed("write.search_keys", started)
+        started = time.perf_counter()
         for start in range(0, len(rows), BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            objs = bulk_create_with_history([r.enterprise for _, r in batch], Enterprise, batch_size=BATCH_SIZE, default_user=self.actor)
-            # bulk_create_with_history re-reads rows when the backend returns no ids; map by position.
-            for (number, row), obj in zip(batch, objs, strict=True):
-                row.enterprise.pk = obj.pk
-                created[number] = obj.pk
-            role_model.objects.bulk_create([role_model(enterprise_id=r.enterprise.pk, role=code) for _, r in batch for code in r.roles])
-            for model, column, attribute in through.values():
-                model.objects.bulk_create([model(**{"enterprise_id": r.enterprise.pk, column: pk}) for _, r in batch for pk in getattr(r, attribute)])
+            batch = [r for _, r in rows[start : start + BATCH_SIZE]]
+            insert_enterprises(
+                [r.enterprise for r in batch], roles=[r.roles for r in batch], actor=self.actor,
+                links={"categories": [r.category_ids for r in batch], "processes": [r.process_ids for r in batch], "certifications": [r.certification_ids for r in batch]},
+            )  # fmt: skip
+        created = {number: row.enterprise.pk for number, row in rows}
         report.created += len(created)
+        report.timed("write.insert", started)
         return created
 
-    def _queue(self, pending: list[tuple[Any, str, bool]], created: dict[int, int], report: ImportReport) -> None:
+    def _queue(
+        self, pending: list[tuple[Any, str, bool]], created: dict[int, int], report: ImportReport
+    ) -> None:
         candidates: list[DuplicateCandidate] = []
         seen: set[tuple[int, int]] = set()
         for pair, fingerprint, within in pending:
             if within:
-                new_pk, existing_pk, row_number = created.get(pair.existing_key), created.get(pair.incoming_key), pair.existing_key
+                new_pk, existing_pk, row_number = (
+                    created.get(pair.existing_key),
+                    created.get(pair.incoming_key),
+                    pair.existing_key,
+                )
             else:
-                new_pk, existing_pk, row_number = created.get(pair.incoming_key), pair.existing_key, pair.incoming_key
+                new_pk, existing_pk, row_number = (
+                    created.get(pair.incoming_key),
+                    pair.existing_key,
+                    pair.incoming_key,
+                )
             if new_pk is None or existing_pk is None or (new_pk, existing_pk) in seen:
                 continue
             seen.add((new_pk, existing_pk))
             candidates.append(
                 DuplicateCandidate(
-                    enterprise_id=new_pk, existing_id=existing_pk, score=round(pair.score, 3), reasons=list(pair.reasons),
-                    fingerprint=fingerprint, status=DuplicateCandidate.Status.PENDING,
-                )  # fmt: skip
+                    enterprise_id=new_pk,
+                    existing_id=existing_pk,
+                    score=round(pair.score, 3),
+                    reasons=list(pair.reasons),
+                    fingerprint=fingerprint,
+                    status=DuplicateCandidate.Status.PENDING,
+                )
             )
             report.duplicates.append(
                 {
-                    "row": row_number, "enterprise_id": new_pk, "existing_id": existing_pk, "existing_row": pair.incoming_key if within else None,
-                    "score": round(pair.score, 3), "confidence": str(Confidence.of(pair.score)), "reasons": list(pair.reasons),
-                }  # fmt: skip
+                    "row": row_number,
+                    "enterprise_id": new_pk,
+                    "existing_id": existing_pk,
+                    "existing_row": pair.incoming_key if within else None,
+                    "score": round(pair.score, 3),
+                    "confidence": str(Confidence.of(pair.score)),
+                    "reasons": list(pair.reasons),
+                }
             )
         stored = DuplicateCandidate.objects.bulk_create(candidates, batch_size=BATCH_SIZE)
-        for entry, candidate in zip(report.duplicates[-len(stored) :] if stored else [], stored, strict=True):
+        for entry, candidate in zip(
+            report.duplicates[-len(stored) :] if stored else [], stored, strict=True
+        ):
             entry["candidate_id"] = candidate.pk
 
 
@@ -280,7 +420,9 @@ class OshHandler(EnterpriseHandler):
     spec = OSH
     source = Enterprise.Source.OSH
 
-    def __init__(self, *, cluster: Cluster | None, actor: Any = None, cluster_for: ClusterFor | None = None) -> None:
+    def __init__(
+        self, *, cluster: Cluster | None, actor: Any = None, cluster_for: ClusterFor | None = None
+    ) -> None:
         super().__init__(cluster=cluster, actor=actor)
         self.cluster_for = cluster_for
 
@@ -295,8 +437,15 @@ class OshHandler(EnterpriseHandler):
             return None
         cluster = self.cluster
         if self.cluster_for is not None:
-            cluster = self.cluster_for(OshFacility(country=country, name=name, address=address, sector=sector, lat=lat, lng=lng))
-        description = _("Open Supply Hub facility list: %(country)s, sector %(sector)s.") % {"country": country, "sector": sector or "—"}
+            cluster = self.cluster_for(
+                OshFacility(
+                    country=country, name=name, address=address, sector=sector, lat=lat, lng=lng
+                )
+            )
+        description = _("Open Supply Hub facility list: %(country)s, sector %(sector)s.") % {
+            "country": country,
+            "sector": sector or "—",
+        }
         return {
             "legal_name": name, "name_en": "" if _CJK_RE.search(name) else name, "address": address,
             "lat": lat, "lng": lng, "cluster": cluster, "description": description,
@@ -313,13 +462,22 @@ class OshHandler(EnterpriseHandler):
             assert row.record is not None
             identity = record_identity(row.record)
             if identity in seen:
-                report.existing.append({"row": number, "enterprise_id": None, "reason": _("Same name and address as row %(row)s.") % {"row": seen[identity]}})
+                report.existing.append(
+                    {
+                        "row": number,
+                        "enterprise_id": None,
+                        "reason": _("Same name and address as row %(row)s.")
+                        % {"row": seen[identity]},
+                    }
+                )
                 continue
             seen[identity] = number
             keep.append((number, row))
         rows[:] = keep
 
 
-def write_atomically(handler: EnterpriseHandler, rows: list[tuple[int, EnterpriseRow]], report: ImportReport) -> None:
+def write_atomically(
+    handler: EnterpriseHandler, rows: list[tuple[int, EnterpriseRow]], report: ImportReport
+) -> None:
     with transaction.atomic():
         handler.write(rows, report)

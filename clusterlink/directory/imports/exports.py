@@ -42,7 +42,14 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_table(spec: Spec, rows: Iterable[dict[str, Any]], *, file_format: str, language: str, notes: bool = False) -> bytes:
+def write_table(
+    spec: Spec,
+    rows: Iterable[dict[str, Any]],
+    *,
+    file_format: str,
+    language: str,
+    notes: bool = False,
+) -> bytes:
     """The rows (dicts keyed by column key) as .xlsx or CSV (UTF-8 with BOM, which Excel opens
     correctly), header in the language's labels."""
     with translation.override(language):
@@ -73,13 +80,26 @@ def _notes_sheet(workbook: Any, spec: Spec, language: str) -> None:
     sheet = workbook.create_sheet(_("Notes")[:31])
     sheet.append([_("Column"), _("Required"), _("What to write"), _("Also accepted as header")])
     for column in spec.columns:
-        others = [name for name in (column.key, column.zh, column.en, column.ja) if name != column.label(language)]
-        sheet.append([column.label(language), _("yes") if column.required else "", str(column.help), " / ".join(dict.fromkeys(others))])
+        others = [
+            name
+            for name in (column.key, column.zh, column.en, column.ja)
+            if name != column.label(language)
+        ]
+        sheet.append(
+            [
+                column.label(language),
+                _("yes") if column.required else "",
+                str(column.help),
+                " / ".join(dict.fromkeys(others)),
+            ]
+        )
     sheet.append([])
     for line in (
         _("Row 2 of the first sheet is an example: replace it or delete it before importing."),
         _("Keep the header row as it is; do not add columns, merge cells or use formulas."),
-        _("Every row is checked first; nothing is written unless all rows are valid (or you choose to import only the good rows)."),
+        _(
+            "Every row is checked first; nothing is written unless all rows are valid (or you choose to import only the good rows)."
+        ),
         _("CSV files may be saved as “CSV UTF-8” or in Excel's Chinese default (GBK)."),
     ):
         sheet.append([line])
@@ -96,16 +116,26 @@ def template_rows(spec: Spec) -> list[dict[str, Any]]:
 def template_file(kind: str, *, file_format: str, language: str) -> bytes:
     """The downloadable template of a kind: header row, one example row, a notes sheet (.xlsx)."""
     spec = SPECS[kind]
-    return write_table(spec, template_rows(spec), file_format=file_format, language=language, notes=True)
+    return write_table(
+        spec, template_rows(spec), file_format=file_format, language=language, notes=True
+    )
 
 
 # --- rows of each list, through the selectors ----------------------------------------------------
 
 
-def enterprise_export_rows(*, viewer: Viewer, filters: EnterpriseFilters | None = None) -> Iterator[dict[str, Any]]:
-    qs = enterprise_list(viewer=viewer, filters=filters).filter(merged_into__isnull=True).prefetch_related("roles", "categories", "processes", "certifications")
+def enterprise_export_rows(
+    *, viewer: Viewer, filters: EnterpriseFilters | None = None
+) -> Iterator[dict[str, Any]]:
+    qs = (
+        enterprise_list(viewer=viewer, filters=filters)
+        .filter(merged_into__isnull=True)
+        .prefetch_related("roles", "categories", "processes", "certifications")
+    )
     for enterprise in qs.iterator(chunk_size=2000):
-        yield enterprise_row(enterprise, private=viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id))
+        yield enterprise_row(
+            enterprise, private=viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id)
+        )
 
 
 def enterprise_row(enterprise: Enterprise, *, private: bool) -> dict[str, Any]:
@@ -119,12 +149,20 @@ def enterprise_row(enterprise: Enterprise, *, private: bool) -> dict[str, Any]:
         "website": enterprise.website, "description": enterprise.description,
     }  # fmt: skip
     if private:
-        row.update(contact_name=enterprise.contact_name, contact_phone=enterprise.contact_phone, contact_email=enterprise.contact_email)
+        row.update(
+            contact_name=enterprise.contact_name,
+            contact_phone=enterprise.contact_phone,
+            contact_email=enterprise.contact_email,
+        )
     return row
 
 
-def capacity_export_rows(*, viewer: Viewer, enterprise_id: int | None = None) -> Iterator[dict[str, Any]]:
-    for week in capacity_week_list(viewer=viewer, enterprise_id=enterprise_id).iterator(chunk_size=2000):
+def capacity_export_rows(
+    *, viewer: Viewer, enterprise_id: int | None = None
+) -> Iterator[dict[str, Any]]:
+    for week in capacity_week_list(viewer=viewer, enterprise_id=enterprise_id).iterator(
+        chunk_size=2000
+    ):
         yield {
             "enterprise_id": week.enterprise_id, "category": week.category.code, "week": week.week,
             "free_pairs": week.free_pairs, "unit_price_min_rmb": week.unit_price_min_rmb, "unit_price_max_rmb": week.unit_price_max_rmb,
@@ -136,8 +174,14 @@ def demand_export_rows(*, viewer: Viewer, owner_id: int | None = None) -> Iterat
     from clusterlink.market.models import Demand
     from clusterlink.market.selectors import DemandFilters, demand_list, demand_privileged_q
 
-    qs = demand_list(viewer=viewer, filters=DemandFilters(owner_id=owner_id)).prefetch_related("required_processes", "required_certifications")
-    privileged = set(Demand.objects.filter(demand_privileged_q(viewer)).values_list("pk", flat=True)) if viewer.is_authenticated else set()
+    qs = demand_list(viewer=viewer, filters=DemandFilters(owner_id=owner_id)).prefetch_related(
+        "required_processes", "required_certifications"
+    )
+    privileged = (
+        set(Demand.objects.filter(demand_privileged_q(viewer)).values_list("pk", flat=True))
+        if viewer.is_authenticated
+        else set()
+    )
     for demand in qs.iterator(chunk_size=2000):
         yield {
             "enterprise_id": demand.owner_id, "demand_type": demand.demand_type, "title": demand.title,
@@ -151,12 +195,35 @@ def demand_export_rows(*, viewer: Viewer, owner_id: int | None = None) -> Iterat
         }  # fmt: skip
 
 
-def export_file(kind: str, *, viewer: Viewer, file_format: str, language: str, enterprise_id: int | None = None, filters: EnterpriseFilters | None = None) -> bytes:
+def export_file(
+    kind: str,
+    *,
+    viewer: Viewer,
+    file_format: str,
+    language: str,
+    enterprise_id: int | None = None,
+    filters: EnterpriseFilters | None = None,
+) -> bytes:
     """Every row of a list the viewer may see, as .xlsx or CSV."""
     if kind == "enterprises":
-        return write_table(ENTERPRISES, enterprise_export_rows(viewer=viewer, filters=filters), file_format=file_format, language=language)
+        return write_table(
+            ENTERPRISES,
+            enterprise_export_rows(viewer=viewer, filters=filters),
+            file_format=file_format,
+            language=language,
+        )
     if kind == "capacity":
-        return write_table(CAPACITY, capacity_export_rows(viewer=viewer, enterprise_id=enterprise_id), file_format=file_format, language=language)
+        return write_table(
+            CAPACITY,
+            capacity_export_rows(viewer=viewer, enterprise_id=enterprise_id),
+            file_format=file_format,
+            language=language,
+        )
     if kind == "demands":
-        return write_table(DEMANDS, demand_export_rows(viewer=viewer, owner_id=enterprise_id), file_format=file_format, language=language)
+        return write_table(
+            DEMANDS,
+            demand_export_rows(viewer=viewer, owner_id=enterprise_id),
+            file_format=file_format,
+            language=language,
+        )
     raise ValueError(f"unknown export kind {kind!r}")

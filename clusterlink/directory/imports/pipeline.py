@@ -49,7 +49,9 @@ class RowCells:
         self.failed_keys.add(key)
         self.report.add(self.number, self.headers.get(key, key), str(reason), self.cell(key))
 
-    def parse(self, key: str, parser: Callable[[Any], Any], *, required: bool = False, default: Any = None) -> Any:
+    def parse(
+        self, key: str, parser: Callable[[Any], Any], *, required: bool = False, default: Any = None
+    ) -> Any:
         """Parse one cell; blank gives `default` (or a 'required' error); a bad value is reported."""
         value = self.values.get(key)
         if cells.is_blank(value):
@@ -67,7 +69,7 @@ class RowHandler(Generic[ParsedT]):
     """What one import kind does with rows: parse one, check all together, write the good ones."""
 
     spec: Spec
-    headers: dict[str, str] = {}  # noqa: RUF012  (set per import by read_rows: key → header in the file)
+    headers: dict[str, str] = {}  # set per import by read_rows: key → header in the file
 
     def parse(self, row: RowCells) -> ParsedT | None:
         raise NotImplementedError
@@ -79,7 +81,9 @@ class RowHandler(Generic[ParsedT]):
         raise NotImplementedError
 
 
-def match_headers(table: Table, spec: Spec, report: ImportReport) -> tuple[dict[str, int], dict[str, str], set[int]] | None:
+def match_headers(
+    table: Table, spec: Spec, report: ImportReport
+) -> tuple[dict[str, int], dict[str, str], set[int]] | None:
     """Column key → index, key → header text, and indexes of headerless columns; None (with
     errors reported on row 1) when a header is unknown, repeated or missing."""
     index = spec.header_index()
@@ -96,10 +100,22 @@ def match_headers(table: Table, spec: Spec, report: ImportReport) -> tuple[dict[
             continue
         key = index.get(normalise_header(header))
         if key is None:
-            report.add(1, header, _("Unknown column “%(header)s”. The columns of this list are: %(expected)s.") % {"header": header, "expected": expected}, letter)
+            report.add(
+                1,
+                header,
+                _("Unknown column “%(header)s”. The columns of this list are: %(expected)s.")
+                % {"header": header, "expected": expected},
+                letter,
+            )
             ok = False
         elif key in positions:
-            report.add(1, header, _("Column “%(header)s” appears twice (also column %(letter)s).") % {"header": header, "letter": get_column_letter(positions[key] + 1)}, letter)
+            report.add(
+                1,
+                header,
+                _("Column “%(header)s” appears twice (also column %(letter)s).")
+                % {"header": header, "letter": get_column_letter(positions[key] + 1)},
+                letter,
+            )
             ok = False
         else:
             positions[key] = i
@@ -107,7 +123,14 @@ def match_headers(table: Table, spec: Spec, report: ImportReport) -> tuple[dict[
     for column in spec.columns:
         headers.setdefault(column.key, column.label(style))
         if column.required and column.key not in positions:
-            report.add(1, column.label(style), _("Missing column “%(header)s”. Download the template to see the expected header row.") % {"header": column.label(style)})
+            report.add(
+                1,
+                column.label(style),
+                _(
+                    "Missing column “%(header)s”. Download the template to see the expected header row."
+                )
+                % {"header": column.label(style)},
+            )
             ok = False
     if not positions:
         return None
@@ -132,7 +155,11 @@ def header_language(names: list[str], spec: Spec) -> str | None:
 
 
 def read_rows(
-    table: Table, handler: RowHandler[ParsedT], report: ImportReport, *, progress: Callable[[int], None] | None = None,
+    table: Table,
+    handler: RowHandler[ParsedT],
+    report: ImportReport,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> list[tuple[int, ParsedT]]:
     """Parse and validate every row; returns (row number, parsed) for rows without errors.
 
@@ -178,18 +205,27 @@ def read_rows(
     return parsed
 
 
-def _row_cells(raw: RawRow, positions: dict[str, int], headers: dict[str, str], report: ImportReport) -> RowCells:
+def _row_cells(
+    raw: RawRow, positions: dict[str, int], headers: dict[str, str], report: ImportReport
+) -> RowCells:
     values = {key: (raw.values[i] if i < len(raw.values) else None) for key, i in positions.items()}
-    row = RowCells(number=raw.number, values=values, positions=positions, headers=headers, report=report)
+    row = RowCells(
+        number=raw.number, values=values, positions=positions, headers=headers, report=report
+    )
     key_of = {i: key for key, i in positions.items()}
     for i, formula in sorted(raw.formulas.items()):
         key = key_of.get(i)
         column = headers.get(key, "") if key else ""
         letter = f"{get_column_letter(i + 1)}{raw.number}"
         if formula.startswith("#"):
-            reason = _("Cell %(cell)s shows the error %(value)s; enter a value.") % {"cell": letter, "value": formula}
+            reason = _("Cell %(cell)s shows the error %(value)s; enter a value.") % {
+                "cell": letter,
+                "value": formula,
+            }
         else:
-            reason = _("Cell %(cell)s holds a formula (%(formula)s); replace it with its value (copy, then paste values).") % {"cell": letter, "formula": formula if formula.startswith("=") else "=" + formula}
+            reason = _(
+                "Cell %(cell)s holds a formula (%(formula)s); replace it with its value (copy, then paste values)."
+            ) % {"cell": letter, "formula": formula if formula.startswith("=") else "=" + formula}
         report.add(raw.number, column, reason, letter)
         row.failed = True
         if key:
@@ -197,25 +233,44 @@ def _row_cells(raw: RawRow, positions: dict[str, int], headers: dict[str, str], 
             values[key] = None
     for key, value in values.items():
         if isinstance(value, str) and "\ufffd" in value:
-            row.error(key, _("The text contains “\ufffd”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8."))
+            row.error(
+                key,
+                _(
+                    "The text contains “\ufffd”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8."
+                ),
+            )
     return row
 
 
-def _check_stray_cells(raw: RawRow, row: RowCells, headerless: set[int], positions: dict[str, int], report: ImportReport) -> None:
+def _check_stray_cells(
+    raw: RawRow,
+    row: RowCells,
+    headerless: set[int],
+    positions: dict[str, int],
+    report: ImportReport,
+) -> None:
     known = set(positions.values())
     for i, value in enumerate(raw.values):
         if i in known or cells.is_blank(value):
             continue
         letter = f"{get_column_letter(i + 1)}{raw.number}"
-        report.add(raw.number, "", _("Cell %(cell)s has a value but its column has no header; remove the extra column.") % {"cell": letter}, letter)
+        report.add(
+            raw.number,
+            "",
+            _("Cell %(cell)s has a value but its column has no header; remove the extra column.")
+            % {"cell": letter},
+            letter,
+        )
         row.failed = True
 
 
-def _report_merged(ranges: Iterable[str], positions: dict[str, int], headers: dict[str, str], report: ImportReport) -> set[int]:
+def _report_merged(
+    ranges: Iterable[str], positions: dict[str, int], headers: dict[str, str], report: ImportReport
+) -> set[int]:
     key_of = {i: key for key, i in positions.items()}
     rows: set[int] = set()
     for ref in ranges:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_col, min_row, _max_col, max_row = range_boundaries(ref)
         assert min_row is not None and max_row is not None and min_col is not None
         key = key_of.get(min_col - 1)
         column = headers.get(key, "") if key else ""

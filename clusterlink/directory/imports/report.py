@@ -50,6 +50,7 @@ class ImportReport:
     remembered: list[dict[str, Any]] = field(default_factory=list)
     encoding: str = ""
     written: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # phase → seconds (for benchmarks)
 
     @property
     def rejected(self) -> bool:
@@ -62,6 +63,11 @@ class ImportReport:
     @property
     def rows_written(self) -> int:
         return self.created + self.updated
+
+    def timed(self, phase: str, started: float) -> None:
+        import time
+
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - started
 
     def add(self, row: int | None, column: str, reason: str | Promise, cell: str = "") -> None:
         self.errors.append(RowError.of(row, column, reason, cell))
@@ -86,6 +92,7 @@ class ImportReport:
             "remembered": self.remembered,
             "encoding": self.encoding,
             "written": self.written,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
     def format_text(self) -> str:

@@ -15,6 +15,7 @@ firm's members and its cluster's operators import its capacity weeks and demands
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,14 +44,21 @@ def run_import(
     """Read, validate, then write in one transaction; the ImportJob records the outcome."""
     report = ImportReport(kind=kind, file_name=file_name, good_rows_only=good_rows_only)
     rows: list[tuple[int, Any]] = []
+    started = time.perf_counter()
     try:
-        table = open_table(source, file_name=file_name, max_bytes=settings.CLUSTERLINK_MAX_UPLOAD_BYTES)
+        table = open_table(
+            source, file_name=file_name, max_bytes=settings.CLUSTERLINK_MAX_UPLOAD_BYTES
+        )
         report.encoding = table.encoding
         rows = read_rows(table, handler, report, progress=progress)
     except FileRejected as exc:
         report.add(None, "", exc.reason)
+    report.timed("read", started)
+    started = time.perf_counter()
     if not _file_level(report):
         handler.check_all(rows, report)
+    report.timed("check", started)
+    started = time.perf_counter()
     bad = set(report.error_rows)
     if not report.errors or (good_rows_only and not _file_level(report)):
         good = [(n, r) for n, r in rows if n not in bad]
@@ -63,7 +71,14 @@ def run_import(
             report.created = report.updated = report.unchanged = 0
             report.existing.clear()
             report.duplicates.clear()
-            report.add(None, "", _("The directory changed while the file was imported; nothing was written. Please import it again."))
+            report.add(
+                None,
+                "",
+                _(
+                    "The directory changed while the file was imported; nothing was written. Please import it again."
+                ),
+            )
+    report.timed("write", started)
     report.sort()
     if not report.written:
         status = ImportJob.Status.REJECTED
@@ -102,9 +117,22 @@ def import_enterprises(
 ) -> ImportJob:  # fmt: skip
     """Firms from the enterprise template (or an OSH facility list with `osh=True`) into `cluster`."""
     check_may_import_into(viewer, cluster)
-    handler = OshHandler(cluster=cluster, actor=actor) if osh else EnterpriseHandler(cluster=cluster, actor=actor)
+    handler = (
+        OshHandler(cluster=cluster, actor=actor)
+        if osh
+        else EnterpriseHandler(cluster=cluster, actor=actor)
+    )
     kind = ImportJob.Kind.OSH if osh else ImportJob.Kind.ENTERPRISES
-    return run_import(handler=handler, kind=kind, source=source, file_name=file_name, actor=actor, cluster=cluster, good_rows_only=good_rows_only, progress=progress)
+    return run_import(
+        handler=handler,
+        kind=kind,
+        source=source,
+        file_name=file_name,
+        actor=actor,
+        cluster=cluster,
+        good_rows_only=good_rows_only,
+        progress=progress,
+    )
 
 
 def import_capacity(
@@ -142,4 +170,12 @@ def import_osh_facilities(
     this is for the demo loader and commands.
     """
     handler = OshHandler(cluster=cluster, actor=actor, cluster_for=cluster_for)
-    return run_import(handler=handler, kind=ImportJob.Kind.OSH, source=Path(path), file_name=Path(path).name, actor=actor, cluster=cluster, progress=progress)
+    return run_import(
+        handler=handler,
+        kind=ImportJob.Kind.OSH,
+        source=Path(path),
+        file_name=Path(path).name,
+        actor=actor,
+        cluster=cluster,
+        progress=progress,
+    )

@@ -13,7 +13,9 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--enterprise", type=int, required=True, help="Id of the firm the rows belong to.")
+        parser.add_argument(
+            "--enterprise", type=int, required=True, help="Id of the firm the rows belong to."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         enterprise = enterprise_by_id(options["enterprise"])
@@ -21,6 +23,10 @@ class Command(ImportCommand):
         self.run_with_progress(
             options,
             lambda progress: import_demands(
-                source=path, file_name=path.name, enterprise=enterprise, good_rows_only=options["good_rows_only"], progress=progress
+                source=path,
+                file_name=path.name,
+                enterprise=enterprise,
+                good_rows_only=options["good_rows_only"],
+                progress=progress,
             ),
         )

@@ -15,7 +15,12 @@ class Command(ImportCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--cluster", help="Slug of the cluster the firms join.")
-        parser.add_argument("--format", choices=["template", "osh"], default="template", help="Column layout of the file.")
+        parser.add_argument(
+            "--format",
+            choices=["template", "osh"],
+            default="template",
+            help="Column layout of the file.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cluster = None
@@ -27,7 +32,11 @@ class Command(ImportCommand):
         self.run_with_progress(
             options,
             lambda progress: import_enterprises(
-                source=path, file_name=path.name, cluster=cluster, good_rows_only=options["good_rows_only"],
-                osh=options["format"] == "osh", progress=progress,
-            ),  # fmt: skip
+                source=path,
+                file_name=path.name,
+                cluster=cluster,
+                good_rows_only=options["good_rows_only"],
+                osh=options["format"] == "osh",
+                progress=progress,
+            ),
         )
