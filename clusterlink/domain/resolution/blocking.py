@@ -9,11 +9,12 @@ gets blocking keys and only names sharing a key are scored:
   key; this is the symmetric-deletion trick of SymSpell (cores up to 14 letters).
 * ``p:``/``s:`` the first and last eight letters of a core of eight letters or more, so a
   misspelt word at one end of a long name does not hide it.
-* ``t:`` each distinctive word of three letters or more, so a name with an extra word
-  ("Hanes Choloma" / "Hanes Choloma Cutting") or in another order still meets.
+* ``t:`` each distinctive word of three letters or more (not a lone pinyin syllable), so a
+  name with an extra word ("Hanes Choloma" / "Hanes Choloma Cutting") or in another order
+  still meets.
 * A name with no distinctive part ("莆田鞋业有限公司") blocks on its whole normal form.
 
-Keys shared by very many names on both sides (over 50,000 pairs) are dropped like stop
+Keys shared by very many names on both sides (over 20,000 pairs) are dropped like stop
 words. Blind spots, by construction: two spellings that share no distinctive word and whose
 compact cores are two or more edits apart (a translation rather than a transliteration,
 "Golden Empire" / "金帝") are never compared.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from clusterlink.domain.resolution.normalise import PINYIN_SYLLABLES
 from clusterlink.domain.resolution.score import RecordTable
 
 __all__ = ["candidate_pairs"]
@@ -36,7 +38,7 @@ _MAX_DELETION_CORE = 14
 _LONG_AFFIX = 8
 _MIN_CORE = 3
 _MIN_TOKEN = 3
-_MAX_BLOCK_PAIRS = 50_000
+_MAX_BLOCK_PAIRS = 20_000
 
 
 def _entry_keys(compact: str, core_text: str, full_text: str, has_core: bool) -> list[str]:
@@ -48,8 +50,14 @@ def _entry_keys(compact: str, core_text: str, full_text: str, has_core: bool) ->
         keys += [f"d:{compact[:k]}{compact[k + 1 :]}" for k in range(len(compact))]
     if len(compact) >= _LONG_AFFIX:
         keys += [f"p:{compact[:_LONG_AFFIX]}", f"s:{compact[-_LONG_AFFIX:]}"]
-    keys += [f"t:{w}" for w in core_text.split() if len(w) >= _MIN_TOKEN and not w.isdigit()]
+    keys += [f"t:{w}" for w in core_text.split() if _distinctive_word(w)]
     return keys
+
+
+def _distinctive_word(word: str) -> bool:
+    # A lone pinyin syllable ("xin", "hui", "sheng") is shared by thousands of names, so it
+    # makes a useless block; "hengwei", "akh" or "sew" make good ones.
+    return len(word) >= _MIN_TOKEN and not word.isdigit() and word not in PINYIN_SYLLABLES
 
 
 def _key_columns(table: RecordTable) -> tuple[IntArray, IntArray]:

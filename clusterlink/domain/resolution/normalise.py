@@ -37,6 +37,7 @@ from clusterlink.domain.resolution.lexicon import (
 )
 
 __all__ = [
+    "PINYIN_SYLLABLES",
     "AddressParts",
     "NameParts",
     "normalise_address",
@@ -98,6 +99,7 @@ class NameParts:
     (core, canonical regions and industries), legal suffixes removed. ``syllables``: the
     pinyin syllables of the Chinese runs, for search. ``markers``: the core tokens that
     name a site or unit ("2", "ii", "cutting", "branch", "mxp1"), see lexicon.UNIT_WORDS.
+    ``hanzi``: the core in Chinese characters when the whole core is Chinese, else "".
     """
 
     core: tuple[str, ...]
@@ -106,6 +108,7 @@ class NameParts:
     tokens: tuple[str, ...]
     syllables: tuple[str, ...]
     markers: frozenset[str] = frozenset()
+    hanzi: str = ""
 
     @property
     def core_text(self) -> str:
@@ -154,6 +157,15 @@ def _toneless(syllable: str) -> str:
     """ "chǎng" → "chang", "lǜ" → "lv" (pypinyin's own spelling of ü without tones)."""
     plain = unicodedata.normalize("NFKD", syllable).replace("u\u0308", "v")
     return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+#: Every toneless pinyin syllable ("xin", "zhuang"), from pypinyin's character table.
+PINYIN_SYLLABLES: frozenset[str] = frozenset(
+    _toneless(reading)
+    for readings in PINYIN_DICT.values()
+    for reading in readings.split(",")
+    if reading
+)
 
 
 @lru_cache(maxsize=32768)
@@ -321,6 +333,8 @@ def parse_name(name: str) -> NameParts:
     Pure and cached; never raises (an empty or punctuation-only name gives empty parts).
     """
     core: list[str] = []
+    core_hanzi: list[str] = []
+    latin_core = False
     regions: list[str] = []
     industries: list[str] = []
     tokens: list[str] = []
@@ -378,6 +392,9 @@ def parse_name(name: str) -> NameParts:
                 kind, value = "suffix", ""
             else:
                 kind, value = "core", token
+            if kind == "core":
+                nonlocal latin_core
+                latin_core = True
             add(kind, value)
             previous = kind
         latin_run.clear()
@@ -394,6 +411,8 @@ def parse_name(name: str) -> NameParts:
             syllables.extend(sounds)
             if kind in ("core", "place"):
                 add("core" if kind == "core" else "region", "".join(sounds))
+                if kind == "core":
+                    core_hanzi.append(surface)
             elif kind == "unit":
                 add(kind, canonical)
             else:
@@ -411,6 +430,7 @@ def parse_name(name: str) -> NameParts:
         tokens=tuple(tokens),
         syllables=tuple(syllables),
         markers=frozenset(markers),
+        hanzi="" if latin_core or len(core_hanzi) != len(core) else "".join(core_hanzi),
     )
 
 

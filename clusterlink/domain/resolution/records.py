@@ -11,11 +11,13 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-#: A pair scoring at least this is shown as "likely the same firm". On the labelled Open
-#: Supply Hub pairs nothing at or above it was a different facility (see the fixture).
+#: A pair scoring at least this is shown as "likely the same firm". On the 417 labelled
+#: Open Supply Hub pairs: 22 of 34 duplicates score this high, and 4 of 383 non-duplicates
+#: (sister units of one group at one address, "AKH Fashions" / "AKH Shirts").
 LIKELY_THRESHOLD = 0.92
 #: A pair scoring at least this (and below LIKELY) is shown as "possibly the same firm";
-#: it is also the default cut-off of find_duplicates, so the operator reviews these.
+#: it is also the default cut-off of find_duplicates, so the operator reviews these. On the
+#: labelled pairs: 33 of 34 duplicates and 12 of 383 non-duplicates reach it.
 POSSIBLE_THRESHOLD = 0.75
 DEFAULT_THRESHOLD = POSSIBLE_THRESHOLD
 

@@ -27,7 +27,12 @@ from clusterlink.domain.resolution.records import (
     DuplicateCandidate,
     FirmRecord,
 )
-from clusterlink.domain.resolution.score import reasons_of, record_tables, score_index_pairs
+from clusterlink.domain.resolution.score import (
+    could_reach,
+    reasons_of,
+    record_tables,
+    score_index_pairs,
+)
 
 __all__ = ["FINGERPRINT_VERSION", "find_duplicates", "find_duplicates_within", "pair_fingerprint"]
 
@@ -70,6 +75,8 @@ def _screen(
     for start in range(0, len(pairs), _CHUNK):
         i = pairs[start : start + _CHUNK, 0]
         j = pairs[start : start + _CHUNK, 1]
+        possible = could_reach(left_table, right_table, i, j, threshold)
+        i, j = i[possible], j[possible]
         columns = score_index_pairs(left_table, right_table, i, j)
         for k in np.flatnonzero(columns.score >= threshold).tolist():
             address = float(columns.address[k])

@@ -12,6 +12,8 @@ The score, for names N and addresses A (each in [0, 1]):
   cores ("heng wei" = "hengwei"), the token-sort ratio and 0.9 × the token-set ratio
   (containment, "Hanes Choloma" in "Hanes Choloma Cutting", counts a little less). When a
   side has no distinctive core ("莆田鞋业有限公司") the whole normalised names are compared.
+  Two cores written in Chinese compare by their characters (ratio), not their pinyin:
+  homophones (恒威 / 恒伟, both "hengwei") are different firms.
 * N = (C' + 0.15·R + 0.10·I) / (1 + weights present), R and I the Jaccard overlap of the
   region and industry sets, each counted only when both sides have one; C' is C × 0.6
   when the names differ in site or unit words ("Unit 3" / "Unit 4", "Cutting" /
@@ -111,6 +113,7 @@ class RecordTable:
 
     entry_record: IntArray
     compact: TextArray
+    hanzi: TextArray
     core_text: TextArray
     full_text: TextArray
     has_core: BoolArray
@@ -175,6 +178,7 @@ def record_table(records: Sequence[FirmRecord]) -> RecordTable:
     """Parse every name and address of ``records`` once into columns for the scorer."""
     entry_record: list[int] = []
     compact: list[str] = []
+    hanzi: list[str] = []
     core_text: list[str] = []
     full_text: list[str] = []
     has_core: list[bool] = []
@@ -198,6 +202,7 @@ def record_table(records: Sequence[FirmRecord]) -> RecordTable:
             parts = parse_name(name)
             entry_record.append(index)
             compact.append(parts.compact)
+            hanzi.append(parts.hanzi)
             core_text.append(parts.core_text)
             full_text.append(parts.full_text)
             has_core.append(bool(parts.core))
@@ -226,6 +231,7 @@ def record_table(records: Sequence[FirmRecord]) -> RecordTable:
     return RecordTable(
         entry_record=np.asarray(entry_record, dtype=np.int64),
         compact=texts(compact),
+        hanzi=texts(hanzi),
         core_text=texts(core_text),
         full_text=texts(full_text),
         has_core=np.asarray(has_core, dtype=np.bool_),
@@ -255,6 +261,7 @@ def concat_tables(parts: Sequence[RecordTable]) -> RecordTable:
             [p.entry_record + off for p, off in zip(parts, record_offsets, strict=True)]
         ),
         compact=np.concatenate([p.compact for p in parts]),
+        hanzi=np.concatenate([p.hanzi for p in parts]),
         core_text=np.concatenate([p.core_text for p in parts]),
         full_text=np.concatenate([p.full_text for p in parts]),
         has_core=np.concatenate([p.has_core for p in parts]),
@@ -335,6 +342,13 @@ def _name_scores(
             best, _SUBSET_DISCOUNT * _pairwise(fuzz.token_set_ratio, text_a, text_b, workers)
         )
         core[sel] = best
+    # Two Chinese names compare by their characters: 恒威 and 恒伟 are both "hengwei" but
+    # different firms. Pinyin is only the bridge between scripts.
+    hanzi_a, hanzi_b = left.hanzi[ea], right.hanzi[eb]
+    both_hanzi = (hanzi_a != "") & (hanzi_b != "")
+    if both_hanzi.any():
+        sel = np.flatnonzero(both_hanzi)
+        core[sel] = _pairwise(fuzz.ratio, hanzi_a[sel], hanzi_b[sel], workers)
     # Different site or unit words ("Unit 3" / "Unit 4", "Cutting" / "Sewing"): another
     # facility of the same group, not a spelling variant.
     core = np.where(left.markers[ea] != right.markers[eb], core * _MARKER_FACTOR, core)
@@ -359,7 +373,7 @@ def _name_scores(
     total += np.where(both_industry, _INDUSTRY_WEIGHT * ind_overlap, 0.0)
     weight += np.where(both_industry, _INDUSTRY_WEIGHT, 0.0)
     name = total / weight
-    name[left.full_text[ea] == right.full_text[eb]] = 1.0
+    name[(left.full_text[ea] == right.full_text[eb]) & ~(both_hanzi & (hanzi_a != hanzi_b))] = 1.0
     same_core = both_core & (compact_a == compact_b)
     return name, same_core, both_region & (shared == 0)
 
@@ -448,6 +462,40 @@ def score_index_pairs(
         same_core=same_core,
         different_region=different_region,
     )
+
+
+def could_reach(
+    left: RecordTable,
+    right: RecordTable,
+    i: IntArray,
+    j: IntArray,
+    threshold: float,
+    *,
+    workers: int = -1,
+) -> BoolArray:
+    """False for pairs that certainly score below ``threshold``; a cheap exact pre-filter.
+
+    Only pairs of two single Chinese names are judged (by their characters, one ratio);
+    every other pair is kept for the full scorer.
+    """
+    keep = np.ones(len(i), dtype=np.bool_)
+    single = (left.entry_count[i] == 1) & (right.entry_count[j] == 1)
+    ea, eb = left.entry_start[i], right.entry_start[j]
+    hanzi_a, hanzi_b = left.hanzi[ea], right.hanzi[eb]
+    judged = np.flatnonzero(single & (hanzi_a != "") & (hanzi_b != ""))
+    if len(judged) == 0:
+        return keep
+    core = _pairwise(fuzz.ratio, hanzi_a[judged], hanzi_b[judged], workers)
+    best_name = (core + _REGION_WEIGHT + _INDUSTRY_WEIGHT) / (
+        _CORE_WEIGHT + _REGION_WEIGHT + _INDUSTRY_WEIGHT
+    )
+    best_name = np.where(core >= 1.0, 1.0, best_name)
+    ji, jj = i[judged], j[judged]
+    # With two addresses the best case is a perfect address: S = N^(1 - w).
+    both_address = left.has_address[ji] & right.has_address[jj]
+    needed = np.where(both_address, threshold ** (1.0 / (1.0 - _ADDRESS_WEIGHT)), threshold)
+    keep[judged] = best_name >= needed - 1e-9
+    return keep
 
 
 def reasons_of(columns: ScoreColumns, k: int) -> tuple[str, ...]:

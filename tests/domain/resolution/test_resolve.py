@@ -103,3 +103,13 @@ def test_pair_fingerprint_is_order_independent_and_ignores_formatting() -> None:
     assert fingerprint != pair_fingerprint(
         a, FirmRecord(42, "莆田恒威鞋业有限公司", address="荔园路89号")
     )
+
+
+def test_chinese_homophones_are_different_firms_but_pinyin_matches_both() -> None:
+    existing = [FirmRecord(1, "莆田恒威鞋业有限公司"), FirmRecord(2, "莆田恒伟鞋业有限公司")]
+
+    within = find_duplicates_within(existing)
+    from_latin = find_duplicates([FirmRecord("x", "Putian Hengwei Shoes Co., Ltd.")], existing)
+
+    assert within == []
+    assert [(c.existing_key, c.score) for c in from_latin] == [(1, 1.0), (2, 1.0)]

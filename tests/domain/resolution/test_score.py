@@ -167,7 +167,7 @@ def _records(draw: st.DrawFn) -> FirmRecord:
     )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_records(), _records())
 def test_pair_score_is_symmetric_and_bounded(a: FirmRecord, b: FirmRecord) -> None:
     forward, backward = score_pair(a, b), score_pair(b, a)
@@ -178,7 +178,7 @@ def test_pair_score_is_symmetric_and_bounded(a: FirmRecord, b: FirmRecord) -> No
     assert 0.0 <= forward.score <= 1.0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_records())
 def test_a_record_matches_itself_with_score_one(a: FirmRecord) -> None:
     assert score_pair(a, a).score == 1.0
