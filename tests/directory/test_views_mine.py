@@ -647,3 +647,15 @@ def test_row_button_without_javascript_saves_every_change(
     assert response.status_code == 302
     stored = sorted(CapacityWeek.objects.values_list("category__code", "free_pairs"))
     assert stored == [("casual-shoes", 800), ("sports-shoes", 2500)]
+
+
+def test_demand_edit_form_shows_the_stored_values_with_an_iso_week(
+    brand_user: Any, brand: Enterprise
+) -> None:
+    demand = DemandFactory(owner=brand, pairs=20000, delivery_week=W50)
+    demand.required_processes.set([])
+    response = client_for(brand_user).get(mine_url("demand_edit", brand.pk, demand.pk))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'type="week" name="delivery_week" value="2026-W50"' in body
+    assert 'name="pairs" value="20000"' in body
