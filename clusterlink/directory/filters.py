@@ -107,8 +107,8 @@ class EnterpriseFilterForm(forms.Form):
         return bool(data.get("week_from") or data.get("week_to") or data.get("min_pairs"))
 
     @property
-    def has_field_filters(self) -> bool:
-        """True when anything beyond the search box narrows the list."""
+    def field_filter_count(self) -> int:
+        """How many filters beyond the search box narrow the list (shown on the collapsed panel)."""
         data = self.cleaned_data if self.is_bound else {}
         fields = ("cluster", "role", "category", "certification", "process")
-        return any(data.get(name) for name in fields) or self.has_capacity_filter
+        return sum(1 for name in fields if data.get(name)) + int(self.has_capacity_filter)

@@ -104,7 +104,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "viewer": viewer,
-        "filters_active": form.has_field_filters or bool(form.errors),
+        # Phones keep the filters folded so the results come first; errors must be seen.
+        "filters_open": bool(form.errors),
     }
     # htmx swaps only the results; a history restore or a plain request gets the whole page.
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(

@@ -427,3 +427,12 @@ def test_unlisted_firm_profile_is_visible_to_its_member(
     html = profile_html(client, hidden)
 
     assert CONTACT_PHONE in html
+
+
+def test_folded_filter_panel_counts_the_filters_in_use(client: Client, putian_factory: Any) -> None:
+    filters = {"cluster": "putian", "role": "oem_factory", "q": "x"}
+
+    html = client.get(url("directory:enterprise_list", "en"), filters).content.decode()
+
+    assert 'data-testid="filter-count" title="Filters in use">2</span>' in html
+    assert '<details class="more-filters" id="more-filters" >' in html
