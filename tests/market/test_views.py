@@ -302,3 +302,19 @@ def test_offer_list_filters_by_type(factory_member: Any) -> None:
     Offer.objects.create(owner=firm, offer_type="technology", title="技术")
     response = Client().get(url("offer_list"), {"offer_type": "technology"})
     assert [o.title for o in response.context["page"].object_list] == ["技术"]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en", "ja"])
+def test_market_pages_render_in_every_language(lang: str) -> None:
+    demand = DemandFactory(title="跑鞋代工")
+    client = Client()
+    with translation.override(lang):
+        pages = [
+            reverse("market:demand_list"),
+            reverse("market:demand_detail", args=[demand.pk]),
+            reverse("market:offer_list"),
+        ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert f'<html lang="{lang}">' in response.content.decode()
