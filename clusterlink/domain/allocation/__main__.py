@@ -11,7 +11,6 @@ from pathlib import Path
 
 from clusterlink.domain.allocation.io import problem_from_json, result_to_json
 from clusterlink.domain.allocation.problem import AllocationInputError
-from clusterlink.domain.allocation.solve import BACKENDS, solve
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--backend", choices=BACKENDS, default="auto")
+    parser.add_argument(
+        "--backend", choices=["auto", "mip", "cpsat", "scale", "greedy"], default="auto"
+    )
     args = parser.parse_args(argv)
     if args.time_limit <= 0:
         print("error: --time-limit must be positive", file=sys.stderr)
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     except AllocationInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    # Imported only now: OR-Tools takes seconds to load, and bad input should fail fast.
+    from clusterlink.domain.allocation.solve import solve
+
     result = solve(
         problem,
         time_limit_s=args.time_limit,

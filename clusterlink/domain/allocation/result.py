@@ -93,7 +93,7 @@ class AllocationResult:
 
     @property
     def gap(self) -> float:
-        """Relative distance of the objective above the bound (0.0 when proven optimal)."""
-        if self.objective <= 0:
-            return 0.0
-        return float((self.objective - self.lower_bound) / self.objective)
+        """How far the objective lies above the proven bound, relative to the bound."""
+        if self.lower_bound <= 0:
+            return 0.0 if self.objective <= self.lower_bound else float("inf")
+        return float((self.objective - self.lower_bound) / self.lower_bound)

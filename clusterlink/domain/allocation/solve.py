@@ -265,17 +265,22 @@ def _result(
     production = transport = weighted = Decimal(0)
     explanations: list[Explanation] = []
     ranked = _ranked_factories(outcomes)
+    used_by: dict[int, set[int]] = defaultdict(set)
+    for i, j in totals:
+        used_by[i].add(j)
     for (i, j), x in sorted(totals.items()):
         order, factory = problem.orders[i], problem.factories[j]
         unit, per_pair_transport, per_pair_weighted, km = _pair_cost(problem, order, factory)
         production += unit * x
         transport += per_pair_transport * x
         weighted += per_pair_weighted * x
-        explanations.append(
-            _explain(problem, i, j, x, ranked[i], {jj for (ii, jj) in totals if ii == i}, km)
-        )
+        explanations.append(_explain(problem, i, j, x, ranked[i], used_by[i], km))
     penalty = Decimal(0)
     unplaced: list[Unplaced] = []
+    local: dict[int, tuple[_CategoryOutcome, int]] = {}
+    for outcome in outcomes:
+        for k, i in enumerate(outcome.arcs.orders.tolist()):
+            local[i] = (outcome, k)
     for i, order in enumerate(problem.orders):
         missing = order.pairs - placed[i]
         if missing > 0:
@@ -284,7 +289,7 @@ def _result(
                 Unplaced(
                     order_id=order.id,
                     pairs=missing,
-                    reason=_reason(problem, candidates, outcomes, i, missing),
+                    reason=_reason(candidates, local, i, missing),
                 )
             )
     objective = (production + transport + weighted + penalty).quantize(CENT, ROUND_HALF_EVEN)
@@ -368,24 +373,19 @@ def _explain(
 
 
 def _reason(
-    problem: AllocationProblem,
     candidates: Candidates,
-    outcomes: list[_CategoryOutcome],
+    local: dict[int, tuple[_CategoryOutcome, int]],
     i: int,
     missing: int,
 ) -> UnplacedReason:
+    """The first cause that applies to order i's missing pairs."""
     if i in candidates.static_reason:
         return candidates.static_reason[i]
-    for outcome in outcomes:
-        arcs = outcome.arcs
-        hits = (arcs.orders == i).nonzero()[0]
-        if hits.size == 0:
-            continue
-        k = int(hits[0])
-        span = arcs.arcs_of(k)
-        if int(arcs.arc_units[span.start]) >= arcs.penalty_units:
-            return UnplacedReason.PENALTY_CHEAPER
-        if missing < int(arcs.lot[k]) and any(outcome.plan.pairs[a] for a in span):
-            return UnplacedReason.BELOW_MIN_LOT
-        return UnplacedReason.CAPACITY_EXHAUSTED
-    return UnplacedReason.NO_FACTORY_FOR_CATEGORY
+    outcome, k = local[i]
+    arcs = outcome.arcs
+    span = arcs.arcs_of(k)
+    if int(arcs.arc_units[span.start]) >= arcs.penalty_units:
+        return UnplacedReason.PENALTY_CHEAPER
+    if missing < int(arcs.lot[k]) and any(outcome.plan.pairs[a] for a in span):
+        return UnplacedReason.BELOW_MIN_LOT
+    return UnplacedReason.CAPACITY_EXHAUSTED

@@ -31,7 +31,7 @@ def residual_capacity(plan: CategoryPlan) -> IntArray:
 
 
 def round_by_flow(
-    arcs: CategoryArcs, first_flow: IntArray, *, rounds: int = 8, deadline: float | None = None
+    arcs: CategoryArcs, first_flow: IntArray, *, rounds: int = 4, deadline: float | None = None
 ) -> CategoryPlan:
     """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow)."""
     plan = CategoryPlan(arcs)
