@@ -13,9 +13,10 @@ Typical use by an import:
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
-import os
 import re
+import time
 import unicodedata
 from collections.abc import Sequence
 
@@ -46,13 +47,7 @@ def _check_threshold(threshold: float) -> None:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
 
 
-# Below this many records parsing in one process is quicker than starting workers.
-_PARALLEL_MIN_RECORDS = 40_000
-
-
-def _worker_processes() -> int:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(usable or 1, 8))
+_log = logging.getLogger(__name__)
 
 
 # Pairs are scored in chunks so that memory stays flat for very large screens.
@@ -63,13 +58,15 @@ def _screen(
     left: Sequence[FirmRecord],
     right: Sequence[FirmRecord] | None,
     threshold: float,
+    processes: int,
 ) -> list[DuplicateCandidate]:
-    total = len(left) + (0 if right is None else len(right))
-    processes = _worker_processes() if total >= _PARALLEL_MIN_RECORDS else 1
+    started = time.perf_counter()
     tables = record_tables([left] if right is None else [left, right], processes=processes)
     left_table = tables[0]
     right_table = left_table if right is None else tables[1]
+    parsed = time.perf_counter()
     pairs = candidate_pairs(left_table, None if right is None else right_table)
+    blocked = time.perf_counter()
     other = left if right is None else right
     found: list[DuplicateCandidate] = []
     for start in range(0, len(pairs), _CHUNK):
@@ -93,6 +90,18 @@ def _screen(
                 )
             )
     found.sort(key=lambda c: (-c.score, str(c.incoming_key), str(c.existing_key)))
+    finished = time.perf_counter()
+    _log.debug(
+        "screened %d x %d records: parse %.2f s, blocking %.2f s (%d pairs), "
+        "scoring %.2f s (%d candidates)",
+        len(left),
+        len(other),
+        parsed - started,
+        blocked - parsed,
+        len(pairs),
+        finished - blocked,
+        len(found),
+    )
     return found
 
 
@@ -101,6 +110,7 @@ def find_duplicates(
     existing: Sequence[FirmRecord],
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    processes: int = 1,
 ) -> list[DuplicateCandidate]:
     """Pairs (incoming, existing) that may be the same firm, best score first.
 
@@ -111,20 +121,25 @@ def find_duplicates(
     Ties are ordered by the keys' string forms, so the result is deterministic.
 
     Only pairs whose names pass the blocking stage are scored (see
-    :mod:`clusterlink.domain.resolution.blocking`); 100,000 × 100,000 runs in well under a
-    minute on two cores (bench/resolution.py). Raises ValueError for a threshold outside
-    [0, 1].
+    :mod:`clusterlink.domain.resolution.blocking`); measured times for 100,000 × 100,000
+    are in bench/results/resolution-*. Raises ValueError for a threshold outside [0, 1].
+
+    ``processes`` > 1 parses names in that many *spawned* worker processes (see
+    :func:`~clusterlink.domain.resolution.score.record_tables`); it pays only for
+    very large lists on otherwise idle cores, so the default is 1. Stage timings are
+    logged at DEBUG level on this module's logger.
     """
     _check_threshold(threshold)
     if not incoming or not existing:
         return []
-    return _screen(incoming, existing, threshold)
+    return _screen(incoming, existing, threshold, processes)
 
 
 def find_duplicates_within(
     records: Sequence[FirmRecord],
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    processes: int = 1,
 ) -> list[DuplicateCandidate]:
     """Pairs inside one list (e.g. one import file) that may be the same firm.
 
@@ -134,7 +149,7 @@ def find_duplicates_within(
     _check_threshold(threshold)
     if len(records) < 2:
         return []
-    return _screen(records, None, threshold)
+    return _screen(records, None, threshold, processes)
 
 
 def _fingerprint_text(text: str | None) -> str:
