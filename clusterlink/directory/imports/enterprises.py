@@ -243,9 +243,8 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
         )
         pending = self._settle(against_directory, within_file, by_number, index, report)
         report.timed("write.duplicate_screen", started)
-        created = self._create(
-            [(n, r) for n, r in new_rows if n not in report_skipped(report)], report
-        )
+        skipped = report_skipped(report)
+        created = self._create([(n, r) for n, r in new_rows if n not in skipped], report)
         started = time.perf_counter()
         self._queue(pending, created, report)
         report.timed("write.queue", started)

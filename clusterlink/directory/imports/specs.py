@@ -14,7 +14,6 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from clusterlink.directory.models import Category, Certification, Process, Role
@@ -449,13 +448,13 @@ class Taxonomy:
         self.processes = self._index(Process.objects.all())
         self.certifications = self._index(Certification.objects.all())
         self.roles: dict[str, str] = {}
-        for code, label in Role.choices:
-            self.roles[normalise_header(code)] = code
-            self.roles[normalise_header(str(label))] = code
-        from clusterlink.directory.models import Role as RoleChoices
+        from django.utils import translation
 
-        for code in RoleChoices.values:
-            self.roles[normalise_header(code.replace("_", " "))] = code
+        for language in ("zh-hans", "en", "ja"):
+            with translation.override(language):
+                for code, label in Role.choices:
+                    self.roles[normalise_header(code)] = code
+                    self.roles[normalise_header(str(label))] = code
         self.roles.update({normalise_header(k): v for k, v in _ROLE_ALIASES.items()})
 
     @staticmethod
@@ -479,7 +478,3 @@ _ROLE_ALIASES = {
     "技术服务商": "technology_provider", "物流": "logistics", "factory": "oem_factory", "oem": "oem_factory",
     "ブランド": "brand", "工場": "oem_factory",
 }  # fmt: skip
-
-
-def unknown_word_reason(kind: str | Promise, word: str) -> str:
-    return _("Unknown %(kind)s: “%(word)s”.") % {"kind": kind, "word": word}
