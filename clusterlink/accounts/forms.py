@@ -93,8 +93,10 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
-    def clean(self) -> dict[str, Any]:
-        identifier = (self.cleaned_data.get("username") or "").strip()
+    @staticmethod
+    def username_for(identifier: str) -> str:
+        """The username of the account with this e-mail address; otherwise the identifier itself."""
+        identifier = identifier.strip()
         if "@" in identifier:
             username = (
                 User.objects.filter(email__iexact=identifier)
@@ -102,7 +104,11 @@ class LoginForm(AuthenticationForm):
                 .first()
             )
             if username:
-                self.cleaned_data["username"] = username
+                return username
+        return identifier
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data["username"] = self.username_for(self.cleaned_data.get("username") or "")
         return super().clean()
 
 

@@ -82,9 +82,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def _throttle(self) -> LoginThrottle:
+        # Count a person's e-mail and username as one, so switching between them buys no tries.
+        identifier = str(self.request.POST.get("username", ""))
         return LoginThrottle(
-            username=str(self.request.POST.get("username", "")),
-            client_ip=client_ip(self.request.META),
+            username=LoginForm.username_for(identifier), client_ip=client_ip(self.request.META)
         )
 
     def _refuse(self) -> HttpResponse:

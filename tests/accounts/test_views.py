@@ -364,3 +364,15 @@ def test_preferences_needs_login(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/?next=")
+
+
+def test_throttle_counts_username_and_email_of_one_account_together(client: Client) -> None:
+    UserFactory(username="dual", email="dual@example.cn")
+    attempts = settings.CLUSTERLINK_LOGIN_ATTEMPTS
+    for n in range(attempts - 1):
+        client.post(url("accounts:login"), {"username": "dual", "password": f"guess-{n}"})
+
+    by_email = client.post(url("accounts:login"), {"username": "DUAL@example.cn", "password": "x"})
+
+    assert by_email.status_code == 429
+    assert "_auth_user_id" not in client.session
