@@ -45,7 +45,8 @@ api = NinjaAPI(
     docs_url="/docs",
     # The Swagger page loads its assets from django-ninja's static files, never from a CDN
     # ("ninja" is in INSTALLED_APPS for that).
-    docs=Swagger(settings={"persistAuthorization": True}),
+    # validatorUrl None: Swagger UI would otherwise ask validator.swagger.io about our schema.
+    docs=Swagger(settings={"persistAuthorization": True, "validatorUrl": None}),
     # Public reads by default; each router or operation narrows this. The session method makes the
     # docs page send the CSRF token on writes.
     auth=AUTH_OPTIONAL,

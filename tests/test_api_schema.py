@@ -8,10 +8,13 @@ a server error, and every response must match the status codes and bodies the sc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -44,7 +47,21 @@ PATH_IDS = ("enterprise_id", "demand_id", "offer_id", "token_id")
 
 
 @pytest.fixture
-def api_world(db: None) -> dict[str, Any]:
+def in_test_transaction() -> Iterator[None]:
+    """Keep the test's transaction open across in-process WSGI requests, as the test client does:
+    Django closes the connection at the start and end of each request when it is inside a
+    transaction, which on PostgreSQL would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_world(db: None, in_test_transaction: None) -> dict[str, Any]:
     """A cluster with a factory (whose owner holds the token), a brand with demands, capacity and
     an offer."""
     cluster = ClusterFactory(slug="putian")
@@ -87,3 +104,19 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, api_world: dict[str
             ids = api_world["ids"][name]
             case.path_parameters[name] = ids[value % len(ids)]  # type: ignore[index]
     case.call_and_validate(headers=api_world["headers"], checks=CHECKS)
+
+
+def test_openapi_and_docs_are_served_without_a_cdn(client: Any) -> None:
+    schema_response = client.get("/api/openapi.json")
+    assert schema_response.status_code == 200
+    assert "/api/enterprises" in schema_response.json()["paths"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    assert '"validatorUrl": null' in html
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("ninja/swagger-ui-bundle.js")
+    assert finders.find("ninja/swagger-ui.css")
