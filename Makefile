@@ -32,7 +32,7 @@ migrate: install
 	$(PY) manage.py createcachetable
 
 demo: install assets migrate
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py compile_translations -v0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
@@ -45,7 +45,7 @@ worker: install
 	$(PY) manage.py db_worker
 
 test: install assets
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py compile_translations -v0
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
