@@ -7,6 +7,7 @@ the request's language (LocaleMiddleware, or the authenticated user's language).
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from clusterlink.accounts.api import router as accounts_router
 from clusterlink.accounts.tokens import AUTH_OPTIONAL
@@ -26,6 +28,13 @@ from clusterlink.directory.api import router as directory_router
 from clusterlink.market.api import router as market_router
 
 logger = logging.getLogger(__name__)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON as UTF-8 text: Chinese and Japanese names stay readable (and a third shorter)."""
+
+    json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="ClusterLink API",
@@ -42,6 +51,7 @@ api = NinjaAPI(
         "decimals; quantities are whole pairs; weeks are identified by their Monday."
     ),
     urls_namespace="api",
+    renderer=Utf8JSONRenderer(),
     docs_url="/docs",
     # The Swagger page loads its assets from django-ninja's static files, never from a CDN
     # ("ninja" is in INSTALLED_APPS for that).
