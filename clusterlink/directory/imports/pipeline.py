@@ -236,8 +236,9 @@ def _row_cells(
             row.error(
                 key,
                 _(
-                    "The text contains “\ufffd”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8."
-                ),
+                    "The text contains “%(char)s”: the file was converted with the wrong encoding somewhere. Re-export it as UTF-8."
+                )
+                % {"char": "\ufffd"},
             )
     return row
 
