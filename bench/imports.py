@@ -97,13 +97,26 @@ def credit_code(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def _common_chars() -> str:
+    """The 3,755 level-1 (most common) characters of GB 2312, in code order."""
+    chars = []
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return "".join(chars)
+
+
 def generate(path: Path, rows: int, seed: int = 20261123) -> None:
-    """Write the deterministic workbook. A normal (not write-only) workbook, like Excel's own
+    """Write the deterministic workbook (1% of rows are variants of earlier ones). A normal (not write-only) workbook, like Excel's own
     files: shared strings and a <dimension> element, which a streaming reader relies on."""
     from openpyxl import Workbook
     from pypinyin import lazy_pinyin
 
     rng = random.Random(seed)
+    common = _common_chars()
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "企业"
@@ -137,7 +150,11 @@ def generate(path: Path, rows: int, seed: int = 20261123) -> None:
         else:
             while True:
                 region, region_en, lat, lng = rng.choice(_REGIONS)
-                core = "".join(rng.choice(_CORE) for _ in range(rng.choice((2, 3, 3, 4))))
+                # Favoured name characters and everyday ones, as real firm names mix them.
+                core = "".join(
+                    rng.choice(_CORE if rng.random() < 0.3 else common)
+                    for _ in range(rng.choice((2, 3, 3, 4)))
+                )
                 industry, industry_en, category, process = rng.choice(_INDUSTRIES)
                 name = f"{region}市{core}{industry}{rng.choice(_SUFFIXES)}"
                 if name not in used:

@@ -14,14 +14,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterlink.common.errors import validation_details
 from clusterlink.directory.imports import cells
 from clusterlink.directory.imports.duplicates import (
     DirectoryIndex,
@@ -43,6 +43,23 @@ from clusterlink.domain.resolution import Confidence, FirmRecord, pair_fingerpri
 
 BATCH_SIZE = 2000
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+_VALIDATED_FIELDS: list[tuple[str, Field[Any, Any]]] = [
+    (name, cast("Field[Any, Any]", Enterprise._meta.get_field(name)))
+    for name in (
+        "legal_name",
+        "name_en",
+        "credit_code",
+        "address",
+        "employees",
+        "size",
+        "description",
+        "website",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "source",
+    )
+]
 _TEXT_FIELDS = (
     "legal_name",
     "name_en",
@@ -146,11 +163,16 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
                 "lng" if enterprise.lng is None else "lat",
                 _("Give both latitude and longitude, or neither."),
             )
-        try:
-            enterprise.clean_fields(exclude=["search_keys", "cluster", "merged_into", "lat", "lng"])
-        except ValidationError as exc:
-            for name, messages in validation_details(exc).items():
-                for message in messages if name not in row.failed_keys else ():
+        # The model's own field validators (length, check character, URL, e-mail), run only on
+        # filled cells: blank is allowed for every field but the name, checked above.
+        for name, model_field in _VALIDATED_FIELDS:
+            value = getattr(enterprise, name)
+            if value is None or value == "" or name in row.failed_keys:
+                continue
+            try:
+                model_field.clean(value, enterprise)
+            except ValidationError as exc:
+                for message in exc.messages:
                     row.error(name, message)
         if row.failed:
             return None
