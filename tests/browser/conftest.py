@@ -116,8 +116,8 @@ def login(url: Callable[..., str]) -> Callable[..., None]:
         browser_page.goto(url("accounts:login", lang=lang))
         browser_page.fill("input[name='username']", user.username)
         browser_page.fill("input[name='password']", PASSWORD)
-        browser_page.click("form.login-form button[type='submit']")
-        browser_page.wait_for_load_state("networkidle")
+        with browser_page.expect_navigation():
+            browser_page.click("form.login-form button[type='submit']")
 
     return do_login
 

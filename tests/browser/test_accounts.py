@@ -39,8 +39,8 @@ def test_sign_up_with_firm_then_log_out(
         "owner",
     )
 
-    page.click("[data-testid='logout']")
-    page.wait_for_url("**/en/")
+    with page.expect_navigation():
+        page.click("[data-testid='logout']")
     assert page.locator("[data-testid='login']").is_visible()
 
 
@@ -51,8 +51,8 @@ def test_login_is_refused_after_too_many_failures(
     for attempt in range(settings.CLUSTERLINK_LOGIN_ATTEMPTS):
         page.fill("input[name='username']", browser_user.username)
         page.fill("input[name='password']", f"wrong-{attempt}")
-        page.click("form.login-form button[type='submit']")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("form.login-form button[type='submit']")
 
     assert (
         page.locator("[data-testid='throttled']")
@@ -62,7 +62,7 @@ def test_login_is_refused_after_too_many_failures(
     shot(page, "login-throttled-en")
     page.fill("input[name='username']", browser_user.username)
     page.fill("input[name='password']", "correct-horse-42")
-    page.click("form.login-form button[type='submit']")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.login-form button[type='submit']")
     assert page.locator("[data-testid='throttled']").is_visible()
     assert page.locator("[data-testid='logout']").count() == 0
