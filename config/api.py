@@ -44,11 +44,15 @@ api = NinjaAPI(
         "Authentication: `Authorization: Bearer <token>` (create tokens under /api/me/tokens while "
         "logged in), or the browser session with its CSRF token on writes. Public data can be read "
         "anonymously. Private data (contacts, capacity, prices, non-public demands) is visible "
-        "only to "
-        "those allowed; anything else is answered 404.\n\n"
-        'Every error has the shape `{"code", "message", "details"}`. Money is RMB as a string '
-        "with two "
-        "decimals; quantities are whole pairs; weeks are identified by their Monday."
+        "only to those allowed; anything else is answered 404.\n\n"
+        'Every error has the shape `{"code", "message", "details"}`. A request that does not '
+        "match this schema (wrong type, unknown field, out of range) is a 422 whose details are "
+        "keyed by location, e.g. `body.pairs`; a well-formed request the rules refuse (a week in "
+        "the past, an unknown code, a wrong credit-code check character) is a 400 keyed by "
+        "field. Messages follow Accept-Language (zh-hans, en, ja) or the user's language.\n\n"
+        "Money is RMB as a string with two decimals; quantities are whole pairs (JSON integers); "
+        "weeks are identified by their Monday. Lists take `limit` and `offset` and answer "
+        "`{items, count}` in a stable order."
     ),
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),

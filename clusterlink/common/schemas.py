@@ -38,10 +38,11 @@ MoneyOut = Annotated[
         {"type": "string", "pattern": r"^\d+\.\d{2}$", "examples": ["12.50"]}, mode="serialization"
     ),
 ]
-Pairs = Annotated[
-    int, Field(ge=1, le=MAX_INT, description="A quantity in pairs: a whole number of at least 1.")
-]
-PairsOrZero = Annotated[int, Field(ge=0, le=MAX_INT)]
+# Pairs in bodies are JSON integers, strictly: not true, not "5", not 5.0 (and never 2.5).
+Pairs = Annotated[int, Field(ge=1, le=MAX_INT, strict=True, description="Whole pairs, at least 1.")]
+PairsOrZero = Annotated[int, Field(ge=0, le=MAX_INT, strict=True)]
+# Query strings are text: there the number is parsed.
+PairsQuery = Annotated[int, Field(ge=1, le=MAX_INT)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Text without NUL characters; give each field its column's max_length with Field().
 SafeStr = Annotated[str, Field(pattern=NO_NUL)]

@@ -14,15 +14,15 @@ from clusterlink.common.schemas import (
     InputSchema,
     MoneyIn,
     MoneyOut,
-    Pairs,
     PairsOrZero,
+    PairsQuery,
     SafeStr,
 )
 from clusterlink.directory.models import CapacityWeek, Enterprise, Role, Trade
 
 Latitude = Annotated[Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6)]
-Employees = Annotated[int, Field(ge=0, le=MAX_INT)]
+Employees = Annotated[int, Field(ge=0, le=MAX_INT, strict=True)]
 CodeList = Annotated[list[Code], Field(max_length=100)]
 
 
@@ -88,7 +88,7 @@ class EnterpriseQuery(Schema):
         None, description="With free capacity in a week from this date (capacity you may see)."
     )
     capacity_to: dt.date | None = Field(None, description="…to this date.")
-    min_free_pairs: Pairs | None = Field(
+    min_free_pairs: PairsQuery | None = Field(
         None, description="At least this many available pairs in one week of the range."
     )
 

@@ -179,6 +179,7 @@ def test_an_operator_adds_a_firm_to_their_cluster_without_joining_it(world: Worl
 
 def test_create_rejects_unknown_fields_and_wrong_types_and_writes_nothing(world: World) -> None:
     client = client_for(world.outsider)
+    client.headers["Accept-Language"] = "en"
     before = Enterprise.objects.count()
     response = client.post(
         "/enterprises", {"legal_name": "坏数据", "shoe_size": 42, "employees": "many", "lat": "x"}
