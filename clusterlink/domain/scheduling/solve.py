@@ -15,6 +15,8 @@ from clusterlink.domain.scheduling.result import ScheduleResult, SolveStatus
 from clusterlink.domain.scheduling.solvers import cpsat
 from clusterlink.domain.scheduling.solvers.lp_bound import lp_bound
 
+LOCAL_SEARCH_DEPTHS = (1, 2)
+
 
 class Backend(str, Enum):  # noqa: UP042 - same style as SolveStatus
     """LNS: LP bound, LP-guided greedy, ejection chains, then CP-SAT on neighbourhoods (the
@@ -107,7 +109,11 @@ def _solve_lns(
     state = greedy(indexed, relaxation.value, rng)
     if state.total >= bound:
         return state.slot_of, bound, False
-    LocalSearch(state, rng).run(deadline)
+    # Shallow chains first: on the 1,000-person benchmark depth 1 reached in 1.3 s what
+    # depth 3 needed 30 s for, and depth 2 after it added the rest that deeper chains found.
+    # What remains is for CP-SAT neighbourhoods, which find moves no chain of swaps does.
+    for depth in LOCAL_SEARCH_DEPTHS:
+        LocalSearch(state, rng, depth=depth).run(deadline)
     cut, bound = _neighbourhood_search(state, relaxation.value, bound, deadline, rng, threads)
     return state.slot_of, bound, cut
 

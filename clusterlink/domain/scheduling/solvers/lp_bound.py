@@ -49,7 +49,12 @@ def lp_bound(indexed: IndexedProblem, *, time_limit_s: float, threads: int = 1) 
     if solver is None:  # pragma: no cover - PDLP ships with every OR-Tools wheel
         return LpBound(bound=fallback, value={}, solved=False)
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-    solver.SetSolverSpecificParametersAsString(f"num_threads: {max(1, threads)}")
+    # A 1e-5 tolerance (default 1e-6) saves about a third of the time; the dual repair
+    # keeps the bound valid and it moved the bound by under 0.001 on the test events.
+    solver.SetSolverSpecificParametersAsString(
+        f"num_threads: {max(1, threads)} termination_criteria {{ simple_optimality_criteria "
+        "{ eps_optimal_relative: 1e-5 eps_optimal_absolute: 1e-5 } }"
+    )
     n = len(indexed.ids)
     person_slot = _person_slot_rows(solver, indexed)
     cap_rows = _cap_rows(solver, indexed)
