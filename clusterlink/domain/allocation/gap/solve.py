@@ -34,7 +34,7 @@ from clusterlink.domain.allocation.gap.problem import GapInstance
 from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
 from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
-from clusterlink.domain.allocation.gap.solvers.lp import lp_is_infeasible, solve_lp_relaxation
+from clusterlink.domain.allocation.gap.solvers.lp import solve_lp_relaxation
 
 Method = Literal["ours", "cpsat", "highs"]
 IntArray = npt.NDArray[np.int64]
@@ -45,9 +45,13 @@ FloatArray = npt.NDArray[np.float64]
 _TABU_MOVES_PER_SECOND = 2.0e7
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
 _CPSAT_DTIME_PER_SECOND = 1.0
-_LP_SHARE = 0.3  # the LP may use at most this share of the limit
+_LP_SHARE = 0.5  # the LP may use at most this share of the limit
+_RECOMBINE_SHARE = 0.3  # of the time left after the searches
 _CPSAT_SHARE = 0.15  # share of the time left after the LP given to the CP-SAT phase
 _PLAIN_CPSAT_WORKERS = 2
+# The search moves a job only to its this-many agents of smallest LP reduced cost (plus its LP
+# support): on D and E instances the rest almost never appear in good assignments.
+_CANDIDATE_AGENTS_PER_JOB = 8
 
 
 def solve_gap(
@@ -118,25 +122,29 @@ def _solve_ours(
         return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
 
     lp = solve_lp_relaxation(costs, weights, capacities, time_limit_s=_LP_SHARE * time_limit_s)
+    if lp == "infeasible":
+        return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
     if lp is None:
-        remaining = deadline - time.monotonic()
-        if lp_is_infeasible(costs, weights, capacities, time_limit_s=max(0.05, remaining / 4)):
-            return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
-        # No LP in time: start from the cheapest agent per job, penalties from cost/weight scale.
-        start = costs.argmin(axis=0).astype(np.int64)
+        # No LP in time: greedy start (heaviest job first to the cheapest agent with room),
+        # penalties from the cost/weight scale.
+        start = _round_lp(np.zeros(costs.shape), costs, weights, capacities)
         scale = float(np.median(costs)) / max(1.0, float(np.median(weights)))
         penalty = np.full(n_agents, max(scale, 1e-3))
         lower_bound: int | None = int(costs.min(axis=0).sum())
         reduced_costs: FloatArray | None = None
         lp_value = float("-inf")
+        excluded = None
+        lp_support = np.zeros(costs.shape, dtype=bool)
     else:
-        start = lp.fractional.argmax(axis=0).astype(np.int64)
+        start = _round_lp(lp.fractional, costs, weights, capacities)
         # LP capacity duals price overload; a small uniform share keeps agents with a zero
         # dual from being overloaded for free.
         penalty = lp.capacity_duals + 0.1 * max(float(lp.capacity_duals.mean()), 0.1) + 0.1
         lower_bound = lp.lower_bound
         reduced_costs = lp.reduced_costs
         lp_value = lp.value
+        excluded = _hopeless_pairs(lp.reduced_costs, lp.fractional)
+        lp_support = lp.fractional > 1e-6
 
     search_seconds = (deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE)
     search = _run_searches(
@@ -149,8 +157,20 @@ def _solve_ours(
         seed=seed,
         threads=threads,
         stop_at=lower_bound,
+        excluded=excluded,
     )
-    incumbent, incumbent_cost = search.assignment, search.cost
+    incumbent, incumbent_cost = (search[0].assignment, search[0].cost) if search else (None, None)
+    if incumbent is not None and incumbent_cost is not None:
+        incumbent, incumbent_cost = _recombine(
+            costs,
+            weights,
+            capacities,
+            search,
+            lp_support,
+            seconds=_RECOMBINE_SHARE * (deadline - time.monotonic()),
+            seed=seed,
+            threads=threads,
+        )
     if incumbent is not None and lower_bound is not None and incumbent_cost == lower_bound:
         return _result(
             incumbent,
@@ -162,6 +182,13 @@ def _solve_ours(
         )
 
     allowed = None
+    # The polish model holds every assignment cheaper than the incumbent (reduced-cost fixing
+    # is exact) unless it had to fall back to the promising pairs for want of any assignment.
+    polish_is_exact = incumbent is not None or excluded is None
+    if incumbent is None and excluded is not None:
+        # No assignment yet on a large instance: look for one among the promising pairs only,
+        # a model CP-SAT can build and solve in the time left (its "infeasible" is then no proof).
+        allowed = ~excluded
     if incumbent is not None and incumbent_cost is not None and reduced_costs is not None:
         # Reduced-cost fixing: a pair whose reduced cost alone lifts the LP value to the
         # incumbent's cost cannot be in any strictly cheaper assignment.
@@ -179,6 +206,7 @@ def _solve_ours(
         hint=incumbent if incumbent is not None else start,
         objective_below=incumbent_cost,
         deterministic_time=remaining * _CPSAT_DTIME_PER_SECOND,
+        skip_if_build_too_slow=True,
     )
     if (
         polish.assignment is not None
@@ -187,13 +215,15 @@ def _solve_ours(
     ):
         incumbent, incumbent_cost = polish.assignment, polish.objective
     if incumbent_cost is None:
-        proven = polish.infeasible  # full model, no cutoff: CP-SAT proved infeasibility
+        proven = polish.infeasible and allowed is None  # full model: CP-SAT proved it
         return _result(None, None, None, proven_optimal=False, infeasible=proven, started=started)
     # CP-SAT's model holds every strictly cheaper assignment, so its bound (or a proof that no
     # cheaper one exists) bounds the whole problem.
     restricted_bound = incumbent_cost if polish.infeasible else polish.bound
     if polish.optimal:
         restricted_bound = polish.objective
+    if not polish_is_exact:
+        restricted_bound = None
     if restricted_bound is not None:
         restricted_bound = min(restricted_bound, incumbent_cost)
         lower_bound = (
@@ -220,8 +250,10 @@ def _run_searches(
     seed: int,
     threads: int,
     stop_at: int | None,
-) -> SearchOutcome:
-    """One tabu search per thread, seeds seed·1000 + k; the cheapest wins, ties to lower k."""
+    excluded: npt.NDArray[np.bool_] | None,
+) -> list[SearchOutcome]:
+    """One tabu search per thread, seeds seed·1000 + k; those that found an assignment,
+    cheapest first (ties to the lower k)."""
     budget = max(0.0, seconds) * _TABU_MOVES_PER_SECOND
     deadline = time.monotonic() + max(0.0, seconds)
     seeds = [seed * 1000 + k for k in range(threads)]
@@ -237,6 +269,7 @@ def _run_searches(
                 seed=seeds[0],
                 deadline=deadline,
                 stop_at=stop_at,
+                excluded=excluded,
             )
         ]
     else:
@@ -256,14 +289,95 @@ def _run_searches(
                     seed=s,
                     deadline=deadline,
                     stop_at=stop_at,
+                    excluded=excluded,
                 )
                 for s in seeds
             ]
             outcomes = [future.result() for future in futures]
     found = [o for o in outcomes if o.assignment is not None and o.cost is not None]
-    if not found:
-        return SearchOutcome(assignment=None, cost=None, iterations=0)
-    return min(found, key=lambda o: o.cost if o.cost is not None else math.inf)
+    return sorted(found, key=lambda o: o.cost if o.cost is not None else math.inf)
+
+
+def _recombine(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    found: list[SearchOutcome],
+    lp_support: npt.NDArray[np.bool_],
+    *,
+    seconds: float,
+    seed: int,
+    threads: int,
+) -> tuple[IntArray | None, int | None]:
+    """Best assignment using only pairs of the searches' solutions or the LP's support.
+
+    Jobs on which all solutions and the LP agree stay put; the others choose among the agents
+    some solution gave them. The independent searches usually end in different basins, and this
+    small exact sub-problem takes the best part of each (path relinking done by CP-SAT).
+    """
+    best = found[0]
+    assert best.assignment is not None and best.cost is not None
+    jobs = np.arange(costs.shape[1])
+    allowed = lp_support.copy()
+    for outcome in found:
+        assert outcome.assignment is not None
+        allowed[outcome.assignment, jobs] = True
+        for member in outcome.elite:
+            allowed[member, jobs] = True
+    merged = solve_cpsat(
+        costs,
+        weights,
+        capacities,
+        time_limit_s=max(0.05, seconds),
+        workers=threads,
+        seed=seed,
+        allowed=allowed,
+        hint=best.assignment,
+        objective_below=best.cost,
+        deterministic_time=max(0.05, seconds) * _CPSAT_DTIME_PER_SECOND,
+        skip_if_build_too_slow=True,
+    )
+    if merged.assignment is not None and merged.objective is not None:
+        return merged.assignment, merged.objective
+    return best.assignment, best.cost
+
+
+def _round_lp(
+    fractional: FloatArray, costs: IntArray, weights: IntArray, capacities: IntArray
+) -> IntArray:
+    """Jobs the LP assigns whole keep their agent; the few split ones (at most one per agent in
+    a basic solution) go, heaviest first, to the cheapest agent with room left, preferring the
+    agents the LP split them over. Usually feasible, so even a short search starts from a valid
+    assignment; if a job fits nowhere it takes its largest LP share and the search repairs it.
+    """
+    n_agents, n_jobs = costs.shape
+    jobs = np.arange(n_jobs)
+    start: IntArray = fractional.argmax(axis=0).astype(np.int64)
+    whole = fractional[start, jobs] > 1.0 - 1e-6
+    residual = capacities.astype(np.int64) - np.bincount(
+        start[whole], weights=weights[start[whole], jobs[whole]], minlength=n_agents
+    ).astype(np.int64)
+    split = jobs[~whole]
+    for job in split[np.argsort(-weights[:, split].max(axis=0), kind="stable")]:
+        fits = weights[:, job] <= residual
+        if not fits.any():
+            continue
+        preferred = fits & (fractional[:, job] > 1e-6)
+        candidates = preferred if preferred.any() else fits
+        agent = int(np.flatnonzero(candidates)[np.argmin(costs[candidates, job])])
+        start[job] = agent
+        residual[agent] -= weights[agent, job]
+    return start
+
+
+def _hopeless_pairs(reduced_costs: FloatArray, fractional: FloatArray) -> npt.NDArray[np.bool_]:
+    """Pairs outside each job's few smallest reduced costs and outside the LP's support."""
+    n_agents = reduced_costs.shape[0]
+    if n_agents <= _CANDIDATE_AGENTS_PER_JOB:
+        return np.zeros(reduced_costs.shape, dtype=bool)
+    kth = np.sort(reduced_costs, axis=0)[_CANDIDATE_AGENTS_PER_JOB - 1]
+    excluded: npt.NDArray[np.bool_] = (reduced_costs > kth[None, :] + 1e-9) & (fractional < 1e-6)
+    return excluded
 
 
 def _result(

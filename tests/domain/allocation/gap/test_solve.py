@@ -88,7 +88,7 @@ def _proven_minimum(name: str) -> int:
 def test_or_library_small_instance_reaches_its_proven_optimum(name: str) -> None:
     instance = read_orlib_gap(DATA / "orlib_small" / f"{name}.txt")
 
-    result = solve_gap(instance, time_limit_s=2.0, seed=0, threads=2)
+    result = solve_gap(instance, time_limit_s=3.0, seed=0, threads=2)
 
     assert result.objective == _proven_minimum(name)
     assert instance.is_feasible(list(result.assignment))

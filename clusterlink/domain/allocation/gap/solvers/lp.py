@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -34,13 +35,13 @@ class LpRelaxation:
 
 def solve_lp_relaxation(
     costs: IntArray, weights: IntArray, capacities: IntArray, *, time_limit_s: float
-) -> LpRelaxation | None:
-    """Return the LP relaxation, or None if it is infeasible or did not finish in time.
-
-    An infeasible LP proves the GAP infeasible; the caller tells the two apart with
-    `lp_is_infeasible`, kept separate so that a time-out is never mistaken for a proof.
+) -> LpRelaxation | Literal["infeasible"] | None:
+    """Return the LP relaxation; "infeasible" when HiGHS proves it (hence the GAP) infeasible;
+    None when it did not finish in time, which proves nothing.
     """
     result = _solve(costs, weights, capacities, time_limit_s)
+    if result is not None and result.status == 2:
+        return "infeasible"
     if result is None or result.status != 0:
         return None
     n_agents, n_jobs = costs.shape
@@ -58,14 +59,6 @@ def solve_lp_relaxation(
         reduced_costs=np.maximum(reduced, 0.0),
         capacity_duals=-capacity_marginals,
     )
-
-
-def lp_is_infeasible(
-    costs: IntArray, weights: IntArray, capacities: IntArray, *, time_limit_s: float
-) -> bool:
-    """True only when HiGHS proves the LP relaxation (hence the GAP) infeasible."""
-    result = _solve(costs, weights, capacities, time_limit_s)
-    return result is not None and result.status == 2
 
 
 def _solve(
