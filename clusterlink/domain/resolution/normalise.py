@@ -72,9 +72,13 @@ _FUZZY_WORDS = sorted(
 _SHORT_SUFFIXES = ("co", "ltd", "corp", "ltda")
 _FUZZY_REGIONS = sorted(w for w in REGION_LATIN if len(w) >= 6)
 _CJK_FIRST_CHARS = frozenset(word[0] for word in CJK_LEXICON)
-# Tokens that can begin a split lexicon word ("jin" of "jin jiang"): any proper prefix.
-_LATIN_JOIN_STARTS = frozenset(
-    word[:cut] for word in LATIN_WORDS for cut in range(1, len(word)) if not word.isdigit()
+# Tokens that can begin a split lexicon word ("jin" of "jin jiang"): any proper prefix
+# that is not a lexicon word itself ("co" stays "co", never the start of "company").
+_LATIN_JOIN_STARTS = (
+    frozenset(
+        word[:cut] for word in LATIN_WORDS for cut in range(1, len(word)) if not word.isdigit()
+    )
+    - LATIN_WORDS
 )
 _PLACE_WORDS = frozenset({"city", "county", "province", "district"})
 _INDUSTRY_ENGLISH: dict[str, str] = {
@@ -144,7 +148,8 @@ class AddressParts:
 
 def _fold(text: str) -> str:
     """NFKC (full-width → half-width), case fold, strip accents; CJK is unaffected."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC leaves ASCII alone and casefold is lower() there: skip the Unicode work.
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
     for apostrophe in _APOSTROPHES:
         folded = folded.replace(apostrophe, "")
     if folded.isascii():
