@@ -142,5 +142,13 @@ CLUSTERLINK_SITE_NAME = _("ClusterLink")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if ENV.production else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if ENV.production
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+# Outside production the app serves static files straight from their sources (no collectstatic),
+# also with DEBUG off as in `make demo`; production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = not ENV.production
+WHITENOISE_AUTOREFRESH = not ENV.production

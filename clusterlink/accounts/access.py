@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db.models import Q
 
-
 # An always-true Q: an empty Q() vanishes when OR-ed with another, so it cannot mean "everything".
 MATCH_ALL = Q(pk__isnull=False)
 
@@ -34,7 +33,9 @@ class Viewer:
         return self.is_platform_admin or bool(self.operator_cluster_ids)
 
     def operates(self, cluster_id: int | None) -> bool:
-        return self.is_platform_admin or (cluster_id is not None and cluster_id in self.operator_cluster_ids)
+        return self.is_platform_admin or (
+            cluster_id is not None and cluster_id in self.operator_cluster_ids
+        )
 
     def is_member_of(self, enterprise_id: int) -> bool:
         return enterprise_id in self.enterprise_ids
@@ -50,7 +51,9 @@ class Viewer:
         """Q over enterprises (or rows reached through `prefix`) whose private data this viewer sees."""
         if self.is_platform_admin:
             return MATCH_ALL
-        return Q(**{f"{prefix}id__in": self.enterprise_ids}) | Q(**{f"{prefix}cluster_id__in": self.operator_cluster_ids})
+        return Q(**{f"{prefix}id__in": self.enterprise_ids}) | Q(
+            **{f"{prefix}cluster_id__in": self.operator_cluster_ids}
+        )
 
 
 ANONYMOUS = Viewer()
@@ -60,18 +63,26 @@ def viewer_for(user: Any) -> Viewer:
     """Build the Viewer of a Django user (anonymous users get ANONYMOUS); cached on the user."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    cached = getattr(user, "_clusterlink_viewer", None)
+    cached: Viewer | None = getattr(user, "_clusterlink_viewer", None)
     if cached is not None:
         return cached
     from clusterlink.accounts.models import Membership, OperatorScope
 
-    memberships = list(Membership.objects.filter(user_id=user.pk).values_list("enterprise_id", "role", "enterprise__cluster_id"))
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk).values_list(
+            "enterprise_id", "role", "enterprise__cluster_id"
+        )
+    )
     viewer = Viewer(
         user_id=user.pk,
         is_platform_admin=bool(user.is_superuser),
-        operator_cluster_ids=frozenset(OperatorScope.objects.filter(user_id=user.pk).values_list("cluster_id", flat=True)),
+        operator_cluster_ids=frozenset(
+            OperatorScope.objects.filter(user_id=user.pk).values_list("cluster_id", flat=True)
+        ),
         enterprise_ids=frozenset(e for e, _, _ in memberships),
-        owner_enterprise_ids=frozenset(e for e, role, _ in memberships if role == Membership.Role.OWNER),
+        owner_enterprise_ids=frozenset(
+            e for e, role, _ in memberships if role == Membership.Role.OWNER
+        ),
         member_cluster_ids=frozenset(c for _, _, c in memberships if c is not None),
     )
     user._clusterlink_viewer = viewer

@@ -78,7 +78,10 @@ class ConflictError(ApplicationError):
 def validation_details(error: ValidationError) -> dict[str, list[str]]:
     """Field → messages for a Django ValidationError ("__all__" for non-field errors)."""
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in ValidationError(errs).messages] for field, errs in error.error_dict.items()}
+        return {
+            field: [str(m) for m in ValidationError(errs).messages]
+            for field, errs in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}
 
 

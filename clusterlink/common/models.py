@@ -7,8 +7,12 @@ from clusterlink.common import clock
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False, help_text=_("When the row was created."))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When the row last changed."))
+    created_at = models.DateTimeField(
+        _("created at"), default=clock.now, editable=False, help_text=_("When the row was created.")
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"), auto_now=True, help_text=_("When the row last changed.")
+    )
 
     class Meta:
         abstract = True
@@ -17,12 +21,21 @@ class TimeStampedModel(models.Model):
 class TranslatedNameMixin(models.Model):
     """Names in the three interface languages; `name` picks the active one, falling back to Chinese."""
 
-    name_zh = models.CharField(_("name (Chinese)"), max_length=200, help_text=_("Name in Simplified Chinese."))
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, help_text=_("Name in English."))
-    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True, help_text=_("Name in Japanese."))
+    name_zh = models.CharField(
+        _("name (Chinese)"), max_length=200, help_text=_("Name in Simplified Chinese.")
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, help_text=_("Name in English.")
+    )
+    name_ja = models.CharField(
+        _("name (Japanese)"), max_length=200, blank=True, help_text=_("Name in Japanese.")
+    )
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def name(self) -> str:
@@ -34,6 +47,3 @@ class TranslatedNameMixin(models.Model):
         if language.startswith("ja"):
             return self.name_ja or self.name_zh
         return self.name_zh
-
-    def __str__(self) -> str:
-        return self.name

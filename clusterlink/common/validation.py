@@ -34,20 +34,34 @@ class FieldErrors:
 
     def raise_if_any(self) -> None:
         if self._errors:
-            raise ApplicationError(_("Some fields are not valid."), code=CommonErrorCode.VALIDATION, details=self.as_dict())
+            raise ApplicationError(
+                _("Some fields are not valid."),
+                code=CommonErrorCode.VALIDATION,
+                details=self.as_dict(),
+            )
 
 
-def full_clean_into(instance: models.Model, errors: FieldErrors, *, exclude: list[str] | None = None, constraints: bool = True) -> None:
+def full_clean_into(
+    instance: models.Model,
+    errors: FieldErrors,
+    *,
+    exclude: list[str] | None = None,
+    constraints: bool = True,
+) -> None:
     """Field validation into `errors`. `constraints=False` skips the per-row queries Django runs for
     CheckConstraints and uniqueness, for callers that check those rules themselves in bulk (the
     database still enforces them)."""
     try:
-        instance.full_clean(exclude=exclude, validate_unique=constraints, validate_constraints=constraints)
+        instance.full_clean(
+            exclude=exclude, validate_unique=constraints, validate_constraints=constraints
+        )
     except ValidationError as exc:
         errors.merge(exc)
 
 
-def lookup_codes(model: type[models.Model], codes: Any, field: str, errors: FieldErrors) -> list[Any]:
+def lookup_codes(
+    model: type[models.Model], codes: Any, field: str, errors: FieldErrors
+) -> list[Any]:
     """Rows of a taxonomy model by code; unknown codes are reported on `field`."""
     wanted = [str(c).strip() for c in (codes or []) if str(c).strip()]
     found = {row.code: row for row in model._default_manager.filter(code__in=wanted)}  # type: ignore[attr-defined]

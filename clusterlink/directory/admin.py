@@ -1,14 +1,24 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterlink.directory.models import (
-    CapacityWeek, Category, Certification, Cluster, DuplicateCandidate, DuplicateDecision, Enterprise,
-    EnterpriseRole, ImportJob, Process,
-)  # fmt: skip
+    CapacityWeek,
+    Category,
+    Certification,
+    Cluster,
+    DuplicateCandidate,
+    DuplicateDecision,
+    Enterprise,
+    EnterpriseRole,
+    ImportJob,
+    Process,
+)
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history ships no types
     list_display = [
         "slug",
         "name_zh",
@@ -22,13 +32,13 @@ class ClusterAdmin(SimpleHistoryAdmin):
     search_fields = ["slug", "name_zh", "name_en", "name_ja"]
 
 
-class EnterpriseRoleInline(admin.TabularInline):
+class EnterpriseRoleInline(admin.TabularInline[EnterpriseRole, Any]):
     model = EnterpriseRole
     extra = 0
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history ships no types
     list_display = [
         "legal_name",
         "name_en",
@@ -47,7 +57,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CapacityWeek)
-class CapacityWeekAdmin(SimpleHistoryAdmin):
+class CapacityWeekAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history ships no types
     list_display = [
         "enterprise",
         "category",
@@ -63,30 +73,30 @@ class CapacityWeekAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Category, Process)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(admin.ModelAdmin[Any]):
     list_display = ["code", "trade", "name_zh", "name_en", "name_ja", "position"]
     list_filter = ["trade"]
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(admin.ModelAdmin[Certification]):
     list_display = ["code", "name_zh", "name_en", "name_ja"]
 
 
 @admin.register(DuplicateCandidate)
-class DuplicateCandidateAdmin(admin.ModelAdmin):
+class DuplicateCandidateAdmin(admin.ModelAdmin[DuplicateCandidate]):
     list_display = ["enterprise", "existing", "score", "status", "decided_by", "decided_at"]
     list_filter = ["status"]
     raw_id_fields = ["enterprise", "existing"]
 
 
 @admin.register(DuplicateDecision)
-class DuplicateDecisionAdmin(admin.ModelAdmin):
+class DuplicateDecisionAdmin(admin.ModelAdmin[DuplicateDecision]):
     list_display = ["fingerprint", "decision", "decided_by", "decided_at"]
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
     list_display = [
         "file_name",
         "kind",

@@ -1,17 +1,19 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterlink.market.models import Demand, DemandShare, Offer
 
 
-class DemandShareInline(admin.TabularInline):
+class DemandShareInline(admin.TabularInline[DemandShare, Any]):
     model = DemandShare
     extra = 0
     raw_id_fields = ["enterprise"]
 
 
 @admin.register(Demand)
-class DemandAdmin(SimpleHistoryAdmin):
+class DemandAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history ships no types
     list_display = [
         "title",
         "owner",
@@ -30,7 +32,7 @@ class DemandAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(admin.ModelAdmin[Offer]):
     list_display = ["title", "owner", "offer_type", "category", "pairs", "visibility", "status"]
     list_filter = ["offer_type", "status", "visibility"]
     raw_id_fields = ["owner"]
