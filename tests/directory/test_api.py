@@ -99,7 +99,7 @@ def test_capacity_filter_only_uses_capacity_the_viewer_may_see(world: World) -> 
     CapacityWeekFactory(enterprise=world.factory, week=next_week(2), free_pairs=8000)
     week_from, week_to = next_week(1).isoformat(), next_week(3).isoformat()
     params = {"capacity_from": week_from, "capacity_to": week_to, "min_free_pairs": 5000}
-    expected = {"anonymous": [], "outsider": [], "other_operator": []}
+    expected: dict[str, list[str]] = {"anonymous": [], "outsider": [], "other_operator": []}
     for role, user in world.role_users().items():
         found = _names(client_for(user).get("/enterprises", **params))
         assert found == expected.get(role, [world.factory.legal_name]), role

@@ -23,7 +23,7 @@ PRICE = Decimal("42.50")
 
 
 def _demand(world: World, visibility: str) -> Demand:
-    return DemandFactory(  # type: ignore[no-any-return]
+    return DemandFactory(  # type: ignore[no-untyped-call, return-value]
         owner=world.brand,
         title=f"{visibility} 跑鞋订单",
         visibility=visibility,
