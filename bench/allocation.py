@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
             greedy = by_method.get("greedy")
             for row in by_method.values():
                 if greedy is not None:
-                    row["vs_greedy_pct"] = 100.0 * (row["objective"] - greedy["objective"]) / greedy["objective"]
+                    row["vs_greedy_pct"] = (
+                        100.0 * (row["objective"] - greedy["objective"]) / greedy["objective"]
+                    )
     stamp = datetime.now(UTC)
     record = {
         "date": stamp.isoformat(timespec="seconds"),
@@ -153,9 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         f"# Allocation benchmark, {stamp:%Y-%m-%d %H:%M} UTC",
         "",
         f"Machine: {record['machine']['cpu']}, {record['machine']['cores']} cores (shared); "
-        f"Python {record['machine']['python']}. Time limit {args.time_limit:g} s, seed {args.seed}, "
-        f"{args.threads} threads. Instances: bench/allocation_instances.py (12 periods).",
-        "Gap = (objective − engine's proven lower bound) / lower bound; the bound is the "
+        f"Python {record['machine']['python']}. Time limit {args.time_limit:g} s, "
+        f"seed {args.seed}, {args.threads} threads. "
+        "Instances: bench/allocation_instances.py (12 periods).",
+        "Gap = (objective − engine's proven lower bound) / lower bound; the bound is "
+        "the "
         "min-cost-flow relaxation over every eligible arc (plus exact MIP bounds where a "
         "category was solved exactly), the same for both methods.",
         "",

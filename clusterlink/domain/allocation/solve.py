@@ -20,6 +20,7 @@ first can differ from one repetition to the next, and then reports TIME_LIMIT.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import defaultdict
@@ -58,8 +59,10 @@ BACKENDS: tuple[Backend, ...] = ("auto", "mip", "cpsat", "scale", "greedy")
 EXACT_ARC_LIMIT = 1_500
 # The search's budget in windows per second of time limit: a count, not a clock, so that
 # the result does not depend on the machine's load (see the module docstring).
-WINDOWS_PER_SECOND = 0.6
+WINDOWS_PER_SECOND = 1.5
+ROUNDING_SHARE = 0.5
 CENT = Decimal("0.01")
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -77,6 +80,7 @@ def solve(
     seed: int = 0,
     threads: int = 2,
     backend: Backend = "auto",
+    search_windows: int | None = None,
 ) -> AllocationResult:
     """Place the orders' pairs on factories and periods at least cost.
 
@@ -84,7 +88,9 @@ def solve(
     flow, rounding and neighbourhood search; "mip" / "cpsat" solve every category exactly
     with SCIP / CP-SAT (small instances; tests run both); "scale" never solves a whole
     category exactly; "greedy" is the benchmark's baseline (largest order first to the
-    cheapest feasible factories) with the same proven bound. threads is used by CP-SAT;
+    cheapest feasible factories) with the same proven bound. search_windows is the
+    neighbourhood search's budget (default WINDOWS_PER_SECOND per second of time limit);
+    a run that spends it before the time limit is reproducible. threads is used by CP-SAT;
     SCIP and the flow run on one thread. Raises ValueError for a non-positive time limit
     or an unknown back-end."""
     if not time_limit_s > 0:
@@ -94,13 +100,34 @@ def solve(
     started = time.monotonic()
     deadline = started + time_limit_s
     candidates = build_candidates(problem)
-    outcomes: list[_CategoryOutcome] = []
+    log.info(
+        "%d arcs in %d categories after %.1f s",
+        sum(c.arc_count for c in candidates.categories),
+        len(candidates.categories),
+        time.monotonic() - started,
+    )
+    relaxations = []
     for arcs in candidates.categories:
-        relaxation = solve_relaxation(arcs)
+        relaxations.append(solve_relaxation(arcs))
+        log.info("%s: relaxation solved at %.1f s", arcs.category, time.monotonic() - started)
+    # Rounding gets half of the time left, shared by size; the search gets the rest.
+    rounding_time = max(0.0, (deadline - time.monotonic()) * ROUNDING_SHARE)
+    arcs_left = sum(c.arc_count for c in candidates.categories) or 1
+    outcomes: list[_CategoryOutcome] = []
+    for arcs, relaxation in zip(candidates.categories, relaxations, strict=True):
         if backend == "greedy":
             plan = greedy_plan(arcs)
         else:
-            plan = round_by_flow(arcs, relaxation.arc_pairs, deadline=deadline)
+            share = rounding_time * arcs.arc_count / arcs_left
+            plan = round_by_flow(
+                arcs, relaxation.arc_pairs, deadline=min(deadline, time.monotonic() + share)
+            )
+        log.info(
+            "%s: plan %.3f %% above relaxation at %.1f s",
+            arcs.category,
+            100 * (plan.cost_units() / max(relaxation.bound_units, 1) - 1),
+            time.monotonic() - started,
+        )
         outcome = _CategoryOutcome(arcs=arcs, plan=plan, bound_units=relaxation.bound_units)
         if backend in ("auto", "scale"):
             outcome.search = new_state(arcs, plan, relaxation.arc_pairs, seed)
@@ -127,8 +154,18 @@ def solve(
         timed_out |= not proven
     searched = [o for o in outcomes if o.search is not None]
     if searched:
-        budget = math.ceil(WINDOWS_PER_SECOND * time_limit_s)
+        budget = (
+            math.ceil(WINDOWS_PER_SECOND * time_limit_s)
+            if search_windows is None
+            else search_windows
+        )
         timed_out |= _search(searched, budget, deadline, seed)
+        log.info(
+            "search: %d windows, %d improved, at %.1f s",
+            sum(o.search.windows for o in searched if o.search),
+            sum(o.search.improved for o in searched if o.search),
+            time.monotonic() - started,
+        )
     return _result(problem, candidates, outcomes, started, timed_out, backend)
 
 

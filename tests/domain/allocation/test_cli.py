@@ -103,7 +103,13 @@ def test_plan_is_written_and_verified(tmp_path: Path) -> None:
     assert set(plan) >= {"placements", "unplaced", "objective", "lower_bound", "status", "seconds"}
     assert plan["status"] == "OPTIMAL"
     check = subprocess.run(
-        [sys.executable, str(VERIFY), "allocation", str(tmp_path / "instance.json"), str(tmp_path / "plan.json")],
+        [
+            sys.executable,
+            str(VERIFY),
+            "allocation",
+            str(tmp_path / "instance.json"),
+            str(tmp_path / "plan.json"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -130,15 +136,25 @@ def _broken(mutate: Any) -> str:
         (_broken(lambda d: d["orders"][0].update(category="boots")), "unknown category 'boots'"),
         (_broken(lambda d: d["orders"][0].update(pairs=-5)), "order O1.pairs must be >= 1"),
         (
-            _broken(lambda d: d["factories"][0]["categories"]["sports_shoes"].update(capacity=[1, 2, 3])),
+            _broken(
+                lambda d: d["factories"][0]["categories"]["sports_shoes"].update(capacity=[1, 2, 3])
+            ),
             "capacity has 3 periods, expected 2",
         ),
         (_broken(lambda d: d["orders"][1].update(id="O1")), "duplicate order id O1"),
         (_broken(lambda d: d["factories"][1].update(id="F1")), "duplicate factory id F1"),
         (_broken(lambda d: d["orders"][0].update(colour="red")), "unknown field 'colour'"),
         (_broken(lambda d: d.pop("periods")), "missing field 'periods'"),
-        (_broken(lambda d: d["factories"][0]["categories"]["sports_shoes"].update(unit_cost="cheap")), "unit_cost"),
-        (_broken(lambda d: d["orders"][0].update(split="yes")), "order O1.split must be true or false"),
+        (
+            _broken(
+                lambda d: d["factories"][0]["categories"]["sports_shoes"].update(unit_cost="cheap")
+            ),
+            "unit_cost",
+        ),
+        (
+            _broken(lambda d: d["orders"][0].update(split="yes")),
+            "order O1.split must be true or false",
+        ),
     ],
 )
 def test_malformed_instance_exits_2_with_one_line(tmp_path: Path, text: str, named: str) -> None:
@@ -154,7 +170,14 @@ def test_missing_time_limit_exits_2(tmp_path: Path) -> None:
     source = tmp_path / "instance.json"
     source.write_text(json.dumps(instance()))
     proc = subprocess.run(
-        [sys.executable, "-m", "clusterlink.domain.allocation", str(source), "--out", str(tmp_path / "p.json")],
+        [
+            sys.executable,
+            "-m",
+            "clusterlink.domain.allocation",
+            str(source),
+            "--out",
+            str(tmp_path / "p.json"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,

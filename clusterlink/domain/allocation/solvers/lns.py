@@ -23,9 +23,9 @@ from clusterlink.domain.allocation.solvers.cpsat import Window
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan
 from clusterlink.domain.allocation.solvers.mip import solve_window_mip
 
-WINDOW_FACTORIES = 6
-WINDOW_ORDERS = 60
-WINDOW_NODES = 200
+WINDOW_FACTORIES = 4
+WINDOW_ORDERS = 40
+WINDOW_NODES = 100
 WINDOW_SECONDS = 5.0
 
 

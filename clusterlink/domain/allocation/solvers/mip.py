@@ -76,7 +76,7 @@ def solve_window_mip(
     params.SetDoubleParam(params.RELATIVE_MIP_GAP, 1e-6)
     status = solver.Solve(params)
     found = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
-    pairs = {a: int(round(var.solution_value())) for a, var in x.items()} if found else {}
+    pairs = {a: round(var.solution_value()) for a, var in x.items()} if found else {}
     value = sum((int(arcs.arc_units[a]) - arcs.penalty_units) * q for a, q in pairs.items())
     bound = objective.BestBound() if found else -math.inf
     return WindowSolution(
@@ -84,7 +84,7 @@ def solve_window_mip(
         found=found,
         arc_pairs={a: q for a, q in pairs.items() if q > 0},
         objective_units=value,
-        bound_units=int(math.floor(bound)) if math.isfinite(bound) else -(2**62),
+        bound_units=math.floor(bound) if math.isfinite(bound) else -(2**62),
         deterministic_time=float(solver.wall_time()) / 1000.0,
     )
 

@@ -18,6 +18,8 @@ from clusterlink.domain.allocation.candidates import CategoryArcs, IntArray
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, place_order, reinsert_order
 
+ROUND_CANDIDATES = 24
+
 
 def residual_capacity(plan: CategoryPlan) -> IntArray:
     """Per-period capacity equivalent to the room the plan leaves: with R(d) the least room
@@ -31,12 +33,16 @@ def residual_capacity(plan: CategoryPlan) -> IntArray:
 
 
 def round_by_flow(
-    arcs: CategoryArcs, first_flow: IntArray, *, rounds: int = 4, deadline: float | None = None
+    arcs: CategoryArcs, first_flow: IntArray, *, rounds: int = 8, deadline: float | None = None
 ) -> CategoryPlan:
     """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow)."""
     plan = CategoryPlan(arcs)
     n_orders = arcs.orders.size
-    active = np.ones(arcs.arc_count, dtype=bool)
+    # Later rounds only re-route orders among their cheapest factories and the ones the
+    # relaxation chose: the bound comes from the first, complete flow, so this pruning
+    # only narrows the search for a plan, and it keeps each round a fraction of the first.
+    rank = np.arange(arcs.arc_count, dtype=np.int64) - arcs.order_start[arcs.arc_order]
+    active = (rank < ROUND_CANDIDATES) | (first_flow > 0)
     free = np.ones(n_orders, dtype=bool)
     arc_ids = np.arange(arcs.arc_count, dtype=np.int64)
     flow = first_flow
@@ -66,6 +72,16 @@ def round_by_flow(
         # factories it was restricted to are full, and another round may free room.
         last = round_no == rounds - 1
         good = valid & ((placed == arcs.pairs) | last)
+        # Orders sharing a factory with a restricted order stay free for one more round,
+        # so that the next flow can move them to make room for it (an unsplittable order
+        # pinned to one factory would otherwise find it filled by orders fixed just now).
+        bad_used = free[used_order] & ~good[used_order]
+        contested = np.zeros(arcs.factories.size, dtype=bool)
+        contested[arcs.arc_factory[used_ids[bad_used]]] = True
+        touching = np.bincount(
+            used_order, weights=contested[arcs.arc_factory[used_ids]], minlength=n_orders
+        )
+        good &= (touching == 0) | last
         unplaced_in_flow = free & (count == 0)
         for a, x in zip(
             used_ids[good[used_order]].tolist(), used_flow[good[used_order]].tolist(), strict=True
