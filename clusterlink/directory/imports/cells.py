@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils.functional import Promise
@@ -179,4 +180,10 @@ def boolean(value: Any) -> bool:
 
 def word_list(value: Any) -> list[str]:
     """Items of a list cell separated by commas, 、 or semicolons (Chinese or Latin)."""
-    return [item.strip() for item in _LIST_SPLIT_RE.split(text(value)) if item.strip()]
+    return list(_words(text(value)))
+
+
+@lru_cache(maxsize=65536)
+def _words(cell: str) -> tuple[str, ...]:
+    # List cells repeat ("oem_factory", "运动鞋, 童鞋") across a file: split each text once.
+    return tuple(item.strip() for item in _LIST_SPLIT_RE.split(cell) if item.strip())

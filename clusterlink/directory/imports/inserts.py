@@ -64,7 +64,7 @@ _ENTERPRISE_FIELDS = (
 
 
 def insert_enterprises(
-    enterprises: Sequence[Enterprise], *, roles: Sequence[Sequence[str]], links: dict[str, Sequence[Sequence[int]]], actor: Any = None,
+    enterprises: Sequence[Any], *, roles: Sequence[Sequence[str]], links: dict[str, Sequence[Sequence[int]]], actor: Any = None,
 ) -> None:  # fmt: skip
     """Insert new firms (their `pk` is set), their roles and taxonomy links and their history.
 
@@ -110,7 +110,7 @@ def insert_enterprises(
     _relations(enterprises, roles, links)
 
 
-def _value(enterprise: Enterprise, name: str) -> Any:
+def _value(enterprise: Any, name: str) -> Any:
     if name == "cluster":
         return enterprise.cluster_id
     return getattr(enterprise, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.functional import Promise
@@ -57,6 +58,7 @@ class Spec:
         return index
 
 
+@lru_cache(maxsize=65536)
 def normalise_header(name: str) -> str:
     """'企业名称*', 'Legal name', 'legal_name ' → one comparable form."""
     folded = unicodedata.normalize("NFKC", name or "").casefold().strip()
