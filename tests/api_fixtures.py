@@ -3,12 +3,14 @@ every role, and token clients."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from clusterlink.accounts.models import Membership, User
 from clusterlink.accounts.tokens import api_token_create
@@ -95,9 +97,12 @@ class World:
 
 
 @pytest.fixture
-def fresh_throttle_cache(db: None) -> None:
-    """Throttle counters live in the database cache, which outlives a test on some databases."""
+def fresh_throttle_cache(db: None) -> Iterator[None]:
+    """Throttle counters live in the database cache, which outlives a test on some databases.
+    Afterwards, forget the language the last request activated in this thread."""
     cache.clear()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
