@@ -1,20 +1,23 @@
 """The GAP engine's one entry point: `solve_gap`.
 
 Method "ours" (the default):
-1. LP relaxation (HiGHS): a proven lower bound, reduced costs and capacity duals.
-2. Tabu search with adaptive capacity penalties from the LP's rounded solution, one independent
-   search per thread (different seeds), each with a deterministic work budget.
-3. CP-SAT on the best assignment as a hint, restricted by reduced-cost fixing to the pairs that
-   can still appear in a cheaper assignment, asked for a strictly cheaper one. Its bound on that
-   restricted model is also a bound on the whole problem, so it can prove optimality.
+1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
+2. Tabu search (shift and swap, adaptive capacity penalties) from the rounded LP solution, one
+   independent search per thread (different seeds), each with a deterministic work budget;
+   moves only to each job's few agents of smallest reduced cost.
+3. Recombination: CP-SAT over the pairs used by the searches' elite solutions and the LP support.
+4. Polish: CP-SAT with the best assignment as a hint, restricted by exact reduced-cost fixing and
+   asked for a strictly cheaper assignment; its bound then bounds the whole problem, so it can
+   prove optimality. lower_bound = max(LP bound, that bound).
 
 Methods "cpsat" and "highs" are the plain textbook models, kept as baselines and as a check.
 
 Determinism: for a given seed and thread count, "ours" returns the same assignment on every run
 as long as no wall-clock safety stop fires: the tabu search counts work instead of seconds and
 CP-SAT runs with a deterministic-time limit and deterministic interleaved workers. On a machine
-much slower than the one the work rates were calibrated on, the safety stops end the phases
-early and the result may vary. The plain baselines stop on the wall clock and are not
+much slower than the one the work rates were calibrated on, or a busy one (as the shared
+benchmark machine usually is), the safety stops end the phases early and the result may vary:
+in practice determinism holds when the search ends on its own counters (small instances). The plain baselines stop on the wall clock and are not
 deterministic.
 """
 
