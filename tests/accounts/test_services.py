@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from clusterlink.accounts.models import Membership, User
 from clusterlink.accounts.services import (
@@ -68,7 +69,8 @@ def test_user_sign_up_with_invalid_firm_leaves_no_user_behind() -> None:
 def test_user_sign_up_reports_every_bad_field_at_once() -> None:
     UserFactory(username="Taken", email="taken@example.cn")
 
-    with pytest.raises(ApplicationError) as caught:
+    # Messages are translated lazily; pin the language another test may have left active.
+    with translation.override("en"), pytest.raises(ApplicationError) as caught:
         user_sign_up(username="taken", email="TAKEN@example.cn", password="123", language="fr")
 
     assert set(caught.value.details) == {"username", "email", "password", "language"}
