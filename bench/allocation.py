@@ -56,6 +56,8 @@ def _machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
+        # The machine is shared: the load says how much of the two cores a run really had.
+        "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
         "cpu": model or platform.processor(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
@@ -121,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default="", help="suffix of the results file names")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
+    record_load = [round(x, 1) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="allocation-bench-") as tmp:
         for size in args.sizes.split(","):
             factories, orders = (int(x) for x in size.lower().split("x"))
@@ -143,9 +146,11 @@ def main(argv: list[str] | None = None) -> int:
                         100.0 * (row["objective"] - greedy["objective"]) / greedy["objective"]
                     )
     stamp = datetime.now(UTC)
+    load_at_start = record_load
     record = {
         "date": stamp.isoformat(timespec="seconds"),
         "machine": _machine(),
+        "load_average_at_start": load_at_start,
         "time_limit_s": args.time_limit,
         "seed": args.seed,
         "threads": args.threads,
@@ -156,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Machine: {record['machine']['cpu']}, {record['machine']['cores']} cores (shared); "
         f"Python {record['machine']['python']}. Time limit {args.time_limit:g} s, "
-        f"seed {args.seed}, {args.threads} threads. "
+        f"seed {args.seed}, {args.threads} threads. Load average (1/5/15 min) at start "
+        f"{load_at_start}, at end {record['machine']['load_average_1_5_15']}. "
         "Instances: bench/allocation_instances.py (12 periods).",
         "Gap = (objective − engine's proven lower bound) / lower bound; the bound is "
         "the "
