@@ -71,9 +71,8 @@ def insert_enterprises(
     `links` maps "categories"/"processes"/"certifications" to one id list per firm.
     """
     if connection.vendor not in FAST_VENDORS:
-        created = bulk_create_with_history(
-            list(enterprises), Enterprise, batch_size=2000, default_user=actor
-        )
+        models = [e if isinstance(e, Enterprise) else e.as_model() for e in enterprises]
+        created = bulk_create_with_history(models, Enterprise, batch_size=2000, default_user=actor)
         for enterprise, row in zip(enterprises, created, strict=True):
             enterprise.pk = row.pk
         _relations(enterprises, roles, links)
@@ -117,7 +116,7 @@ def _value(enterprise: Any, name: str) -> Any:
 
 
 def _relations(
-    enterprises: Sequence[Enterprise],
+    enterprises: Sequence[Any],
     roles: Sequence[Sequence[str]],
     links: dict[str, Sequence[Sequence[int]]],
 ) -> None:
