@@ -298,14 +298,28 @@ class DemoLoader:
             cluster, _ = Cluster.objects.update_or_create(
                 slug=seed.slug,
                 defaults=dict(
-                    name_zh=seed.names[0], name_en=seed.names[1], name_ja=seed.names[2], region_code=seed.region_code,
-                    region_zh=seed.region[0], region_en=seed.region[1], region_ja=seed.region[2], trade=seed.trade,
-                    lat=Decimal(f"{seed.lat:.6f}"), lng=Decimal(f"{seed.lng:.6f}"), firms_count=seed.firms_count,
-                    annual_pairs=seed.annual_pairs, output_value_rmb=seed.output_value_rmb, national_rank=seed.national_rank,
-                    titles_zh=seed.titles[0], titles_en=seed.titles[1], titles_ja=seed.titles[2],
-                    summary_zh=seed.summary[0], summary_en=seed.summary[1], summary_ja=seed.summary[2],
+                    name_zh=seed.names[0],
+                    name_en=seed.names[1],
+                    name_ja=seed.names[2],
+                    region_code=seed.region_code,
+                    region_zh=seed.region[0],
+                    region_en=seed.region[1],
+                    region_ja=seed.region[2],
+                    trade=seed.trade,
+                    lat=Decimal(f"{seed.lat:.6f}"),
+                    lng=Decimal(f"{seed.lng:.6f}"),
+                    firms_count=seed.firms_count,
+                    annual_pairs=seed.annual_pairs,
+                    output_value_rmb=seed.output_value_rmb,
+                    national_rank=seed.national_rank,
+                    titles_zh=seed.titles[0],
+                    titles_en=seed.titles[1],
+                    titles_ja=seed.titles[2],
+                    summary_zh=seed.summary[0],
+                    summary_en=seed.summary[1],
+                    summary_ja=seed.summary[2],
                 ),
-            )  # fmt: skip
+            )
             self.clusters[seed.slug] = cluster
         self.progress(f"clusters: {len(self.clusters)}")
 
@@ -322,10 +336,10 @@ class DemoLoader:
                 description="运动品牌",
                 contact_name="采购部",
                 contact_phone="0595-0000000",
-            )  # fmt: skip
+            )
             for legal, english, slug in BRANDS
         ]
-        for i in range(5):
+        for _ in range(5):
             place = self.rng.choice(CLUSTERS[2].town_names)
             words = "".join(self.rng.sample(SHOE_WORDS, 2))
             brands.append(
@@ -340,7 +354,7 @@ class DemoLoader:
                     employees=self.rng.randint(30, 300),
                     contact_name="电商部",
                     contact_phone=f"0419-{self.rng.randint(1000000, 9999999)}",
-                )  # fmt: skip
+                )
             )
         self.progress(f"brands: {len(brands)}")
         return brands
@@ -370,7 +384,7 @@ class DemoLoader:
                     lng=Decimal(f"{lng:.6f}"),
                     roles=["oem_factory"],
                     categories=["cotton-socks"] if hosiery else ["sports-shoes", "casual-shoes"],
-                )  # fmt: skip
+                )
             )
         self.progress(f"Open Supply Hub facilities: {len(firms)}")
         return firms
@@ -421,7 +435,7 @@ class DemoLoader:
                         contact_name=self.rng.choice(["林", "陈", "黄", "王", "李", "张"]) + "经理",
                         contact_phone=f"1{self.rng.randint(3, 9)}{self.rng.randint(100000000, 999999999)}",
                         contact_email=f"sales{i}@{seed.slug}-demo.cn",
-                    )  # fmt: skip
+                    )
                 )
         self.progress(f"generated firms: {len(firms)}")
         return firms
@@ -447,11 +461,17 @@ class DemoLoader:
                     low = (
                         base_price * Decimal(str(round(self.rng.uniform(0.9, 1.1), 2)))
                     ).quantize(Decimal("0.01"))
-                    cells.append(CapacityCell(
-                        category=category.code, week=week, free_pairs=free, unit_price_min_rmb=low,
-                        unit_price_max_rmb=(low * Decimal("1.15")).quantize(Decimal("0.01")),
-                        min_lot_pairs=self.rng.choice([500, 1000, 2000, 5000]), lead_time_days=self.rng.choice([7, 10, 14, 21]),
-                    ))  # fmt: skip
+                    cells.append(
+                        CapacityCell(
+                            category=category.code,
+                            week=week,
+                            free_pairs=free,
+                            unit_price_min_rmb=low,
+                            unit_price_max_rmb=(low * Decimal("1.15")).quantize(Decimal("0.01")),
+                            min_lot_pairs=self.rng.choice([500, 1000, 2000, 5000]),
+                            lead_time_days=self.rng.choice([7, 10, 14, 21]),
+                        )
+                    )
             capacity_weeks_save(enterprise=firm, cells=cells)
             rows += len(cells)
         self.progress(f"capacity weeks: {rows}")
@@ -476,21 +496,49 @@ class DemoLoader:
                 )
                 split = self.rng.random() < 0.6
                 demand_create(
-                    owner=brand, created_by=None, demand_type=DemandType.PROCESSING_ORDER if k < 3 else DemandType.ORDER_PURCHASING,
-                    title=f"{line}代工 {pairs:,} 双", category=category, pairs=pairs,
-                    target_unit_price_rmb=Decimal(self.rng.choice(["3.20", "4.50", "5.80"] if hosiery else ["32.00", "45.00", "58.00"])),
+                    owner=brand,
+                    created_by=None,
+                    demand_type=DemandType.PROCESSING_ORDER
+                    if k < 3
+                    else DemandType.ORDER_PURCHASING,
+                    title=f"{line}代工 {pairs:,} 双",
+                    category=category,
+                    pairs=pairs,
+                    target_unit_price_rmb=Decimal(
+                        self.rng.choice(
+                            ["3.20", "4.50", "5.80"] if hosiery else ["32.00", "45.00", "58.00"]
+                        )
+                    ),
                     delivery_week=self.start_week + dt.timedelta(weeks=self.rng.randint(4, 12)),
-                    min_lot_pairs=min(pairs, self.rng.choice([5_000, 10_000])), split_allowed=split,
+                    min_lot_pairs=min(pairs, self.rng.choice([5_000, 10_000])),
+                    split_allowed=split,
                     max_factories=self.rng.randint(2, 4) if split else 1,
-                    required_processes=self.rng.sample(HOSIERY_PROCESSES[:3] if hosiery else ("injection", "knit-uppers", "cementing"), 1),
+                    required_processes=self.rng.sample(
+                        HOSIERY_PROCESSES[:3]
+                        if hosiery
+                        else ("injection", "knit-uppers", "cementing"),
+                        1,
+                    ),
                     required_certifications=["bsci"] if self.rng.random() < 0.3 else [],
-                    visibility=self.rng.choice([Visibility.PUBLIC, Visibility.PUBLIC, Visibility.CLUSTER, Visibility.PRIVATE]),
-                )  # fmt: skip
+                    visibility=self.rng.choice(
+                        [
+                            Visibility.PUBLIC,
+                            Visibility.PUBLIC,
+                            Visibility.CLUSTER,
+                            Visibility.PRIVATE,
+                        ]
+                    ),
+                )
                 count += 1
             demand_create(
-                owner=brand, created_by=None, demand_type=DemandType.ECOMMERCE_COOPERATION if hosiery else DemandType.TECHNOLOGY_NEED,
-                title="直播电商渠道合作" if hosiery else "智能针车生产线技术改造", visibility=Visibility.PUBLIC,
-            )  # fmt: skip
+                owner=brand,
+                created_by=None,
+                demand_type=DemandType.ECOMMERCE_COOPERATION
+                if hosiery
+                else DemandType.TECHNOLOGY_NEED,
+                title="直播电商渠道合作" if hosiery else "智能针车生产线技术改造",
+                visibility=Visibility.PUBLIC,
+            )
             count += 1
         self.progress(f"demands: {count}")
 
@@ -507,7 +555,11 @@ class DemoLoader:
         factory = next(
             f
             for f in factories
-            if f.cluster_id == self.clusters["putian"].pk and f.capacity_weeks.exists()
+            # A generated factory: it has the full profile (contacts, processes) a demo should show.
+            if f.cluster_id == self.clusters["putian"].pk
+            and f.source != Enterprise.Source.OSH
+            and f.capacity_weeks.exists()
+            and f.processes.exists()
         )
         factory_user = User.objects.create_user(
             "factory",

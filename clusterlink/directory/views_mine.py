@@ -115,7 +115,8 @@ def overview(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         "overview",
         members=enterprise_member_list(viewer=viewer, enterprise=enterprise),
         public_url=_public_profile_url(enterprise),
-        capacity_weeks=capacity.count(),
+        # Distinct weeks, not rows: a factory with two categories has two rows per week.
+        capacity_weeks=len({row.week for row in capacity if row.available_pairs > 0}),
         capacity_free=sum(row.available_pairs for row in capacity),
         open_demands=demand_list(
             viewer=viewer, filters=DemandFilters(owner_id=enterprise.pk, status=Demand.Status.OPEN)
