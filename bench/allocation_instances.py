@@ -11,6 +11,7 @@ so that demand fills 30–60 % of it, tighter in some categories than others.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ CERT_SHARE = [0.6, 0.35, 0.3, 0.15]
 
 def generate(factories: int, orders: int, *, periods: int = 12, seed: int = 0) -> AllocationProblem:
     rng = np.random.default_rng(seed)
-    fac_rows = []
+    fac_rows: list[dict[str, Any]] = []
     for j in range(factories):
         roll = rng.random()
         cluster = "putian" if roll < 0.33 else "jinjiang" if roll < 0.6 else "xiaobeihe"
@@ -98,7 +99,7 @@ def generate(factories: int, orders: int, *, periods: int = 12, seed: int = 0) -
     cat_names = sorted(offered)
     cat_weight = np.asarray([offered[c] for c in cat_names], dtype=float)
     cat_weight /= cat_weight.sum()
-    order_rows = []
+    order_rows: list[dict[str, Any]] = []
     demand: dict[str, int] = dict.fromkeys(cat_names, 0)
     for i in range(orders):
         cat = str(rng.choice(cat_names, p=cat_weight))
@@ -134,11 +135,11 @@ def generate(factories: int, orders: int, *, periods: int = 12, seed: int = 0) -
             raw_total[cat] += float(weekly.sum())
     problem_factories = []
     for row in fac_rows:
-        offers = {}
+        category_offers: dict[str, CategoryOffer] = {}
         for cat, (cost, weekly) in row["offers"].items():
             factor = demand[cat] / fill[cat] / max(raw_total[cat], 1e-9)
             capacity = tuple(int(round(x * factor, -1)) for x in weekly)
-            offers[cat] = CategoryOffer(unit_cost=cost, capacity=capacity)
+            category_offers[cat] = CategoryOffer(unit_cost=cost, capacity=capacity)
         problem_factories.append(
             Factory(
                 id=row["id"],
@@ -147,7 +148,7 @@ def generate(factories: int, orders: int, *, periods: int = 12, seed: int = 0) -
                 lead_time_periods=row["lead"],
                 capabilities=row["caps"],
                 certifications=row["certs"],
-                categories=offers,
+                categories=category_offers,
                 quality=row["quality"],
                 small_firm=row["small"],
                 cluster=row["cluster"],

@@ -21,15 +21,27 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "system": platform.platform()}
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
 def write_results(name: str, figures: dict[str, Any], markdown: str) -> Path:
     """Write bench/results/<name>-<date>.{json,md}; return the Markdown path."""
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    payload = {"benchmark": name, "date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(), **figures}
-    (RESULTS / f"{name}-{stamp}.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    payload = {
+        "benchmark": name,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        **figures,
+    }
+    (RESULTS / f"{name}-{stamp}.json").write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
     header = f"# {name} — {payload['date']}\n\nMachine: {payload['machine']['cores']} cores, {payload['machine']['cpu']}, Python {payload['machine']['python']}\n\n"
     path = RESULTS / f"{name}-{stamp}.md"
     path.write_text(header + markdown.rstrip() + "\n")

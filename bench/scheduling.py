@@ -118,7 +118,7 @@ def _machine() -> dict[str, Any]:
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "python": platform.python_version(),
-        "ortools": ortools.__version__,
+        "ortools": getattr(ortools, "__version__", "unknown"),
         "load_average_at_start": list(os.getloadavg()),
     }
 

@@ -26,7 +26,20 @@ from bench.common import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
-QUERIES = ["putian", "莆田", "jinjiang shoes", "晋江", "socks", "xiaobeihe", "hengxin", "鞋业", "quanzhou footwear", "针织", "huamao", "jjhx"]
+QUERIES = [
+    "putian",
+    "莆田",
+    "jinjiang shoes",
+    "晋江",
+    "socks",
+    "xiaobeihe",
+    "hengxin",
+    "鞋业",
+    "quanzhou footwear",
+    "针织",
+    "huamao",
+    "jjhx",
+]
 
 
 def _django(database_url: str) -> None:
@@ -41,14 +54,29 @@ def _django(database_url: str) -> None:
 def populate(database_url: str, firms: int, seed: int = 7) -> float:
     """Insert `firms` generated enterprises with their search keys; return seconds."""
     _django(database_url)
-    from clusterlink.directory.demo import CLUSTERS, SHOE_SUFFIXES, SHOE_WORDS, SOCK_SUFFIXES, english_name
+    from clusterlink.directory.demo import (
+        CLUSTERS,
+        SHOE_SUFFIXES,
+        SHOE_WORDS,
+        SOCK_SUFFIXES,
+        english_name,
+    )
     from clusterlink.directory.models import Cluster, Enterprise
     from clusterlink.directory.search import enterprise_search_keys
 
     rng = random.Random(seed)
     clusters = []
     for c in CLUSTERS:
-        cluster, _ = Cluster.objects.get_or_create(slug=c.slug, defaults=dict(name_zh=c.names[0], name_en=c.names[1], region_code=c.region_code, region_zh=c.region[0], trade=c.trade))
+        cluster, _ = Cluster.objects.get_or_create(
+            slug=c.slug,
+            defaults=dict(
+                name_zh=c.names[0],
+                name_en=c.names[1],
+                region_code=c.region_code,
+                region_zh=c.region[0],
+                trade=c.trade,
+            ),
+        )
         clusters.append((cluster, c))
     started = time.perf_counter()
     batch: list[Enterprise] = []
@@ -56,10 +84,25 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
         cluster, seed_cluster = clusters[i % len(clusters)]
         place = rng.choice(seed_cluster.town_names)
         words = "".join(rng.sample(SHOE_WORDS, 3))
-        suffix_zh, suffix_en = rng.choice(SOCK_SUFFIXES if seed_cluster.trade == "hosiery" else SHOE_SUFFIXES)
-        legal, english = f"{place}{words}{suffix_zh}{i}", english_name(words, place, suffix_en) + f" {i}"
+        suffix_zh, suffix_en = rng.choice(
+            SOCK_SUFFIXES if seed_cluster.trade == "hosiery" else SHOE_SUFFIXES
+        )
+        legal, english = (
+            f"{place}{words}{suffix_zh}{i}",
+            english_name(words, place, suffix_en) + f" {i}",
+        )
         address = f"{seed_cluster.region[0]}{place}工业区{rng.randint(1, 500)}号"
-        batch.append(Enterprise(legal_name=legal, name_en=english, cluster=cluster, address=address, search_keys=enterprise_search_keys(legal_name=legal, name_en=english, address=address)))
+        batch.append(
+            Enterprise(
+                legal_name=legal,
+                name_en=english,
+                cluster=cluster,
+                address=address,
+                search_keys=enterprise_search_keys(
+                    legal_name=legal, name_en=english, address=address
+                ),
+            )
+        )
         if len(batch) == 5000:
             Enterprise.objects.bulk_create(batch)
             batch = []
@@ -116,7 +159,13 @@ def _load(port: int, paths: list[str], clients: int, per_client: int) -> dict[st
     if len(latencies) < 2:
         raise SystemExit("no successful requests: is the server up?")
     quantiles = statistics.quantiles(latencies, n=100)
-    return {"requests": len(latencies), "errors": errors, "p50_ms": quantiles[49] * 1000, "p95_ms": quantiles[94] * 1000, "rps": len(latencies) / wall}
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "p50_ms": quantiles[49] * 1000,
+        "p95_ms": quantiles[94] * 1000,
+        "rps": len(latencies) / wall,
+    }
 
 
 def main() -> int:
@@ -140,43 +189,129 @@ def main() -> int:
             args.port = probe.getsockname()[1]
     database = "bench_search"
     url = f"{PG}/{database}"
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=True)
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-qc",
+            f"DROP DATABASE IF EXISTS {database}",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-qc",
+            f"CREATE DATABASE {database}",
+        ],
+        check=True,
+    )
     env = {**os.environ, "DATABASE_URL": url}
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
-    insert_seconds = float(subprocess.run([python, "-m", "bench.search", "--firms", str(args.firms), "--populate-only", url], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    insert_seconds = float(
+        subprocess.run(
+            [python, "-m", "bench.search", "--firms", str(args.firms), "--populate-only", url],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     print(f"inserted {args.firms} firms in {insert_seconds:.1f} s")
 
     gunicorn = str(Path(python).parent / "gunicorn")
-    server = subprocess.Popen([gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(150):
             try:
-                probe = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                probe.request("GET", "/api/health")
-                if probe.getresponse().status == 200:
+                health_probe = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                health_probe.request("GET", "/api/health")
+                if health_probe.getresponse().status == 200:
                     break
             except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.2)
         search_paths = [f"/api/enterprises?q={urllib.parse.quote(q)}&limit=20" for q in QUERIES]
-        _load(args.port, search_paths + ["/api/health"], 4, 10)  # warm every worker's connection and caches
+        # Warm every worker's connection and caches before measuring.
+        _load(args.port, [*search_paths, "/api/health"], 4, 10)
         health = _load(args.port, ["/api/health"], args.clients, args.requests)
         search = _load(args.port, search_paths, args.clients, args.requests)
     finally:
         server.terminate()
         server.wait(timeout=30)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"], check=False)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-qc",
+                f"DROP DATABASE IF EXISTS {database}",
+            ],
+            check=False,
+        )
 
-    rows = "\n".join(f"| {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} |" for name, r in (("GET /api/health (baseline)", health), ("GET /api/enterprises?q=… (search)", search)))
+    rows = "\n".join(
+        f"| {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} |"
+        for name, r in (
+            ("GET /api/health (baseline)", health),
+            ("GET /api/enterprises?q=… (search)", search),
+        )
+    )
     markdown = (
         f"Directory search over {args.firms:,} firms on PostgreSQL, gunicorn {args.workers} workers × 4 threads, "
         f"{args.clients} concurrent clients on loopback, {args.requests} requests each. Insert: {insert_seconds:.1f} s.\n\n"
-        "| endpoint | requests | errors | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n" + rows + "\n\nTarget: search p95 ≤ 100 ms.\n"
+        "| endpoint | requests | errors | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n"
+        + rows
+        + "\n\nTarget: search p95 ≤ 100 ms.\n"
     )
-    path = write_results("search", {"firms": args.firms, "clients": args.clients, "insert_seconds": insert_seconds, "health": health, "search": search}, markdown)
+    path = write_results(
+        "search",
+        {
+            "firms": args.firms,
+            "clients": args.clients,
+            "insert_seconds": insert_seconds,
+            "health": health,
+            "search": search,
+        },
+        markdown,
+    )
     print(markdown)
     print(f"written to {path.relative_to(ROOT)}")
     return 0

@@ -31,7 +31,12 @@ class Role(models.TextChoices):
 
 
 class Certification(TranslatedNameMixin):
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Stable code, e.g. iso9001, bsci, oeko-tex."))
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Stable code, e.g. iso9001, bsci, oeko-tex."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -42,9 +47,18 @@ class Certification(TranslatedNameMixin):
 class Category(TranslatedNameMixin):
     """A product category of a trade (sports shoes, cotton socks…); capacity is kept per category."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Stable code, e.g. sports-shoes."))
-    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, help_text=_("Trade the category belongs to."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in lists."))
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Stable code, e.g. sports-shoes.")
+    )
+    trade = models.CharField(
+        _("trade"),
+        max_length=20,
+        choices=Trade.choices,
+        help_text=_("Trade the category belongs to."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists.")
+    )
 
     class Meta:
         ordering = ["trade", "position", "code"]
@@ -55,9 +69,18 @@ class Category(TranslatedNameMixin):
 class Process(TranslatedNameMixin):
     """A making process or technical capability (lasting, injection, 200-needle knitting…)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Stable code, e.g. injection."))
-    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, help_text=_("Trade the process belongs to."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order in lists."))
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Stable code, e.g. injection.")
+    )
+    trade = models.CharField(
+        _("trade"),
+        max_length=20,
+        choices=Trade.choices,
+        help_text=_("Trade the process belongs to."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists.")
+    )
 
     class Meta:
         ordering = ["trade", "position", "code"]
@@ -66,24 +89,103 @@ class Process(TranslatedNameMixin):
 
 
 class Cluster(TranslatedNameMixin, TimeStampedModel):
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Short name used in addresses."))
-    region_code = models.CharField(_("region code"), max_length=6, validators=[REGION_CODE], help_text=_("GB/T 2260 administrative division code."))
-    region_zh = models.CharField(_("region (Chinese)"), max_length=100, help_text=_("Province, city and county in Chinese."))
-    region_en = models.CharField(_("region (English)"), max_length=100, blank=True, help_text=_("Province, city and county in English."))
-    region_ja = models.CharField(_("region (Japanese)"), max_length=100, blank=True, help_text=_("Province, city and county in Japanese."))
-    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, help_text=_("Main trade of the cluster."))
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("Latitude of the cluster centre (WGS 84)."))
-    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("Longitude of the cluster centre (WGS 84)."))
-    firms_count = models.PositiveIntegerField(_("firms"), null=True, blank=True, help_text=_("Number of firms as published by the cluster."))
-    annual_pairs = models.PositiveBigIntegerField(_("annual output (pairs)"), null=True, blank=True, help_text=_("Pairs produced per year as published."))
-    output_value_rmb = models.DecimalField(_("annual output value (RMB)"), max_digits=16, decimal_places=2, null=True, blank=True, validators=[validate_rmb], help_text=_("Output value per year in RMB."))
-    national_rank = models.PositiveSmallIntegerField(_("national rank"), null=True, blank=True, help_text=_("Rank in China for its main product, if published."))
-    titles_zh = models.CharField(_("titles (Chinese)"), max_length=300, blank=True, help_text=_("Honorary titles, e.g. 中国袜业名镇."))
-    titles_en = models.CharField(_("titles (English)"), max_length=300, blank=True, help_text=_("Honorary titles in English."))
-    titles_ja = models.CharField(_("titles (Japanese)"), max_length=300, blank=True, help_text=_("Honorary titles in Japanese."))
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True, help_text=_("Public description in Chinese."))
-    summary_en = models.TextField(_("summary (English)"), blank=True, help_text=_("Public description in English."))
-    summary_ja = models.TextField(_("summary (Japanese)"), blank=True, help_text=_("Public description in Japanese."))
+    slug = models.SlugField(
+        _("slug"), max_length=60, unique=True, help_text=_("Short name used in addresses.")
+    )
+    region_code = models.CharField(
+        _("region code"),
+        max_length=6,
+        validators=[REGION_CODE],
+        help_text=_("GB/T 2260 administrative division code."),
+    )
+    region_zh = models.CharField(
+        _("region (Chinese)"), max_length=100, help_text=_("Province, city and county in Chinese.")
+    )
+    region_en = models.CharField(
+        _("region (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Province, city and county in English."),
+    )
+    region_ja = models.CharField(
+        _("region (Japanese)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Province, city and county in Japanese."),
+    )
+    trade = models.CharField(
+        _("trade"), max_length=20, choices=Trade.choices, help_text=_("Main trade of the cluster.")
+    )
+    lat = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Latitude of the cluster centre (WGS 84)."),
+    )
+    lng = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Longitude of the cluster centre (WGS 84)."),
+    )
+    firms_count = models.PositiveIntegerField(
+        _("firms"),
+        null=True,
+        blank=True,
+        help_text=_("Number of firms as published by the cluster."),
+    )
+    annual_pairs = models.PositiveBigIntegerField(
+        _("annual output (pairs)"),
+        null=True,
+        blank=True,
+        help_text=_("Pairs produced per year as published."),
+    )
+    output_value_rmb = models.DecimalField(
+        _("annual output value (RMB)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Output value per year in RMB."),
+    )
+    national_rank = models.PositiveSmallIntegerField(
+        _("national rank"),
+        null=True,
+        blank=True,
+        help_text=_("Rank in China for its main product, if published."),
+    )
+    titles_zh = models.CharField(
+        _("titles (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Honorary titles, e.g. 中国袜业名镇."),
+    )
+    titles_en = models.CharField(
+        _("titles (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Honorary titles in English."),
+    )
+    titles_ja = models.CharField(
+        _("titles (Japanese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Honorary titles in Japanese."),
+    )
+    summary_zh = models.TextField(
+        _("summary (Chinese)"), blank=True, help_text=_("Public description in Chinese.")
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), blank=True, help_text=_("Public description in English.")
+    )
+    summary_ja = models.TextField(
+        _("summary (Japanese)"), blank=True, help_text=_("Public description in Japanese.")
+    )
 
     history = HistoricalRecords()
 
@@ -92,8 +194,14 @@ class Cluster(TranslatedNameMixin, TimeStampedModel):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         constraints = [
-            models.CheckConstraint(condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90), name="cluster_lat_range"),
-            models.CheckConstraint(condition=Q(lng__isnull=True) | Q(lng__gte=-180, lng__lte=180), name="cluster_lng_range"),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90),
+                name="cluster_lat_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lng__isnull=True) | Q(lng__gte=-180, lng__lte=180),
+                name="cluster_lng_range",
+            ),
         ]
 
     def _pick(self, zh: str, en: str, ja: str) -> str:
@@ -132,27 +240,134 @@ class Enterprise(TimeStampedModel):
         OSH = "osh", _("Open Supply Hub")
         API = "api", _("API")
 
-    legal_name = models.CharField(_("legal name"), max_length=200, db_index=True, help_text=_("Registered name, usually in Chinese."))
-    name_en = models.CharField(_("English name"), max_length=200, blank=True, db_index=True, help_text=_("Name used in English."))
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code], help_text=_("18-character code of GB 32100-2015; its check character is verified."))
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises", verbose_name=_("cluster"), help_text=_("Cluster the firm belongs to, if any."))
-    address = models.CharField(_("address"), max_length=300, blank=True, help_text=_("Street address as written by the firm."))
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("Latitude (WGS 84)."))
-    lng = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("Longitude (WGS 84)."))
-    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True, help_text=_("Number of employees."))
-    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True, help_text=_("Size class by employees."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Public description of the firm."))
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        db_index=True,
+        help_text=_("Registered name, usually in Chinese."),
+    )
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Name used in English."),
+    )
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18-character code of GB 32100-2015; its check character is verified."),
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("cluster"),
+        help_text=_("Cluster the firm belongs to, if any."),
+    )
+    address = models.CharField(
+        _("address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Street address as written by the firm."),
+    )
+    lat = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Latitude (WGS 84)."),
+    )
+    lng = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Longitude (WGS 84)."),
+    )
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, help_text=_("Number of employees.")
+    )
+    size = models.CharField(
+        _("size"),
+        max_length=10,
+        choices=Size.choices,
+        blank=True,
+        help_text=_("Size class by employees."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Public description of the firm.")
+    )
     website = models.URLField(_("website"), blank=True, help_text=_("Public website."))
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True, help_text=_("Private: visible to members, the cluster's operators and partners."))
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True, help_text=_("Private: visible to members, the cluster's operators and partners."))
-    contact_email = models.EmailField(_("contact e-mail"), blank=True, help_text=_("Private: visible to members, the cluster's operators and partners."))
-    is_listed = models.BooleanField(_("listed publicly"), default=True, help_text=_("Shown in the public directory."))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL, help_text=_("Where the record came from."))
-    search_keys = models.TextField(_("search keys"), blank=True, editable=False, help_text=_("Normalised names, pinyin and initials used by search."))
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", verbose_name=_("merged into"), help_text=_("Set when this record was merged into another as a duplicate."))
-    certifications = models.ManyToManyField(Certification, blank=True, related_name="enterprises", verbose_name=_("certifications"), help_text=_("Certifications held."))
-    categories = models.ManyToManyField(Category, blank=True, related_name="enterprises", verbose_name=_("products"), help_text=_("Product categories made or sold."))
-    processes = models.ManyToManyField(Process, blank=True, related_name="enterprises", verbose_name=_("processes"), help_text=_("Processes and technical capabilities."))
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=100,
+        blank=True,
+        help_text=_("Private: visible to members, the cluster's operators and partners."),
+    )
+    contact_phone = models.CharField(
+        _("contact phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Private: visible to members, the cluster's operators and partners."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Private: visible to members, the cluster's operators and partners."),
+    )
+    is_listed = models.BooleanField(
+        _("listed publicly"), default=True, help_text=_("Shown in the public directory.")
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.MANUAL,
+        help_text=_("Where the record came from."),
+    )
+    search_keys = models.TextField(
+        _("search keys"),
+        blank=True,
+        editable=False,
+        help_text=_("Normalised names, pinyin and initials used by search."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this record was merged into another as a duplicate."),
+    )
+    certifications = models.ManyToManyField(
+        Certification,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("certifications"),
+        help_text=_("Certifications held."),
+    )
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("products"),
+        help_text=_("Product categories made or sold."),
+    )
+    processes = models.ManyToManyField(
+        Process,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("processes"),
+        help_text=_("Processes and technical capabilities."),
+    )
 
     history = HistoricalRecords()
 
@@ -161,10 +376,24 @@ class Enterprise(TimeStampedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
-            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="enterprise_credit_code_unique"),
-            models.CheckConstraint(condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90), name="enterprise_lat_range"),
-            models.CheckConstraint(condition=Q(lng__isnull=True) | Q(lng__gte=-180, lng__lte=180), name="enterprise_lng_range"),
-            models.CheckConstraint(condition=Q(lat__isnull=True, lng__isnull=True) | Q(lat__isnull=False, lng__isnull=False), name="enterprise_lat_lng_together"),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~Q(credit_code=""),
+                name="enterprise_credit_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | Q(lat__gte=-90, lat__lte=90),
+                name="enterprise_lat_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lng__isnull=True) | Q(lng__gte=-180, lng__lte=180),
+                name="enterprise_lng_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lng__isnull=True)
+                | Q(lat__isnull=False, lng__isnull=False),
+                name="enterprise_lat_lng_together",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,14 +414,27 @@ class Enterprise(TimeStampedModel):
 
 
 class EnterpriseRole(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="roles", verbose_name=_("enterprise"), help_text=_("The firm."))
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, help_text=_("A role the firm plays in the cluster."))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("enterprise"),
+        help_text=_("The firm."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        help_text=_("A role the firm plays in the cluster."),
+    )
 
     class Meta:
         ordering = ["role"]
         verbose_name = _("enterprise role")
         verbose_name_plural = _("enterprise roles")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "role"], name="enterprise_role_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "role"], name="enterprise_role_unique")
+        ]
 
     def __str__(self) -> str:
         return self.get_role_display()
@@ -201,16 +443,61 @@ class EnterpriseRole(models.Model):
 class CapacityWeek(models.Model):
     """Free pairs a factory offers for one product category in one ISO week (private data)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="capacity_weeks", verbose_name=_("enterprise"), help_text=_("The factory."))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="capacity_weeks", verbose_name=_("category"), help_text=_("Product category the capacity is for."))
-    week = models.DateField(_("week"), validators=[validate_monday], help_text=_("Monday of the ISO week."))
-    free_pairs = models.PositiveIntegerField(_("free pairs"), help_text=_("Pairs the factory can still take this week."))
-    reserved_pairs = models.PositiveIntegerField(_("reserved pairs"), default=0, help_text=_("Pairs reserved by accepted matches; never above free pairs."))
-    unit_price_min_rmb = models.DecimalField(_("lowest unit price (RMB)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[validate_rmb], help_text=_("Lowest price per pair quoted for this week."))
-    unit_price_max_rmb = models.DecimalField(_("highest unit price (RMB)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[validate_rmb], help_text=_("Highest price per pair quoted for this week."))
-    min_lot_pairs = models.PositiveIntegerField(_("minimum lot (pairs)"), default=0, help_text=_("Smallest order the factory accepts."))
-    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=0, validators=[MaxValueValidator(365)], help_text=_("Days from order to first delivery."))
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, help_text=_("When the row last changed."))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="capacity_weeks",
+        verbose_name=_("enterprise"),
+        help_text=_("The factory."),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="capacity_weeks",
+        verbose_name=_("category"),
+        help_text=_("Product category the capacity is for."),
+    )
+    week = models.DateField(
+        _("week"), validators=[validate_monday], help_text=_("Monday of the ISO week.")
+    )
+    free_pairs = models.PositiveIntegerField(
+        _("free pairs"), help_text=_("Pairs the factory can still take this week.")
+    )
+    reserved_pairs = models.PositiveIntegerField(
+        _("reserved pairs"),
+        default=0,
+        help_text=_("Pairs reserved by accepted matches; never above free pairs."),
+    )
+    unit_price_min_rmb = models.DecimalField(
+        _("lowest unit price (RMB)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Lowest price per pair quoted for this week."),
+    )
+    unit_price_max_rmb = models.DecimalField(
+        _("highest unit price (RMB)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Highest price per pair quoted for this week."),
+    )
+    min_lot_pairs = models.PositiveIntegerField(
+        _("minimum lot (pairs)"), default=0, help_text=_("Smallest order the factory accepts.")
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"),
+        default=0,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Days from order to first delivery."),
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"), auto_now=True, help_text=_("When the row last changed.")
+    )
 
     history = HistoricalRecords()
 
@@ -219,14 +506,26 @@ class CapacityWeek(models.Model):
         verbose_name = _("capacity week")
         verbose_name_plural = _("capacity weeks")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "category", "week"], name="capacity_week_unique"),
-            models.CheckConstraint(condition=Q(reserved_pairs__lte=F("free_pairs")), name="capacity_week_reserved_within_free"),
+            models.UniqueConstraint(
+                fields=["enterprise", "category", "week"], name="capacity_week_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(unit_price_min_rmb__isnull=True) | Q(unit_price_max_rmb__isnull=True) | Q(unit_price_min_rmb__lte=F("unit_price_max_rmb")),
+                condition=Q(reserved_pairs__lte=F("free_pairs")),
+                name="capacity_week_reserved_within_free",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price_min_rmb__isnull=True)
+                | Q(unit_price_max_rmb__isnull=True)
+                | Q(unit_price_min_rmb__lte=F("unit_price_max_rmb")),
                 name="capacity_week_price_range_ordered",
             ),
-            models.CheckConstraint(condition=Q(unit_price_min_rmb__isnull=True) | Q(unit_price_min_rmb__gte=0), name="capacity_week_price_min_non_negative"),
-            models.CheckConstraint(condition=Q(week__iso_week_day=1), name="capacity_week_is_monday"),
+            models.CheckConstraint(
+                condition=Q(unit_price_min_rmb__isnull=True) | Q(unit_price_min_rmb__gte=0),
+                name="capacity_week_price_min_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(week__iso_week_day=1), name="capacity_week_is_monday"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,22 +547,67 @@ class DuplicateCandidate(TimeStampedModel):
         REJECTED = "rejected", _("Different firms")
         MERGED = "merged", _("Merged")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="duplicate_candidates", verbose_name=_("new record"), help_text=_("The record that may duplicate another."))
-    existing = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="duplicate_of_candidates", verbose_name=_("existing record"), help_text=_("The record it may duplicate."))
-    score = models.DecimalField(_("score"), max_digits=4, decimal_places=3, validators=[MinValueValidator(0), MaxValueValidator(1)], help_text=_("Confidence from 0 to 1 that both are the same firm."))
-    reasons = models.JSONField(_("reasons"), default=list, blank=True, help_text=_("Why the records look alike."))
-    fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True, help_text=_("Order-independent hash of both records; decisions are remembered by it."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, help_text=_("Review state."))
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by"), help_text=_("Operator who decided."))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, help_text=_("When the decision was taken."))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="duplicate_candidates",
+        verbose_name=_("new record"),
+        help_text=_("The record that may duplicate another."),
+    )
+    existing = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="duplicate_of_candidates",
+        verbose_name=_("existing record"),
+        help_text=_("The record it may duplicate."),
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Confidence from 0 to 1 that both are the same firm."),
+    )
+    reasons = models.JSONField(
+        _("reasons"), default=list, blank=True, help_text=_("Why the records look alike.")
+    )
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        db_index=True,
+        help_text=_("Order-independent hash of both records; decisions are remembered by it."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        help_text=_("Review state."),
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Operator who decided."),
+    )
+    decided_at = models.DateTimeField(
+        _("decided at"), null=True, blank=True, help_text=_("When the decision was taken.")
+    )
 
     class Meta:
         ordering = ["-score", "id"]
         verbose_name = _("duplicate candidate")
         verbose_name_plural = _("duplicate candidates")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "existing"], name="duplicate_candidate_pair_unique"),
-            models.CheckConstraint(condition=~Q(enterprise=F("existing")), name="duplicate_candidate_distinct"),
+            models.UniqueConstraint(
+                fields=["enterprise", "existing"], name="duplicate_candidate_pair_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(enterprise=F("existing")), name="duplicate_candidate_distinct"
+            ),
         ]
 
 
@@ -274,14 +618,35 @@ class DuplicateDecision(models.Model):
         SAME = "same", _("Same firm")
         DIFFERENT = "different", _("Different firms")
 
-    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True, help_text=_("Order-independent hash of the two records."))
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, help_text=_("What the operator decided."))
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by"), help_text=_("Operator who decided."))
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        unique=True,
+        help_text=_("Order-independent hash of the two records."),
+    )
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=Decision.choices,
+        help_text=_("What the operator decided."),
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Operator who decided."),
+    )
     decided_at = models.DateTimeField(_("decided at"), help_text=_("When the decision was taken."))
 
     class Meta:
         verbose_name = _("duplicate decision")
         verbose_name_plural = _("duplicate decisions")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.fingerprint[:12]})"
 
 
 class ImportJob(TimeStampedModel):
@@ -298,14 +663,43 @@ class ImportJob(TimeStampedModel):
         IMPORTED = "imported", _("Imported")
         PARTIAL = "partial", _("Good rows imported")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, help_text=_("What the file holds."))
-    file_name = models.CharField(_("file name"), max_length=255, help_text=_("Name of the uploaded file."))
-    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="import_jobs", verbose_name=_("uploaded by"), help_text=_("Who uploaded the file."))
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, null=True, blank=True, related_name="import_jobs", verbose_name=_("cluster"), help_text=_("Cluster the rows were imported into."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, help_text=_("Outcome."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, help_text=_("What the file holds.")
+    )
+    file_name = models.CharField(
+        _("file name"), max_length=255, help_text=_("Name of the uploaded file.")
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+        help_text=_("Who uploaded the file."),
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("cluster"),
+        help_text=_("Cluster the rows were imported into."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, help_text=_("Outcome.")
+    )
     rows_total = models.PositiveIntegerField(_("rows"), default=0, help_text=_("Data rows read."))
-    rows_written = models.PositiveIntegerField(_("rows written"), default=0, help_text=_("Rows created or updated."))
-    report = models.JSONField(_("report"), default=dict, blank=True, help_text=_("Errors by row and column, duplicates found."))
+    rows_written = models.PositiveIntegerField(
+        _("rows written"), default=0, help_text=_("Rows created or updated.")
+    )
+    report = models.JSONField(
+        _("report"),
+        default=dict,
+        blank=True,
+        help_text=_("Errors by row and column, duplicates found."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -43,7 +43,9 @@ def enterprise_visible_q(viewer: Viewer) -> Q:
     return Q(is_listed=True, merged_into__isnull=True) | viewer.private_enterprise_q()
 
 
-def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None) -> QuerySet[Enterprise]:
+def enterprise_list(
+    *, viewer: Viewer, filters: EnterpriseFilters | None = None
+) -> QuerySet[Enterprise]:
     """Firms the viewer may see, filtered. The capacity filter only looks at capacity the viewer may see,
     so it never reveals a private figure through the result set."""
     filters = filters or EnterpriseFilters()
@@ -52,26 +54,45 @@ def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None)
     if filters.cluster:
         qs = qs.filter(cluster__slug=filters.cluster)
     if filters.role:
-        qs = qs.filter(pk__in=EnterpriseRole.objects.filter(role=filters.role).values("enterprise_id"))
+        qs = qs.filter(
+            pk__in=EnterpriseRole.objects.filter(role=filters.role).values("enterprise_id")
+        )
     if filters.category:
-        qs = qs.filter(pk__in=Enterprise.categories.through.objects.filter(category__code=filters.category).values("enterprise_id"))
+        qs = qs.filter(
+            pk__in=Enterprise.categories.through.objects.filter(
+                category__code=filters.category
+            ).values("enterprise_id")
+        )
     if filters.certification:
-        qs = qs.filter(pk__in=Enterprise.certifications.through.objects.filter(certification__code=filters.certification).values("enterprise_id"))
+        qs = qs.filter(
+            pk__in=Enterprise.certifications.through.objects.filter(
+                certification__code=filters.certification
+            ).values("enterprise_id")
+        )
     if filters.process:
-        qs = qs.filter(pk__in=Enterprise.processes.through.objects.filter(process__code=filters.process).values("enterprise_id"))
+        qs = qs.filter(
+            pk__in=Enterprise.processes.through.objects.filter(
+                process__code=filters.process
+            ).values("enterprise_id")
+        )
     if filters.q:
         from clusterlink.directory.search import search_q
 
         qs = qs.filter(search_q(filters.q))
     if filters.capacity_from or filters.capacity_to or filters.min_free_pairs:
-        weeks = CapacityWeek.objects.filter(enterprise_id=OuterRef("pk"), enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q()))
+        weeks = CapacityWeek.objects.filter(
+            enterprise_id=OuterRef("pk"),
+            enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q()),
+        )
         if filters.capacity_from:
             weeks = weeks.filter(week__gte=filters.capacity_from)
         if filters.capacity_to:
             weeks = weeks.filter(week__lte=filters.capacity_to)
         if filters.category:
             weeks = weeks.filter(category__code=filters.category)
-        weeks = weeks.filter(free_pairs__gte=F("reserved_pairs") + max(filters.min_free_pairs or 1, 1))
+        weeks = weeks.filter(
+            free_pairs__gte=F("reserved_pairs") + max(filters.min_free_pairs or 1, 1)
+        )
         qs = qs.filter(Exists(weeks))
     return qs.order_by("legal_name", "id")
 
@@ -79,7 +100,11 @@ def enterprise_list(*, viewer: Viewer, filters: EnterpriseFilters | None = None)
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
     """The firm if the viewer may see it at all; NotFoundError otherwise (never a 403)."""
     try:
-        return enterprise_list(viewer=viewer).prefetch_related("roles", "certifications", "categories", "processes").get(pk=enterprise_id)
+        return (
+            enterprise_list(viewer=viewer)
+            .prefetch_related("roles", "certifications", "categories", "processes")
+            .get(pk=enterprise_id)
+        )
     except Enterprise.DoesNotExist as exc:
         raise NotFoundError() from exc
 
@@ -92,9 +117,17 @@ def enterprise_private_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise
     return enterprise
 
 
-def capacity_week_list(*, viewer: Viewer, enterprise_id: int | None = None, week_from: dt.date | None = None, week_to: dt.date | None = None) -> QuerySet[CapacityWeek]:
+def capacity_week_list(
+    *,
+    viewer: Viewer,
+    enterprise_id: int | None = None,
+    week_from: dt.date | None = None,
+    week_to: dt.date | None = None,
+) -> QuerySet[CapacityWeek]:
     """Capacity rows the viewer may see: of its own firms, or of firms in clusters it operates."""
-    qs = CapacityWeek.objects.filter(enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q())).select_related("category", "enterprise")
+    qs = CapacityWeek.objects.filter(
+        enterprise__in=Enterprise.objects.filter(viewer.private_enterprise_q())
+    ).select_related("category", "enterprise")
     if enterprise_id is not None:
         qs = qs.filter(enterprise_id=enterprise_id)
     if week_from:
@@ -114,11 +147,15 @@ def cluster_headline(*, cluster: Cluster) -> dict[str, int]:
     }
 
 
-def cluster_capacity_total(*, viewer: Viewer, cluster: Cluster, week_from: dt.date, week_to: dt.date) -> int | None:
+def cluster_capacity_total(
+    *, viewer: Viewer, cluster: Cluster, week_from: dt.date, week_to: dt.date
+) -> int | None:
     """Total available pairs in the cluster over a week range: operators only (None for others)."""
     if not viewer.operates(cluster.pk):
         return None
-    total = CapacityWeek.objects.filter(enterprise__cluster=cluster, week__gte=week_from, week__lte=week_to).aggregate(s=Sum("free_pairs") - Sum("reserved_pairs"))["s"]
+    total = CapacityWeek.objects.filter(
+        enterprise__cluster=cluster, week__gte=week_from, week__lte=week_to
+    ).aggregate(s=Sum("free_pairs") - Sum("reserved_pairs"))["s"]
     return int(total or 0)
 
 
@@ -142,14 +179,22 @@ def enterprise_get_editable(viewer: Viewer, enterprise_id: int) -> Enterprise:
 
 def enterprise_list_member_of(*, viewer: Viewer) -> QuerySet[Enterprise]:
     """The firms the viewer is a member of ("my enterprise" picks among these)."""
-    return Enterprise.objects.filter(pk__in=viewer.enterprise_ids).select_related("cluster").order_by("legal_name", "id")
+    return (
+        Enterprise.objects.filter(pk__in=viewer.enterprise_ids)
+        .select_related("cluster")
+        .order_by("legal_name", "id")
+    )
 
 
 def enterprise_member_list(*, viewer: Viewer, enterprise: Enterprise) -> QuerySet[Membership]:
     """People acting for a firm: only for those who see its private data (empty otherwise)."""
     if not viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id):
         return Membership.objects.none()
-    return Membership.objects.filter(enterprise=enterprise).select_related("user").order_by("role", "user__username")
+    return (
+        Membership.objects.filter(enterprise=enterprise)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
 
 
 def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
@@ -159,7 +204,11 @@ def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
     from clusterlink.directory.models import EnterpriseRole
 
     rows = (
-        EnterpriseRole.objects.filter(enterprise__cluster=cluster, enterprise__is_listed=True, enterprise__merged_into__isnull=True)
+        EnterpriseRole.objects.filter(
+            enterprise__cluster=cluster,
+            enterprise__is_listed=True,
+            enterprise__merged_into__isnull=True,
+        )
         .values("role")
         .annotate(firms=Count("enterprise_id", distinct=True))
         .order_by("role")

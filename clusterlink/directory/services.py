@@ -14,14 +14,36 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clusterlink.common import clock
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
-from clusterlink.directory.models import CapacityWeek, Category, Certification, Cluster, Enterprise, EnterpriseRole, Process, Role
+from clusterlink.directory.models import (
+    CapacityWeek,
+    Category,
+    Certification,
+    Cluster,
+    Enterprise,
+    EnterpriseRole,
+    Process,
+    Role,
+)
 from clusterlink.directory.search import enterprise_search_keys
 from clusterlink.directory.validators import normalise_credit_code
 
 ENTERPRISE_FIELDS = (
-    "legal_name", "name_en", "credit_code", "address", "lat", "lng", "employees", "size", "description",
-    "website", "contact_name", "contact_phone", "contact_email", "is_listed", "source",
-)  # fmt: skip
+    "legal_name",
+    "name_en",
+    "credit_code",
+    "address",
+    "lat",
+    "lng",
+    "employees",
+    "size",
+    "description",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "is_listed",
+    "source",
+)
 
 
 def size_for(employees: int | None) -> str:
@@ -37,10 +59,18 @@ def size_for(employees: int | None) -> str:
 
 
 def _apply_enterprise(
-    enterprise: Enterprise, *, errors: FieldErrors, fields: dict[str, Any], cluster: Cluster | None | object,
-    roles: Iterable[str] | None, certifications: Iterable[str] | None, categories: Iterable[str] | None,
+    enterprise: Enterprise,
+    *,
+    errors: FieldErrors,
+    fields: dict[str, Any],
+    cluster: Cluster | object | None,
+    roles: Iterable[str] | None,
+    certifications: Iterable[str] | None,
+    categories: Iterable[str] | None,
     processes: Iterable[str] | None,
-) -> tuple[list[str] | None, list[Certification] | None, list[Category] | None, list[Process] | None]:  # fmt: skip
+) -> tuple[
+    list[str] | None, list[Certification] | None, list[Category] | None, list[Process] | None
+]:
     for name, value in fields.items():
         if name not in ENTERPRISE_FIELDS:
             raise TypeError(f"unknown enterprise field {name}")
@@ -59,19 +89,37 @@ def _apply_enterprise(
         for code in role_codes:
             if code not in Role.values:
                 errors.add("roles", _("Unknown role: %(code)s") % {"code": code})
-    certs = lookup_codes(Certification, certifications, "certifications", errors) if certifications is not None else None
-    cats = lookup_codes(Category, categories, "categories", errors) if categories is not None else None
+    certs = (
+        lookup_codes(Certification, certifications, "certifications", errors)
+        if certifications is not None
+        else None
+    )
+    cats = (
+        lookup_codes(Category, categories, "categories", errors) if categories is not None else None
+    )
     procs = lookup_codes(Process, processes, "processes", errors) if processes is not None else None
-    enterprise.search_keys = enterprise_search_keys(legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address)
+    enterprise.search_keys = enterprise_search_keys(
+        legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address
+    )
     full_clean_into(enterprise, errors, exclude=["search_keys"])
     return role_codes, certs, cats, procs
 
 
-def _save_relations(enterprise: Enterprise, role_codes: list[str] | None, certs: Sequence[Certification] | None, cats: Sequence[Category] | None, procs: Sequence[Process] | None) -> None:
+def _save_relations(
+    enterprise: Enterprise,
+    role_codes: list[str] | None,
+    certs: Sequence[Certification] | None,
+    cats: Sequence[Category] | None,
+    procs: Sequence[Process] | None,
+) -> None:
     if role_codes is not None:
         EnterpriseRole.objects.filter(enterprise=enterprise).exclude(role__in=role_codes).delete()
-        existing = set(EnterpriseRole.objects.filter(enterprise=enterprise).values_list("role", flat=True))
-        EnterpriseRole.objects.bulk_create([EnterpriseRole(enterprise=enterprise, role=r) for r in role_codes if r not in existing])
+        existing = set(
+            EnterpriseRole.objects.filter(enterprise=enterprise).values_list("role", flat=True)
+        )
+        EnterpriseRole.objects.bulk_create(
+            [EnterpriseRole(enterprise=enterprise, role=r) for r in role_codes if r not in existing]
+        )
     if certs is not None:
         enterprise.certifications.set(certs)
     if cats is not None:
@@ -85,16 +133,28 @@ _UNSET: Any = object()
 
 @transaction.atomic
 def enterprise_create(
-    *, legal_name: str, cluster: Cluster | None = None, roles: Iterable[str] = (), certifications: Iterable[str] = (),
-    categories: Iterable[str] = (), processes: Iterable[str] = (), **fields: Any,
-) -> Enterprise:  # fmt: skip
+    *,
+    legal_name: str,
+    cluster: Cluster | None = None,
+    roles: Iterable[str] = (),
+    certifications: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    processes: Iterable[str] = (),
+    **fields: Any,
+) -> Enterprise:
     """Create a firm. Raises ApplicationError listing every invalid field (nothing is written)."""
     errors = FieldErrors()
     enterprise = Enterprise()
     relations = _apply_enterprise(
-        enterprise, errors=errors, fields={"legal_name": legal_name, **fields}, cluster=cluster,
-        roles=roles, certifications=certifications, categories=categories, processes=processes,
-    )  # fmt: skip
+        enterprise,
+        errors=errors,
+        fields={"legal_name": legal_name, **fields},
+        cluster=cluster,
+        roles=roles,
+        certifications=certifications,
+        categories=categories,
+        processes=processes,
+    )
     errors.raise_if_any()
     enterprise.save()
     _save_relations(enterprise, *relations)
@@ -103,24 +163,42 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(
-    *, enterprise: Enterprise, cluster: Cluster | None | Any = _UNSET, roles: Iterable[str] | None = None,
-    certifications: Iterable[str] | None = None, categories: Iterable[str] | None = None,
-    processes: Iterable[str] | None = None, **fields: Any,
-) -> Enterprise:  # fmt: skip
+    *,
+    enterprise: Enterprise,
+    cluster: Cluster | Any | None = _UNSET,
+    roles: Iterable[str] | None = None,
+    certifications: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    processes: Iterable[str] | None = None,
+    **fields: Any,
+) -> Enterprise:
     """Change a firm's fields and taxonomy links; only what is passed changes."""
     errors = FieldErrors()
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     relations = _apply_enterprise(
-        enterprise, errors=errors, fields=fields, cluster=cluster, roles=roles,
-        certifications=certifications, categories=categories, processes=processes,
-    )  # fmt: skip
+        enterprise,
+        errors=errors,
+        fields=fields,
+        cluster=cluster,
+        roles=roles,
+        certifications=certifications,
+        categories=categories,
+        processes=processes,
+    )
     errors.raise_if_any()
     enterprise.save()
     _save_relations(enterprise, *relations)
     return enterprise
 
 
-CAPACITY_EDITABLE_FIELDS = ["free_pairs", "unit_price_min_rmb", "unit_price_max_rmb", "min_lot_pairs", "lead_time_days", "updated_at"]
+CAPACITY_EDITABLE_FIELDS = [
+    "free_pairs",
+    "unit_price_min_rmb",
+    "unit_price_max_rmb",
+    "min_lot_pairs",
+    "lead_time_days",
+    "updated_at",
+]
 
 
 @dataclass(frozen=True)
@@ -143,7 +221,9 @@ def capacity_cell_key(cell: CapacityCell) -> str:
 
 
 @transaction.atomic
-def capacity_weeks_save(*, enterprise: Enterprise, cells: Sequence[CapacityCell], allow_past: bool = False) -> list[CapacityWeek]:
+def capacity_weeks_save(
+    *, enterprise: Enterprise, cells: Sequence[CapacityCell], allow_past: bool = False
+) -> list[CapacityWeek]:
     """Create or update capacity cells of one factory. Every error is keyed by 'category@week.field';
     nothing is written unless all cells are valid. Free pairs can never drop below what is reserved."""
     errors = FieldErrors()
@@ -171,20 +251,37 @@ def capacity_weeks_save(*, enterprise: Enterprise, cells: Sequence[CapacityCell]
             continue
         if not allow_past and cell.week < this_week:
             errors.add(f"{key}.week", _("This week is in the past."))
-        if isinstance(cell.free_pairs, bool) or not isinstance(cell.free_pairs, int) or cell.free_pairs < 0:
+        if (
+            isinstance(cell.free_pairs, bool)
+            or not isinstance(cell.free_pairs, int)
+            or cell.free_pairs < 0
+        ):
             errors.add(f"{key}.free_pairs", _("Free pairs must be a whole number of zero or more."))
             continue
-        row = existing.get((cell.category, cell.week)) or CapacityWeek(enterprise=enterprise, category=category, week=cell.week)
+        row = existing.get((cell.category, cell.week)) or CapacityWeek(
+            enterprise=enterprise, category=category, week=cell.week
+        )
         if cell.free_pairs < row.reserved_pairs:
-            errors.add(f"{key}.free_pairs", _("%(reserved)s pairs are already reserved this week; free pairs cannot be lower.") % {"reserved": row.reserved_pairs})
+            errors.add(
+                f"{key}.free_pairs",
+                _("%(reserved)s pairs are already reserved this week; free pairs cannot be lower.")
+                % {"reserved": row.reserved_pairs},
+            )
             continue
         row.free_pairs = cell.free_pairs
         row.unit_price_min_rmb = cell.unit_price_min_rmb
         row.unit_price_max_rmb = cell.unit_price_max_rmb
         row.min_lot_pairs = cell.min_lot_pairs
         row.lead_time_days = cell.lead_time_days
-        if row.unit_price_min_rmb is not None and row.unit_price_max_rmb is not None and row.unit_price_min_rmb > row.unit_price_max_rmb:
-            errors.add(f"{key}.unit_price_max_rmb", _("The highest price cannot be below the lowest price."))
+        if (
+            row.unit_price_min_rmb is not None
+            and row.unit_price_max_rmb is not None
+            and row.unit_price_min_rmb > row.unit_price_max_rmb
+        ):
+            errors.add(
+                f"{key}.unit_price_max_rmb",
+                _("The highest price cannot be below the lowest price."),
+            )
         cell_errors = FieldErrors()
         # Uniqueness is guaranteed by `seen` and the rows fetched above; the other constraints are
         # checked just above, so skip Django's one-query-per-constraint validation of every cell.
@@ -204,12 +301,13 @@ def capacity_weeks_save(*, enterprise: Enterprise, cells: Sequence[CapacityCell]
     return rows
 
 
-
 # ---- API: registering a firm (appended for the JSON API) ----------------------------------------
 
 
 @transaction.atomic
-def enterprise_register(*, user: Any, viewer: Any, cluster_slug: str | None = None, **fields: Any) -> Enterprise:
+def enterprise_register(
+    *, user: Any, viewer: Any, cluster_slug: str | None = None, **fields: Any
+) -> Enterprise:
     """Create a firm on behalf of `user`. An operator of the target cluster (or the platform admin) adds it
     to the directory; anyone else registers their own firm and becomes its owner. An unknown cluster slug
     is a field error on `cluster`; nothing is written unless every field is valid."""

@@ -44,13 +44,37 @@ PROCESSES: list[tuple[str, str, tuple[str, str, str]]] = [
 ]
 
 CERTIFICATIONS: list[tuple[str, tuple[str, str, str]]] = [
-    ("iso9001", ("ISO 9001 质量管理体系", "ISO 9001 quality management", "ISO 9001 品質マネジメント")),
-    ("iso14001", ("ISO 14001 环境管理体系", "ISO 14001 environmental management", "ISO 14001 環境マネジメント")),
-    ("iso45001", ("ISO 45001 职业健康安全", "ISO 45001 occupational health and safety", "ISO 45001 労働安全衛生")),
+    (
+        "iso9001",
+        ("ISO 9001 质量管理体系", "ISO 9001 quality management", "ISO 9001 品質マネジメント"),
+    ),
+    (
+        "iso14001",
+        (
+            "ISO 14001 环境管理体系",
+            "ISO 14001 environmental management",
+            "ISO 14001 環境マネジメント",
+        ),
+    ),
+    (
+        "iso45001",
+        (
+            "ISO 45001 职业健康安全",
+            "ISO 45001 occupational health and safety",
+            "ISO 45001 労働安全衛生",
+        ),
+    ),
     ("bsci", ("amfori BSCI 社会责任", "amfori BSCI", "amfori BSCI")),
     ("smeta", ("SMETA 审核", "Sedex SMETA", "Sedex SMETA")),
     ("wrap", ("WRAP 认证", "WRAP", "WRAP")),
     ("oeko-tex", ("OEKO-TEX 100 生态纺织品", "OEKO-TEX Standard 100", "OEKO-TEX スタンダード100")),
-    ("grs", ("GRS 全球回收标准", "Global Recycled Standard (GRS)", "GRS グローバル・リサイクル・スタンダード")),
+    (
+        "grs",
+        (
+            "GRS 全球回收标准",
+            "Global Recycled Standard (GRS)",
+            "GRS グローバル・リサイクル・スタンダード",
+        ),
+    ),
     ("bluesign", ("bluesign 蓝标认证", "bluesign", "bluesign")),
 ]

@@ -8,7 +8,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+)
+from stdnum.exceptions import (
+    ValidationError as StdnumError,
+)
 
 
 def normalise_credit_code(value: str) -> str:
@@ -22,11 +30,18 @@ def validate_credit_code(value: str) -> None:
     try:
         uscc.validate(value)
     except InvalidChecksum as exc:
-        raise ValidationError(_("The check character of this unified social credit code is wrong."), code="credit_code_checksum") from exc
+        raise ValidationError(
+            _("The check character of this unified social credit code is wrong."),
+            code="credit_code_checksum",
+        ) from exc
     except InvalidLength as exc:
-        raise ValidationError(_("A unified social credit code has 18 characters."), code="credit_code_length") from exc
+        raise ValidationError(
+            _("A unified social credit code has 18 characters."), code="credit_code_length"
+        ) from exc
     except (InvalidFormat, InvalidComponent, StdnumError) as exc:
-        raise ValidationError(_("This is not a valid unified social credit code."), code="credit_code_format") from exc
+        raise ValidationError(
+            _("This is not a valid unified social credit code."), code="credit_code_format"
+        ) from exc
 
 
 def validate_rmb(value: Decimal) -> None:

@@ -30,7 +30,9 @@ class DemandType(models.TextChoices):
 
 
 # Demand types that are about making pairs: they need a category and a quantity.
-PAIRS_DEMAND_TYPES = frozenset({DemandType.PROCESSING_ORDER, DemandType.ORDER_PURCHASING, DemandType.BRAND_OEM})
+PAIRS_DEMAND_TYPES = frozenset(
+    {DemandType.PROCESSING_ORDER, DemandType.ORDER_PURCHASING, DemandType.BRAND_OEM}
+)
 
 
 class Demand(TimeStampedModel):
@@ -41,23 +43,118 @@ class Demand(TimeStampedModel):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    owner = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="demands", verbose_name=_("owner"), help_text=_("Firm that posted the demand."))
-    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"), help_text=_("Person who posted it."))
-    demand_type = models.CharField(_("type"), max_length=30, choices=DemandType.choices, help_text=_("What kind of cooperation is sought."))
-    title = models.CharField(_("title"), max_length=200, help_text=_("Short description shown in lists."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Details, specifications, conditions."))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="demands", verbose_name=_("category"), help_text=_("Product category; required for order types."))
-    pairs = models.PositiveIntegerField(_("pairs"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Quantity in pairs; required for order types."))
-    target_unit_price_rmb = models.DecimalField(_("target unit price (RMB)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[validate_rmb], help_text=_("Private: target price per pair."))
-    delivery_week = models.DateField(_("delivery week"), null=True, blank=True, validators=[validate_monday], help_text=_("Monday of the week the goods are due."))
-    min_lot_pairs = models.PositiveIntegerField(_("minimum lot per factory"), default=0, help_text=_("Smallest quantity one factory may take."))
-    split_allowed = models.BooleanField(_("may be split"), default=True, help_text=_("Whether several factories may share the order."))
-    max_factories = models.PositiveSmallIntegerField(_("maximum factories"), default=3, validators=[MinValueValidator(1)], help_text=_("Most factories the order may be split over."))
-    required_processes = models.ManyToManyField(Process, blank=True, related_name="demands", verbose_name=_("required processes"), help_text=_("Processes every factory must have."))
-    required_certifications = models.ManyToManyField(Certification, blank=True, related_name="demands", verbose_name=_("required certifications"), help_text=_("Certifications every factory must hold."))
-    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, help_text=_("Who may see the demand."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, help_text=_("Where the demand stands."))
-    shared_with = models.ManyToManyField(Enterprise, through="DemandShare", blank=True, related_name="demands_shared", verbose_name=_("shared with"), help_text=_("Firms that may see a private demand."))
+    owner = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name=_("owner"),
+        help_text=_("Firm that posted the demand."),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Person who posted it."),
+    )
+    demand_type = models.CharField(
+        _("type"),
+        max_length=30,
+        choices=DemandType.choices,
+        help_text=_("What kind of cooperation is sought."),
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Short description shown in lists.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Details, specifications, conditions.")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("category"),
+        help_text=_("Product category; required for order types."),
+    )
+    pairs = models.PositiveIntegerField(
+        _("pairs"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Quantity in pairs; required for order types."),
+    )
+    target_unit_price_rmb = models.DecimalField(
+        _("target unit price (RMB)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Private: target price per pair."),
+    )
+    delivery_week = models.DateField(
+        _("delivery week"),
+        null=True,
+        blank=True,
+        validators=[validate_monday],
+        help_text=_("Monday of the week the goods are due."),
+    )
+    min_lot_pairs = models.PositiveIntegerField(
+        _("minimum lot per factory"),
+        default=0,
+        help_text=_("Smallest quantity one factory may take."),
+    )
+    split_allowed = models.BooleanField(
+        _("may be split"),
+        default=True,
+        help_text=_("Whether several factories may share the order."),
+    )
+    max_factories = models.PositiveSmallIntegerField(
+        _("maximum factories"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Most factories the order may be split over."),
+    )
+    required_processes = models.ManyToManyField(
+        Process,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("required processes"),
+        help_text=_("Processes every factory must have."),
+    )
+    required_certifications = models.ManyToManyField(
+        Certification,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("required certifications"),
+        help_text=_("Certifications every factory must hold."),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Who may see the demand."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("Where the demand stands."),
+    )
+    shared_with = models.ManyToManyField(
+        Enterprise,
+        through="DemandShare",
+        blank=True,
+        related_name="demands_shared",
+        verbose_name=_("shared with"),
+        help_text=_("Firms that may see a private demand."),
+    )
 
     history = HistoricalRecords(m2m_fields=[required_processes, required_certifications])
 
@@ -66,11 +163,24 @@ class Demand(TimeStampedModel):
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
         constraints = [
-            models.CheckConstraint(condition=Q(pairs__isnull=True) | Q(pairs__gte=1), name="demand_pairs_positive"),
-            models.CheckConstraint(condition=Q(target_unit_price_rmb__isnull=True) | Q(target_unit_price_rmb__gte=0), name="demand_price_non_negative"),
-            models.CheckConstraint(condition=Q(max_factories__gte=1), name="demand_max_factories_positive"),
-            models.CheckConstraint(condition=Q(split_allowed=True) | Q(max_factories=1), name="demand_unsplit_one_factory"),
-            models.CheckConstraint(condition=Q(pairs__isnull=True) | Q(min_lot_pairs__lte=models.F("pairs")), name="demand_min_lot_within_pairs"),
+            models.CheckConstraint(
+                condition=Q(pairs__isnull=True) | Q(pairs__gte=1), name="demand_pairs_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_unit_price_rmb__isnull=True) | Q(target_unit_price_rmb__gte=0),
+                name="demand_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_factories__gte=1), name="demand_max_factories_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(split_allowed=True) | Q(max_factories=1),
+                name="demand_unsplit_one_factory",
+            ),
+            models.CheckConstraint(
+                condition=Q(pairs__isnull=True) | Q(min_lot_pairs__lte=models.F("pairs")),
+                name="demand_min_lot_within_pairs",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,14 +194,34 @@ class DemandShare(TimeStampedModel):
         SHARED = "shared", _("Shared by the owner")
         MATCHED = "matched", _("Proposed by a match run")
 
-    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="shares", verbose_name=_("demand"), help_text=_("The demand."))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="demand_shares", verbose_name=_("enterprise"), help_text=_("Firm that may see it."))
-    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices, default=Reason.SHARED, help_text=_("Why the firm may see it."))
+    demand = models.ForeignKey(
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="shares",
+        verbose_name=_("demand"),
+        help_text=_("The demand."),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="demand_shares",
+        verbose_name=_("enterprise"),
+        help_text=_("Firm that may see it."),
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=10,
+        choices=Reason.choices,
+        default=Reason.SHARED,
+        help_text=_("Why the firm may see it."),
+    )
 
     class Meta:
         verbose_name = _("demand share")
         verbose_name_plural = _("demand shares")
-        constraints = [models.UniqueConstraint(fields=["demand", "enterprise"], name="demand_share_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "enterprise"], name="demand_share_unique")
+        ]
 
 
 class Offer(TimeStampedModel):
@@ -104,26 +234,100 @@ class Offer(TimeStampedModel):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    owner = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="offers", verbose_name=_("owner"), help_text=_("Firm that makes the offer."))
-    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by"), help_text=_("Person who posted it."))
-    offer_type = models.CharField(_("type"), max_length=20, choices=OfferType.choices, help_text=_("What is on offer."))
-    title = models.CharField(_("title"), max_length=200, help_text=_("Short description shown in lists."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Details and conditions."))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="offers", verbose_name=_("category"), help_text=_("Product category, if any."))
-    pairs = models.PositiveIntegerField(_("pairs"), null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Quantity on offer, if any."))
-    unit_price_rmb = models.DecimalField(_("unit price (RMB)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[validate_rmb], help_text=_("Private: price per unit."))
-    available_from = models.DateField(_("available from"), null=True, blank=True, validators=[validate_monday], help_text=_("First week (Monday)."))
-    available_to = models.DateField(_("available to"), null=True, blank=True, validators=[validate_monday], help_text=_("Last week (Monday)."))
-    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, help_text=_("Who may see the offer."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, help_text=_("Where the offer stands."))
+    owner = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("owner"),
+        help_text=_("Firm that makes the offer."),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Person who posted it."),
+    )
+    offer_type = models.CharField(
+        _("type"), max_length=20, choices=OfferType.choices, help_text=_("What is on offer.")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("Short description shown in lists.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Details and conditions.")
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("category"),
+        help_text=_("Product category, if any."),
+    )
+    pairs = models.PositiveIntegerField(
+        _("pairs"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Quantity on offer, if any."),
+    )
+    unit_price_rmb = models.DecimalField(
+        _("unit price (RMB)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Private: price per unit."),
+    )
+    available_from = models.DateField(
+        _("available from"),
+        null=True,
+        blank=True,
+        validators=[validate_monday],
+        help_text=_("First week (Monday)."),
+    )
+    available_to = models.DateField(
+        _("available to"),
+        null=True,
+        blank=True,
+        validators=[validate_monday],
+        help_text=_("Last week (Monday)."),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Who may see the offer."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        help_text=_("Where the offer stands."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
         constraints = [
-            models.CheckConstraint(condition=Q(available_from__isnull=True) | Q(available_to__isnull=True) | Q(available_from__lte=models.F("available_to")), name="offer_period_ordered"),
-            models.CheckConstraint(condition=Q(unit_price_rmb__isnull=True) | Q(unit_price_rmb__gte=0), name="offer_price_non_negative"),
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True)
+                | Q(available_to__isnull=True)
+                | Q(available_from__lte=models.F("available_to")),
+                name="offer_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price_rmb__isnull=True) | Q(unit_price_rmb__gte=0),
+                name="offer_price_non_negative",
+            ),
         ]
 
     def __str__(self) -> str:

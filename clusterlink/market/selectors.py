@@ -40,7 +40,11 @@ def demand_visible_q(viewer: Viewer) -> Q:
     public = Q(visibility=Visibility.PUBLIC, status__in=LISTED_STATUSES)
     if not viewer.is_authenticated:
         return public
-    cluster = Q(visibility=Visibility.CLUSTER, status__in=LISTED_STATUSES, owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids)
+    cluster = Q(
+        visibility=Visibility.CLUSTER,
+        status__in=LISTED_STATUSES,
+        owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids,
+    )
     return public | cluster | demand_privileged_q(viewer)
 
 
@@ -65,14 +69,22 @@ def demand_list(*, viewer: Viewer, filters: DemandFilters | None = None) -> Quer
 
 def demand_get_for(viewer: Viewer, demand_id: int) -> Demand:
     try:
-        return demand_list(viewer=viewer).prefetch_related("required_processes", "required_certifications").get(pk=demand_id)
+        return (
+            demand_list(viewer=viewer)
+            .prefetch_related("required_processes", "required_certifications")
+            .get(pk=demand_id)
+        )
     except Demand.DoesNotExist as exc:
         raise NotFoundError() from exc
 
 
 def demand_sees_private(viewer: Viewer, demand: Demand) -> bool:
     """Whether the viewer may see the target price and the owner's contacts for this demand."""
-    if viewer.is_platform_admin or viewer.is_member_of(demand.owner_id) or viewer.operates(demand.owner.cluster_id):
+    if (
+        viewer.is_platform_admin
+        or viewer.is_member_of(demand.owner_id)
+        or viewer.operates(demand.owner.cluster_id)
+    ):
         return True
     return demand.shares.filter(enterprise_id__in=viewer.enterprise_ids).exists()
 
@@ -81,8 +93,17 @@ def offer_visible_q(viewer: Viewer) -> Q:
     public = Q(visibility=Visibility.PUBLIC, status=Offer.Status.OPEN)
     if not viewer.is_authenticated:
         return public
-    cluster = Q(visibility=Visibility.CLUSTER, status=Offer.Status.OPEN, owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids)
-    own = MATCH_ALL if viewer.is_platform_admin else Q(owner_id__in=viewer.enterprise_ids) | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
+    cluster = Q(
+        visibility=Visibility.CLUSTER,
+        status=Offer.Status.OPEN,
+        owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids,
+    )
+    own = (
+        MATCH_ALL
+        if viewer.is_platform_admin
+        else Q(owner_id__in=viewer.enterprise_ids)
+        | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
+    )
     return public | cluster | own
 
 
@@ -112,7 +133,11 @@ def demand_get_editable(viewer: Viewer, demand_id: int) -> Demand:
 
 def demand_share_list(*, demand: Demand) -> QuerySet[DemandShare]:
     """Firms a demand is shared with (call only after demand_get_editable)."""
-    return DemandShare.objects.filter(demand=demand).select_related("enterprise").order_by("enterprise__legal_name", "pk")
+    return (
+        DemandShare.objects.filter(demand=demand)
+        .select_related("enterprise")
+        .order_by("enterprise__legal_name", "pk")
+    )
 
 
 def offer_sees_private(viewer: Viewer, offer: Offer) -> bool:
@@ -123,7 +148,9 @@ def offer_sees_private(viewer: Viewer, offer: Offer) -> bool:
 # ---- API: privacy computed in the query (appended for the JSON API) ----------------------------
 
 
-def demand_list_with_privacy(*, viewer: Viewer, filters: DemandFilters | None = None) -> QuerySet[Demand]:
+def demand_list_with_privacy(
+    *, viewer: Viewer, filters: DemandFilters | None = None
+) -> QuerySet[Demand]:
     """demand_list, each row annotated with `sees_private` (the rule of demand_sees_private), so that a
     page of demands needs no query per row to decide whether its target price may be shown."""
     from django.db.models import Exists, OuterRef

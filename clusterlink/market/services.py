@@ -16,12 +16,23 @@ from clusterlink.directory.models import Category, Certification, Enterprise, Pr
 from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandShare, DemandType, Offer
 
 DEMAND_FIELDS = (
-    "demand_type", "title", "description", "pairs", "target_unit_price_rmb", "delivery_week", "min_lot_pairs",
-    "split_allowed", "max_factories", "visibility", "status",
-)  # fmt: skip
+    "demand_type",
+    "title",
+    "description",
+    "pairs",
+    "target_unit_price_rmb",
+    "delivery_week",
+    "min_lot_pairs",
+    "split_allowed",
+    "max_factories",
+    "visibility",
+    "status",
+)
 
 
-def _check_demand(demand: Demand, errors: FieldErrors, *, category_code: str | None, delivery_week_changed: bool) -> None:
+def _check_demand(
+    demand: Demand, errors: FieldErrors, *, category_code: str | None, delivery_week_changed: bool
+) -> None:
     if demand.demand_type not in DemandType.values:
         errors.add("demand_type", _("Unknown demand type: %(code)s") % {"code": demand.demand_type})
     if demand.demand_type in PAIRS_DEMAND_TYPES:
@@ -29,13 +40,23 @@ def _check_demand(demand: Demand, errors: FieldErrors, *, category_code: str | N
             errors.add("category", _("An order needs a product category."))
         if demand.pairs is None:
             errors.add("pairs", _("An order needs a quantity in pairs."))
-    if demand.pairs is not None and (isinstance(demand.pairs, bool) or not isinstance(demand.pairs, int) or demand.pairs < 1):
+    if demand.pairs is not None and (
+        isinstance(demand.pairs, bool) or not isinstance(demand.pairs, int) or demand.pairs < 1
+    ):
         errors.add("pairs", _("Pairs must be a whole number of at least 1."))
-    if delivery_week_changed and demand.delivery_week is not None and demand.delivery_week < clock.current_week():
+    if (
+        delivery_week_changed
+        and demand.delivery_week is not None
+        and demand.delivery_week < clock.current_week()
+    ):
         errors.add("delivery_week", _("The delivery week is in the past."))
     if not demand.split_allowed:
         demand.max_factories = 1
-    if demand.pairs is not None and isinstance(demand.pairs, int) and demand.min_lot_pairs > demand.pairs:
+    if (
+        demand.pairs is not None
+        and isinstance(demand.pairs, int)
+        and demand.min_lot_pairs > demand.pairs
+    ):
         errors.add("min_lot_pairs", _("The minimum lot cannot exceed the order's pairs."))
 
 
@@ -48,18 +69,33 @@ def _category(code: str | None, errors: FieldErrors) -> Category | None:
 
 @transaction.atomic
 def demand_create(
-    *, owner: Enterprise, created_by: Any, demand_type: str, title: str, category: str | None = None,
-    required_processes: Iterable[str] = (), required_certifications: Iterable[str] = (), **fields: Any,
-) -> Demand:  # fmt: skip
+    *,
+    owner: Enterprise,
+    created_by: Any,
+    demand_type: str,
+    title: str,
+    category: str | None = None,
+    required_processes: Iterable[str] = (),
+    required_certifications: Iterable[str] = (),
+    **fields: Any,
+) -> Demand:
     """Post a demand for `owner`. Raises ApplicationError naming every invalid field; writes nothing then."""
     errors = FieldErrors()
     unknown = set(fields) - set(DEMAND_FIELDS)
     if unknown:
         raise TypeError(f"unknown demand fields {sorted(unknown)}")
-    demand = Demand(owner=owner, created_by=created_by, demand_type=demand_type, title=(title or "").strip(), **fields)
+    demand = Demand(
+        owner=owner,
+        created_by=created_by,
+        demand_type=demand_type,
+        title=(title or "").strip(),
+        **fields,
+    )
     demand.category = _category(category, errors)
     processes = lookup_codes(Process, required_processes, "required_processes", errors)
-    certifications = lookup_codes(Certification, required_certifications, "required_certifications", errors)
+    certifications = lookup_codes(
+        Certification, required_certifications, "required_certifications", errors
+    )
     _check_demand(demand, errors, category_code=category, delivery_week_changed=True)
     full_clean_into(demand, errors, exclude=["owner", "created_by"])
     errors.raise_if_any()
@@ -71,9 +107,13 @@ def demand_create(
 
 @transaction.atomic
 def demand_update(
-    *, demand: Demand, category: str | None | Any = None, required_processes: Iterable[str] | None = None,
-    required_certifications: Iterable[str] | None = None, **fields: Any,
-) -> Demand:  # fmt: skip
+    *,
+    demand: Demand,
+    category: str | Any | None = None,
+    required_processes: Iterable[str] | None = None,
+    required_certifications: Iterable[str] | None = None,
+    **fields: Any,
+) -> Demand:
     errors = FieldErrors()
     demand = Demand.objects.select_for_update().get(pk=demand.pk)
     previous_week = demand.delivery_week
@@ -83,9 +123,22 @@ def demand_update(
         setattr(demand, name, value.strip() if isinstance(value, str) else value)
     if category is not None:
         demand.category = _category(category, errors)
-    processes = lookup_codes(Process, required_processes, "required_processes", errors) if required_processes is not None else None
-    certifications = lookup_codes(Certification, required_certifications, "required_certifications", errors) if required_certifications is not None else None
-    _check_demand(demand, errors, category_code=category, delivery_week_changed=demand.delivery_week != previous_week)
+    processes = (
+        lookup_codes(Process, required_processes, "required_processes", errors)
+        if required_processes is not None
+        else None
+    )
+    certifications = (
+        lookup_codes(Certification, required_certifications, "required_certifications", errors)
+        if required_certifications is not None
+        else None
+    )
+    _check_demand(
+        demand,
+        errors,
+        category_code=category,
+        delivery_week_changed=demand.delivery_week != previous_week,
+    )
     full_clean_into(demand, errors, exclude=["owner", "created_by"])
     errors.raise_if_any()
     demand.save()
@@ -97,16 +150,34 @@ def demand_update(
 
 
 @transaction.atomic
-def demand_share(*, demand: Demand, enterprise: Enterprise, reason: str = DemandShare.Reason.SHARED) -> DemandShare:
+def demand_share(
+    *, demand: Demand, enterprise: Enterprise, reason: str = DemandShare.Reason.SHARED
+) -> DemandShare:
     """Let one firm see the demand in full (idempotent)."""
-    share, _created = DemandShare.objects.get_or_create(demand=demand, enterprise=enterprise, defaults={"reason": reason})
+    share, _created = DemandShare.objects.get_or_create(
+        demand=demand, enterprise=enterprise, defaults={"reason": reason}
+    )
     return share
 
 
 @transaction.atomic
-def offer_create(*, owner: Enterprise, created_by: Any, offer_type: str, title: str, category: str | None = None, **fields: Any) -> Offer:
+def offer_create(
+    *,
+    owner: Enterprise,
+    created_by: Any,
+    offer_type: str,
+    title: str,
+    category: str | None = None,
+    **fields: Any,
+) -> Offer:
     errors = FieldErrors()
-    offer = Offer(owner=owner, created_by=created_by, offer_type=offer_type, title=(title or "").strip(), **fields)
+    offer = Offer(
+        owner=owner,
+        created_by=created_by,
+        offer_type=offer_type,
+        title=(title or "").strip(),
+        **fields,
+    )
     offer.category = _category(category, errors)
     if offer_type not in Offer.OfferType.values:
         errors.add("offer_type", _("Unknown offer type: %(code)s") % {"code": offer_type})

@@ -431,10 +431,15 @@ def test_other_database_backends_insert_through_the_orm(cluster, monkeypatch) ->
     from clusterlink.directory.imports import inserts
 
     monkeypatch.setattr(inserts, "FAST_VENDORS", ())
-    content = xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司", code=VALID_CODE, processes="注塑")])
+    content = xlsx(
+        [ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司", code=VALID_CODE, processes="注塑")]
+    )
 
     job, _report = run(content, cluster)
 
     hengwei = Enterprise.objects.get()
     assert (job.rows_written, hengwei.credit_code, hengwei.history.count()) == (1, VALID_CODE, 1)
-    assert (hengwei.role_codes, [p.code for p in hengwei.processes.all()]) == (["oem_factory"], ["injection"])
+    assert (hengwei.role_codes, [p.code for p in hengwei.processes.all()]) == (
+        ["oem_factory"],
+        ["injection"],
+    )

@@ -27,8 +27,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demo data…")
             logins = loader.load()
-        self.stdout.write(
-            self.style.SUCCESS("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
-        )
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for who, username in logins.items():
             self.stdout.write(f"  {username:<12} {who}")
