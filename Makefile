@@ -11,7 +11,8 @@ PORT ?= 8000
 $(VENV)/.installed: pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	# uv is in the lock, so it stays in the venv; `uv sync` removes pip, so pip only bootstraps it.
+	test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet
 	touch $@
 
