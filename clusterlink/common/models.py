@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from clusterlink.common import clock
 
 
+def in_active_language(zh: str, en: str, ja: str) -> str:
+    """The text for the active interface language; Chinese when the other is missing."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "zh-hans").lower()
+    if language.startswith("en"):
+        return en or zh
+    if language.startswith("ja"):
+        return ja or zh
+    return zh
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(
         _("created at"), default=clock.now, editable=False, help_text=_("When the row was created.")
@@ -39,11 +51,4 @@ class TranslatedNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "zh-hans").lower()
-        if language.startswith("en"):
-            return self.name_en or self.name_zh
-        if language.startswith("ja"):
-            return self.name_ja or self.name_zh
-        return self.name_zh
+        return in_active_language(self.name_zh, self.name_en, self.name_ja)

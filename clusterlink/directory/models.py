@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterlink.common.models import TimeStampedModel, TranslatedNameMixin
+from clusterlink.common.models import TimeStampedModel, TranslatedNameMixin, in_active_language
 from clusterlink.directory.validators import validate_credit_code, validate_monday, validate_rmb
 
 REGION_CODE = RegexValidator(r"^\d{6}$", _("A GB/T 2260 region code has six digits."))
@@ -204,27 +204,17 @@ class Cluster(TranslatedNameMixin, TimeStampedModel):
             ),
         ]
 
-    def _pick(self, zh: str, en: str, ja: str) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "zh-hans").lower()
-        if language.startswith("en"):
-            return en or zh
-        if language.startswith("ja"):
-            return ja or zh
-        return zh
-
     @property
     def region(self) -> str:
-        return self._pick(self.region_zh, self.region_en, self.region_ja)
+        return in_active_language(self.region_zh, self.region_en, self.region_ja)
 
     @property
     def titles(self) -> str:
-        return self._pick(self.titles_zh, self.titles_en, self.titles_ja)
+        return in_active_language(self.titles_zh, self.titles_en, self.titles_ja)
 
     @property
     def summary(self) -> str:
-        return self._pick(self.summary_zh, self.summary_en, self.summary_ja)
+        return in_active_language(self.summary_zh, self.summary_en, self.summary_ja)
 
 
 class Enterprise(TimeStampedModel):
