@@ -27,6 +27,8 @@ assets: node_modules/.installed
 	mkdir -p clusterlink/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js clusterlink/static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.min.js clusterlink/static/vendor/echarts.min.js
+	mkdir -p clusterlink/static/vendor/fonts
+	cp node_modules/node-source-han-sans-sc/SourceHanSansSC-Regular.otf node_modules/node-source-han-sans-sc/SourceHanSansSC-Bold.otf node_modules/node-source-han-sans-sc/LICENSE clusterlink/static/vendor/fonts/
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -56,7 +58,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en -l ja --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages --no-obsolete -l zh_Hans -l en -l ja --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
 
 bench: install
 	$(PY) -m bench.all

@@ -23,13 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -37,6 +35,7 @@ from django.utils import translation
 
 from clusterlink.accounts.models import Membership
 from clusterlink.common import clock
+from clusterlink.common.translations import catalog_dirs
 from clusterlink.directory.models import Category, Enterprise, ImportJob
 from clusterlink.market.models import Demand
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory
@@ -44,7 +43,6 @@ from tests.directory.factories import CapacityWeekFactory, ClusterFactory, Enter
 from tests.directory.test_imports_files import BAD_CHECK_CODE, ENTERPRISE_HEADER_ZH, firm, xlsx
 from tests.market.factories import DemandFactory
 
-LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = ["zh_Hans", "ja"]
 PAGE_LANGUAGES = {"zh-hans": "zh_Hans", "ja": "ja"}
 
@@ -59,8 +57,22 @@ DEFAULT_CATALOG = "zh_Hans"  # LANGUAGE_CODE: the fallback of every other langua
 
 @cache
 def catalog(language: str) -> Catalog:
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").open("rb") as handle:
-        return read_po(handle, locale=language)
+    """The project catalog of `language` with every app catalog merged into it."""
+    merged: Catalog | None = None
+    for locale_dir in catalog_dirs():
+        path = locale_dir / language / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            part = read_po(handle, locale=language)
+        if merged is None:
+            merged = part
+            continue
+        for message in part:
+            if message.id and merged.get(message.id) is None:
+                merged[message.id] = message
+    assert merged is not None, f"no catalog for {language}"
+    return merged
 
 
 def entries(language: str) -> list[Any]:

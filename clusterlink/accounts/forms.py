@@ -10,24 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.models import User
-from clusterlink.common.errors import ApplicationError
+from clusterlink.common.forms import ServiceErrorsMixin
 from clusterlink.directory.models import Cluster, Role
-
-
-class ServiceErrorsMixin:
-    """Put an ApplicationError's field details on the form's fields (unknown fields → non-field)."""
-
-    service_field_names: dict[str, str] = {}
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        form: Any = self
-        details = error.details if isinstance(error.details, dict) else {}
-        if not details:
-            form.add_error(None, str(error.message))
-        for field, messages in details.items():
-            name = self.service_field_names.get(field, field)
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
 
 
 class SignUpForm(ServiceErrorsMixin, forms.Form):

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusterlink.common import clock
+from clusterlink.common.forms import IsoWeekField
 from clusterlink.directory.models import Category, Certification, Cluster, Process, Role
 from clusterlink.directory.selectors import EnterpriseFilters
-
-
-class IsoWeekInput(forms.TextInput):
-    """Browsers with a week picker show it; others accept '2026-W48' typed by hand."""
-
-    input_type = "week"
-
-
-class IsoWeekField(forms.CharField):
-    widget = IsoWeekInput
-
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return clock.parse_iso_week(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Write the week as 2026-W48."), code="invalid") from exc
 
 
 def _choices(rows: Any, *, empty: Any) -> list[tuple[str, str]]:
@@ -53,8 +33,8 @@ class EnterpriseFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Product"), required=False)
     certification = forms.ChoiceField(label=_("Certification"), required=False)
     process = forms.ChoiceField(label=_("Process"), required=False)
-    week_from = IsoWeekField(label=_("Free from week"), required=False)
-    week_to = IsoWeekField(label=_("to week"), required=False)
+    week_from = IsoWeekField(label=_("Free from week"), required=False, allow_past=True)
+    week_to = IsoWeekField(label=_("to week"), required=False, allow_past=True)
     min_pairs = forms.IntegerField(
         label=_("Minimum free pairs"),
         required=False,

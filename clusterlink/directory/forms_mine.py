@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError
+from clusterlink.common.forms import ServiceErrorsMixin
 from clusterlink.directory.models import (
     CapacityWeek,
     Category,
@@ -27,25 +28,21 @@ from clusterlink.directory.models import (
     Role,
 )
 from clusterlink.directory.services import CapacityCell
-from clusterlink.market.forms import ServiceErrorsMixin
 
 GRID_WEEKS = 12
 
 
-def _taxonomy_choices(model: Any) -> list[tuple[str, str]]:
-    return [(row.code, row.name) for row in model.objects.all()]
+# Choices are read from the taxonomy tables each time a form renders (callables).
+def category_choices() -> list[tuple[str, str]]:
+    return [(row.code, row.name) for row in Category.objects.all()]
 
 
-def _category_choices() -> list[tuple[str, str]]:
-    return _taxonomy_choices(Category)
+def process_choices() -> list[tuple[str, str]]:
+    return [(row.code, row.name) for row in Process.objects.all()]
 
 
-def _process_choices() -> list[tuple[str, str]]:
-    return _taxonomy_choices(Process)
-
-
-def _certification_choices() -> list[tuple[str, str]]:
-    return _taxonomy_choices(Certification)
+def certification_choices() -> list[tuple[str, str]]:
+    return [(row.code, row.name) for row in Certification.objects.all()]
 
 
 class ProfileForm(ServiceErrorsMixin, forms.Form):
@@ -85,21 +82,21 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
     categories = forms.MultipleChoiceField(
         label=_("Products"),
         required=False,
-        choices=_category_choices,
+        choices=category_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
     )
     processes = forms.MultipleChoiceField(
         label=_("Processes"),
         required=False,
-        choices=_process_choices,
+        choices=process_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown process: %(value)s.")},
     )
     certifications = forms.MultipleChoiceField(
         label=_("Certifications"),
         required=False,
-        choices=_certification_choices,
+        choices=certification_choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown certification: %(value)s.")},
     )

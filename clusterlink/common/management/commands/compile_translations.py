@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from clusterlink.common.translations import catalog_dirs
 
 
 class Command(BaseCommand):
-    help = "Compile every django.po under LOCALE_PATHS into django.mo (fuzzy entries are left out)."
+    help = "Compile every django.po of the project and its apps into django.mo (fuzzy entries are left out)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
-        for locale_dir in map(Path, settings.LOCALE_PATHS):
+        for locale_dir in catalog_dirs():
             for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
                 with po_path.open("rb") as handle:
                     catalog = read_po(handle, locale=None)
