@@ -62,7 +62,7 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
         english_name,
     )
     from clusterlink.directory.models import Cluster, Enterprise
-    from clusterlink.directory.search import enterprise_search_keys
+    from clusterlink.directory.search import search_fields
 
     rng = random.Random(seed)
     clusters = []
@@ -92,15 +92,15 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
             english_name(words, place, suffix_en) + f" {i}",
         )
         address = f"{seed_cluster.region[0]}{place}工业区{rng.randint(1, 500)}号"
+        search_keys, sort_name = search_fields(legal_name=legal, name_en=english, address=address)
         batch.append(
             Enterprise(
                 legal_name=legal,
                 name_en=english,
                 cluster=cluster,
                 address=address,
-                search_keys=enterprise_search_keys(
-                    legal_name=legal, name_en=english, address=address
-                ),
+                search_keys=search_keys,
+                sort_name=sort_name,
             )
         )
         if len(batch) == 5000:

@@ -15,7 +15,7 @@ from django.utils import translation
 from clusterlink.accounts.models import Membership, User
 from clusterlink.accounts.tokens import api_token_create
 from clusterlink.directory.models import Cluster, Enterprise
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import index_for_search as set_search_fields
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
 
@@ -64,10 +64,8 @@ def client_for(user: User | None) -> ApiClient:
 
 def index_for_search(enterprise: Enterprise) -> Enterprise:
     """Factories write rows directly; search keys are normally set by the enterprise services."""
-    enterprise.search_keys = enterprise_search_keys(
-        legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address
-    )
-    enterprise.save(update_fields=["search_keys"])
+    set_search_fields(enterprise)
+    enterprise.save(update_fields=["search_keys", "sort_name"])
     return enterprise
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
@@ -73,8 +75,34 @@ class InputSchema(Schema):
 ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 422, 429})
 
 
+# Lists count their matches up to this many: an exact count of a third of 100,000 firms costs
+# more than the page itself, and nobody pages through a thousand results (they refine).
+COUNT_CAP = 1000
+
+
 class ApiPagination(LimitOffsetPagination):
-    """limit/offset with a bounded offset (the limit is bounded by NINJA_PAGINATION_MAX_LIMIT)."""
+    """limit/offset with a bounded offset (the limit is bounded by NINJA_PAGINATION_MAX_LIMIT)
+    and a count that stops at COUNT_CAP."""
 
     class Input(LimitOffsetPagination.Input):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=f"Number of matches, counted up to {COUNT_CAP}: exact when "
+            "count_capped is false, otherwise there are at least this many."
+        )
+        count_capped: bool = Field(description=f"True when there are more than {COUNT_CAP}.")
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        limit = min(pagination.limit, self.max_limit)
+        offset = pagination.offset
+        counted = queryset.order_by()[: COUNT_CAP + 1].count()
+        return {
+            "items": queryset[offset : offset + limit],
+            "count": min(counted, COUNT_CAP),
+            "count_capped": counted > COUNT_CAP,
+        }

@@ -217,6 +217,9 @@ class Cluster(TranslatedNameMixin, TimeStampedModel):
         return in_active_language(self.summary_zh, self.summary_en, self.summary_ja)
 
 
+SORT_NAME_LENGTH = 100
+
+
 class Enterprise(TimeStampedModel):
     class Size(models.TextChoices):
         MICRO = "micro", _("Micro (< 20)")
@@ -326,7 +329,17 @@ class Enterprise(TimeStampedModel):
         _("search keys"),
         blank=True,
         editable=False,
-        help_text=_("Normalised names, pinyin and initials used by search."),
+        help_text=_(
+            "Search tokens of the names and address (Chinese, pinyin, initials, English), "
+            "space-separated; a search term matches the prefix of a token."
+        ),
+    )
+    sort_name = models.CharField(
+        _("sort name"),
+        max_length=SORT_NAME_LENGTH,
+        blank=True,
+        editable=False,
+        help_text=_("The distinctive part of the name in pinyin; the directory is sorted by it."),
     )
     merged_into = models.ForeignKey(
         "self",
@@ -359,10 +372,13 @@ class Enterprise(TimeStampedModel):
         help_text=_("Processes and technical capabilities."),
     )
 
-    history = HistoricalRecords()
+    # Search fields are derived from the names and address, which the history already keeps.
+    history = HistoricalRecords(excluded_fields=["search_keys", "sort_name"])
 
     class Meta:
         ordering = ["legal_name", "id"]
+        # The directory's order; a broad search walks this index to its first page.
+        indexes = [models.Index(fields=["sort_name", "id"], name="enterprise_sort_order")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [

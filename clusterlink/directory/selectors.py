@@ -49,7 +49,11 @@ def enterprise_list(
     """Firms the viewer may see, filtered. The capacity filter only looks at capacity the viewer may see,
     so it never reveals a private figure through the result set."""
     filters = filters or EnterpriseFilters()
-    qs = Enterprise.objects.filter(enterprise_visible_q(viewer)).select_related("cluster")
+    qs = (
+        Enterprise.objects.filter(enterprise_visible_q(viewer))
+        .select_related("cluster")
+        .defer("search_keys")  # long, and no list shows it
+    )
     # Filters on links are subqueries, not joins: no duplicate rows, so no DISTINCT over wide rows.
     if filters.cluster:
         qs = qs.filter(cluster__slug=filters.cluster)
@@ -94,7 +98,7 @@ def enterprise_list(
             free_pairs__gte=F("reserved_pairs") + max(filters.min_free_pairs or 1, 1)
         )
         qs = qs.filter(Exists(weeks))
-    return qs.order_by("legal_name", "id")
+    return qs.order_by("sort_name", "id")
 
 
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:

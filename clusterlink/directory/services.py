@@ -24,7 +24,7 @@ from clusterlink.directory.models import (
     Process,
     Role,
 )
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import index_for_search
 from clusterlink.directory.validators import normalise_credit_code
 
 ENTERPRISE_FIELDS = (
@@ -98,10 +98,8 @@ def _apply_enterprise(
         lookup_codes(Category, categories, "categories", errors) if categories is not None else None
     )
     procs = lookup_codes(Process, processes, "processes", errors) if processes is not None else None
-    enterprise.search_keys = enterprise_search_keys(
-        legal_name=enterprise.legal_name, name_en=enterprise.name_en, address=enterprise.address
-    )
-    full_clean_into(enterprise, errors, exclude=["search_keys"])
+    index_for_search(enterprise)
+    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
     return role_codes, certs, cats, procs
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from clusterlink.directory.models import Category, Enterprise
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import search_fields
 from clusterlink.market.models import Demand, DemandShare
 from tests.accounts.factories import MembershipFactory
 from tests.directory.factories import EnterpriseFactory
@@ -38,7 +38,7 @@ def brand(transactional_db: None) -> Enterprise:
 def partner(transactional_db: None) -> Enterprise:
     firm = EnterpriseFactory(legal_name="莆田市华峰鞋业有限公司", name_en="Putian Huafeng Shoes")
     Enterprise.objects.filter(pk=firm.pk).update(
-        search_keys=enterprise_search_keys(legal_name=firm.legal_name, name_en=firm.name_en)
+        search_keys=search_fields(legal_name=firm.legal_name, name_en=firm.name_en)[0]
     )
     return firm
 

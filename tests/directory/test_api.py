@@ -91,8 +91,19 @@ def test_enterprise_list_is_paginated_with_stable_order(world: World) -> None:
     pages = [client.get("/enterprises", q="同名", limit=2, offset=o).json() for o in (0, 2, 4)]
     ids = [e["id"] for page in pages for e in page["items"]]
     assert pages[0]["count"] == 5
+    assert pages[0]["count_capped"] is False
     assert ids == sorted(ids)
     assert len(set(ids)) == 5
+
+
+def test_list_counts_stop_at_the_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("clusterlink.common.schemas.COUNT_CAP", 3)
+    for i in range(5):
+        index_for_search(
+            EnterpriseFactory(cluster=world.putian, legal_name="同名鞋厂", name_en=f"Same {i}")
+        )
+    page = ApiClient().get("/enterprises", q="同名", limit=10).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 5)
 
 
 def test_capacity_filter_only_uses_capacity_the_viewer_may_see(world: World) -> None:

@@ -287,7 +287,7 @@ def test_invalid_filter_shows_error_and_keeps_other_filters(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Write the week as 2026-W48." in html
+    assert "Enter a week like 2026-W49." in html
     assert names_in(html, putian_factory, sock_firm) == [putian_factory.legal_name]
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from clusterlink.accounts.models import Membership
 from clusterlink.common import clock
 from clusterlink.directory.models import CapacityWeek, Category, Enterprise
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import search_fields
 from clusterlink.market.models import Demand, DemandShare
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory
 from tests.directory.factories import CapacityWeekFactory, EnterpriseFactory
@@ -43,7 +43,7 @@ def factory_firm() -> Enterprise:
     )
     firm.categories.set(Category.objects.filter(code__in=["sports-shoes", "casual-shoes"]))
     Enterprise.objects.filter(pk=firm.pk).update(
-        search_keys=enterprise_search_keys(legal_name=firm.legal_name, name_en=firm.name_en)
+        search_keys=search_fields(legal_name=firm.legal_name, name_en=firm.name_en)[0]
     )
     return firm
 

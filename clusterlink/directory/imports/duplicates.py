@@ -31,7 +31,7 @@ from clusterlink.directory.models import (
     Enterprise,
     EnterpriseRole,
 )
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import index_for_search
 from clusterlink.domain.resolution import DuplicateCandidate as FoundPair
 from clusterlink.domain.resolution import (
     FirmRecord,
@@ -251,10 +251,8 @@ def duplicate_candidate_merge(
         keep.credit_code, other.credit_code = other.credit_code, ""
     other.merged_into = keep
     other.save()
-    keep.search_keys = enterprise_search_keys(
-        legal_name=keep.legal_name, name_en=keep.name_en, address=keep.address
-    )
-    keep.full_clean(exclude=["search_keys"])
+    index_for_search(keep)
+    keep.full_clean(exclude=["search_keys", "sort_name"])
     keep.save()
     # Other pending pairs of the merged-away record drop out of the queue (the selector hides them).
     DuplicateCandidate.objects.filter(pk=candidate.pk).update(

@@ -37,7 +37,7 @@ from clusterlink.directory.imports.pipeline import RowCells, RowHandler
 from clusterlink.directory.imports.report import ImportReport
 from clusterlink.directory.imports.specs import ENTERPRISES, OSH, Spec, Taxonomy
 from clusterlink.directory.models import Cluster, DuplicateCandidate, DuplicateDecision, Enterprise
-from clusterlink.directory.search import enterprise_search_keys
+from clusterlink.directory.search import search_fields
 from clusterlink.directory.services import size_for
 from clusterlink.directory.validators import normalise_credit_code
 from clusterlink.domain.resolution import Confidence, FirmRecord, pair_fingerprint
@@ -95,6 +95,7 @@ class NewFirm:
     is_listed: bool = True
     source: str = Enterprise.Source.IMPORT
     search_keys: str = ""
+    sort_name: str = ""
     pk: int | None = None
     created_at: Any = None
     updated_at: Any = None
@@ -378,9 +379,9 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
         """Insert the firms and their relations in batches; row number → new primary key."""
         created: dict[int, int] = {}
         started = time.perf_counter()
-        keys = compute_search_keys([r.enterprise for _, r in rows])
-        for (_number, row), search_keys in zip(rows, keys, strict=True):
-            row.enterprise.search_keys = search_keys
+        fields = compute_search_fields([r.enterprise for _, r in rows])
+        for (_number, row), (search_keys, sort_name) in zip(rows, fields, strict=True):
+            row.enterprise.search_keys, row.enterprise.sort_name = search_keys, sort_name
         report.timed("write.search_keys", started)
         started = time.perf_counter()
         for start in range(0, len(rows), BATCH_SIZE):
@@ -447,8 +448,8 @@ def report_skipped(report: ImportReport) -> set[int]:
     return {e["row"] for e in report.existing}
 
 
-def compute_search_keys(enterprises: list[NewFirm]) -> list[str]:
-    """Search keys of many firms; large lists are spread over the machine's cores."""
+def compute_search_fields(enterprises: list[NewFirm]) -> list[tuple[str, str]]:
+    """Search keys and sort names of many firms; large lists are spread over the machine's cores."""
     jobs = [(e.legal_name, e.name_en, e.address) for e in enterprises]
     if len(jobs) < 20_000:
         return [_keys(job) for job in jobs]
@@ -463,9 +464,9 @@ def compute_search_keys(enterprises: list[NewFirm]) -> list[str]:
         return pool.map(_keys, jobs, chunksize=2000)
 
 
-def _keys(job: tuple[str, str, str]) -> str:
+def _keys(job: tuple[str, str, str]) -> tuple[str, str]:
     legal_name, name_en, address = job
-    return enterprise_search_keys(legal_name=legal_name, name_en=name_en, address=address)
+    return search_fields(legal_name=legal_name, name_en=name_en, address=address)
 
 
 class OshHandler(EnterpriseHandler):

@@ -59,8 +59,10 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
 
 _ENTERPRISE_FIELDS = (
     "legal_name", "name_en", "credit_code", "cluster", "address", "lat", "lng", "employees", "size", "description",
-    "website", "contact_name", "contact_phone", "contact_email", "is_listed", "source", "search_keys",
+    "website", "contact_name", "contact_phone", "contact_email", "is_listed", "source", "search_keys", "sort_name",
 )  # fmt: skip
+# The history leaves the derived search tokens out (Enterprise.history excludes them).
+_HISTORY_FIELDS = tuple(n for n in _ENTERPRISE_FIELDS if n not in ("search_keys", "sort_name"))
 
 
 def insert_enterprises(
@@ -97,14 +99,27 @@ def insert_enterprises(
             "id",
             "created_at",
             "updated_at",
-            *_ENTERPRISE_FIELDS,
+            *_HISTORY_FIELDS,
             "merged_into",
             "history_date",
             "history_change_reason",
             "history_type",
             "history_user",
         ),
-        [(*row, stamp, None, "+", user_id) for row in values],
+        [
+            (
+                e.pk,
+                stamp,
+                stamp,
+                *[_value(e, name) for name in _HISTORY_FIELDS],
+                None,
+                stamp,
+                None,
+                "+",
+                user_id,
+            )
+            for e in enterprises
+        ],
     )
     _relations(enterprises, roles, links)
 

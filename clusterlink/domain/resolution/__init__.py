@@ -9,16 +9,20 @@ Public API (pure Python, no Django):
 * :func:`pair_fingerprint` – stable, order-independent id of a pair for remembered
   decisions.
 * :func:`normalise_name`, :func:`normalise_address`, :func:`search_keys`,
-  :func:`search_terms` – normal forms and directory-search keys (Chinese, pinyin,
-  initials, English).
+  :func:`search_terms`, :func:`search_tokens`, :func:`address_search_tokens`,
+  :func:`sort_name` – normal forms,
+  directory-search keys (Chinese, pinyin, initials, English) and the directory's order.
 * :func:`score_pair`, :func:`name_similarity`, :func:`address_similarity` – the scorer.
 """
 
 from clusterlink.domain.resolution.normalise import (
+    address_search_tokens,
     normalise_address,
     normalise_name,
     search_keys,
     search_terms,
+    search_tokens,
+    sort_name,
 )
 from clusterlink.domain.resolution.records import (
     DEFAULT_THRESHOLD,
@@ -50,6 +54,7 @@ __all__ = [
     "DuplicateCandidate",
     "FirmRecord",
     "PairScore",
+    "address_search_tokens",
     "address_similarity",
     "find_duplicates",
     "find_duplicates_within",
@@ -60,4 +65,6 @@ __all__ = [
     "score_pair",
     "search_keys",
     "search_terms",
+    "search_tokens",
+    "sort_name",
 ]

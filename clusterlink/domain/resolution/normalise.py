@@ -480,6 +480,31 @@ def parse_address(address: str) -> AddressParts:
     return AddressParts(words=tuple(words), numbers=frozenset(numbers))
 
 
+def address_search_tokens(address: str) -> list[str]:
+    """Index tokens of an address (same contract as `search_tokens`), one set per unit.
+
+    A Chinese address is read as administrative units ("福建省 | 莆田市 | 荔城区 | 黄石镇");
+    the tokens are the text from the start of each unit on ("莆田市荔城区黄石镇…") and each
+    unit's pinyin ("putian"), so a search finds a place by its name in either script. Unlike
+    a name, an address is not indexed from every character: it is long, and people search
+    for its places, not for fragments of them.
+    """
+    tokens: list[str] = []
+    for token in _TOKEN_RE.findall(_fold(address)):
+        if not _IS_CJK_RE.match(token):
+            tokens.append(token)
+            continue
+        start = 0
+        for i, char in enumerate(token):
+            if char in _ADDRESS_BREAK_CJK:
+                tokens.append(token[start:])
+                start = i + 1
+        if start < len(token):
+            tokens.append(token[start:])
+    tokens.extend(parse_address(address).words)
+    return list(dict.fromkeys(tokens))
+
+
 def normalise_address(address: str) -> str:
     """The comparable form of an address: words without stop words, then sorted numbers."""
     parts = parse_address(address)
@@ -487,22 +512,20 @@ def normalise_address(address: str) -> str:
 
 
 def search_keys(name: str) -> list[str]:
-    """Strings to store for a firm name so the directory search finds it from any script.
+    """Readable keys of a firm name in every script, for people and for `search_tokens`.
 
     Returns distinct, non-empty, lower-case strings, most specific first:
 
-    * the folded original (``"晋江恒威鞋业有限公司"``) so Chinese substrings match;
+    * the folded original (``"晋江恒威鞋业有限公司"``);
     * the normalised name with region and industry kept (``"jinjiang hengwei footwear"``)
       and with industry in everyday English (``"jinjiang hengwei footwear shoes"``);
     * pinyin as words (``"jinjiang hengwei xieye"``), as syllables
       (``"jin jiang heng wei xie ye"``), joined, and as initials (``"jjhwxy"``).
-
-    Contract for the index: store ``" ".join(search_keys(name))`` (and of the English
-    name) in one text column; a query matches when every term of ``search_terms(query)``
-    is a substring of it (``icontains`` per term, ANDed). So "putian", "莆田",
-    "jinjiang shoes" and "Putian Xieye" all find "莆田鞋业有限公司".
     """
-    parts = parse_name(name)
+    return _search_keys(name, parse_name(name))
+
+
+def _search_keys(name: str, parts: NameParts) -> list[str]:
     folded = " ".join(_TOKEN_RE.findall(_fold(name)))
     keys: list[str] = [folded]
     keys.append(parts.full_text)
@@ -518,13 +541,52 @@ def search_keys(name: str) -> list[str]:
         keys.append("".join(s[0] for s in parts.syllables if s))
     if parts.core:
         keys.append(parts.compact)
-    seen: set[str] = set()
-    distinct: list[str] = []
-    for key in keys:
-        if key and key not in seen:
-            seen.add(key)
-            distinct.append(key)
-    return distinct
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def sort_name(name: str) -> str:
+    """The key a directory sorts a firm by: its distinctive name in pinyin or Latin letters.
+
+    "晋江恒威鞋业有限公司" → "hengwei", "361度（中国）有限公司" → "361 du zhongguo": place,
+    trade and legal form are left out, as a phone book of firms would, so the order reads
+    A–Z and does not group the firms of one town (which every broad search would then have
+    to skip through); a name without a distinctive part sorts by all its kept words.
+    """
+    parts = parse_name(name)
+    return parts.core_text or parts.full_text or " ".join(_TOKEN_RE.findall(_fold(name)))
+
+
+def search_tokens(name: str) -> list[str]:
+    """Index tokens of a firm name: a query term matches when it is a PREFIX of one of them.
+
+    Contract for the index: store the tokens of the legal name, English name and address
+    (space-separated); a query matches when every term of ``search_terms(query)`` is a prefix
+    of some stored token. A prefix index (a GIN index of the tokens on PostgreSQL) answers
+    that without scanning, where "substring of a long key" needs a trigram scan that cannot
+    serve two-character Chinese terms. The tokens are:
+
+    * every word of every key of `search_keys` ("jinjiang", "footwear", "shoes", "jjhwxy");
+    * every suffix of a Chinese run, so any part of the name matches ("莆田", "鞋业");
+    * the joined pinyin from each syllable on ("hengweixieye"), so "hengwei" and
+      "putianxie" match without spaces;
+    * every suffix of the initials ("hwxy").
+
+    So "putian", "莆田", "jinjiang shoes", "Putian Xieye" and "jjhw" all find
+    "莆田鞋业有限公司" / "晋江恒威鞋业有限公司" as before; a term starting inside a
+    Latin word or a syllable ("ian") no longer matches.
+    """
+    parts = parse_name(name)
+    tokens: list[str] = []
+    for key in _search_keys(name, parts):
+        for word in key.split():
+            tokens.append(word)
+            if _IS_CJK_RE.match(word):
+                tokens.extend(word[i:] for i in range(1, len(word)))
+    syllables = [s for s in parts.syllables if s]
+    tokens.extend("".join(syllables[i:]) for i in range(1, len(syllables)))
+    initials = "".join(s[0] for s in syllables)
+    tokens.extend(initials[i:] for i in range(1, len(initials)))
+    return list(dict.fromkeys(token for token in tokens if token))
 
 
 def _pinyin_words(name: str) -> list[str]:
@@ -541,9 +603,9 @@ def _pinyin_words(name: str) -> list[str]:
 
 
 def search_terms(query: str) -> list[str]:
-    """Split a search query into terms to match against the stored search keys.
+    """Split a search query into terms to match against the stored search tokens.
 
-    Folded like the keys (full-width, case, accents); each term is matched as a substring,
-    so "莆田" matches the original Chinese key and "putian" the pinyin keys.
+    Folded like the keys (full-width, case, accents); each term must be a prefix of some
+    token of `search_tokens`, so "莆田" matches the Chinese runs and "putian" the pinyin.
     """
     return _TOKEN_RE.findall(_fold(query))

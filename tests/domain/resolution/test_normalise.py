@@ -9,6 +9,7 @@ from clusterlink.domain.resolution import (
     normalise_name,
     search_keys,
     search_terms,
+    search_tokens,
 )
 from clusterlink.domain.resolution.normalise import parse_name
 
@@ -96,9 +97,9 @@ def test_address_in_chinese_and_pinyin_share_tokens() -> None:
 
 
 def _found(query: str, name: str) -> bool:
-    """The search index contract: every query term is a substring of the stored keys."""
-    stored = " ".join(search_keys(name))
-    return all(term in stored for term in search_terms(query))
+    """The search index contract: every query term is a prefix of one of the stored tokens."""
+    tokens = search_tokens(name)
+    return all(any(token.startswith(term) for token in tokens) for term in search_terms(query))
 
 
 @pytest.mark.parametrize(
@@ -113,6 +114,11 @@ def _found(query: str, name: str) -> bool:
         "hengwei",
         "恒威",
         "ＰＵＴＩＡＮ",
+        "鞋业",
+        "恒威鞋",
+        "hengweixie",
+        "hwxy",
+        "xieye",
     ],
 )
 def test_search_keys_find_a_chinese_name_from_pinyin_characters_and_english(query: str) -> None:
@@ -124,7 +130,7 @@ def test_search_keys_find_jinjiang_shoes() -> None:
     assert _found("jinjiang footwear", "晋江市鸿星鞋业有限公司")
 
 
-@pytest.mark.parametrize("query", ["quanzhou", "泉州", "socks", "hengda"])
+@pytest.mark.parametrize("query", ["quanzhou", "泉州", "socks", "hengda", "ian", "engwei"])
 def test_search_keys_do_not_find_other_places_or_trades(query: str) -> None:
     assert not _found(query, "莆田恒威鞋业有限公司")
 
@@ -137,3 +143,12 @@ def test_search_keys_are_distinct_and_start_with_the_folded_name() -> None:
     assert "pu tian heng wei xie ye" in keys
     assert "ptxy" not in keys  # initials cover the whole name
     assert "pthwxy" in keys
+
+
+def test_search_tokens_hold_every_chinese_suffix_and_the_pinyin_from_each_syllable() -> None:
+    tokens = search_tokens("莆田鞋业有限公司")
+
+    assert tokens[:8] == ["莆田鞋业有限公司", "田鞋业有限公司", "鞋业有限公司", "业有限公司",
+                          "有限公司", "限公司", "公司", "司"]  # fmt: skip
+    assert {"putian", "putianxieye", "tianxieye", "xieye", "ptxy", "txy"} <= set(tokens)
+    assert len(tokens) == len(set(tokens))
