@@ -10,115 +10,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common import clock
-from clusterlink.common.errors import ApplicationError
-from clusterlink.directory.models import Category, Certification, Process
+from clusterlink.common.forms import IsoWeekField, ServiceErrorsMixin, pairs_field, rmb_field
+from clusterlink.directory.forms_mine import (
+    category_choices,
+    certification_choices,
+    process_choices,
+)
 from clusterlink.market.models import Demand, DemandType, Offer, Visibility
 
 
-def category_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [(c.code, c.name) for c in Category.objects.all()]
-
-
-def process_choices() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in Process.objects.all()]
-
-
-def certification_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in Certification.objects.all()]
-
-
-class WeekInput(forms.TextInput):
-    """`<input type="week">`: browsers send '2026-W49'; without support people can type it."""
-
-    input_type = "week"
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, dt.date):
-            return clock.iso_week_label(value)
-        formatted: str | None = super().format_value(value)
-        return formatted
-
-
-class IsoWeekField(forms.CharField):
-    """An ISO week ('2026-W49') cleaned to its Monday."""
-
-    widget = WeekInput
-    default_error_messages = {"invalid": _("Enter a week like 2026-W49.")}
-
-    def __init__(self, *, allow_past: bool = False, **kwargs: Any) -> None:
-        self.allow_past = allow_past
-        kwargs.setdefault("widget", WeekInput(attrs={"placeholder": "2026-W49"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        if isinstance(value, dt.date):
-            return value
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return clock.parse_iso_week(text)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value and not self.allow_past and value < clock.current_week():
-            raise forms.ValidationError(_("This week is in the past."), code="week_past")
-
-
-def pairs_field(
-    *, required: bool, min_value: int = 1, label: Any, help_text: Any = ""
-) -> forms.IntegerField:
-    """Pairs are whole numbers: '1.5', '0' and '-3' each get their own message."""
-    if min_value >= 1:
-        too_small = _("Pairs must be a whole number of at least %(limit_value)s.")
-    else:
-        too_small = _("Pairs must be a whole number of zero or more.")
-    return forms.IntegerField(
-        required=required,
-        min_value=min_value,
-        label=label,
-        help_text=help_text,
-        error_messages={
-            "invalid": _("Pairs are counted in whole numbers, e.g. 20000."),
-            "min_value": too_small,
-            "required": _("Enter the number of pairs."),
-        },
-        widget=forms.NumberInput(attrs={"min": min_value, "step": 1, "inputmode": "numeric"}),
-    )
-
-
-def rmb_field(*, label: Any, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        label=label,
-        help_text=help_text,
-        error_messages={
-            "invalid": _("Enter an amount in RMB, e.g. 18.50."),
-            "min_value": _("An amount in RMB cannot be negative."),
-            "max_decimal_places": _("Use at most two decimals (yuan and fen)."),
-            "max_digits": _("This amount is too large."),
-            "max_whole_digits": _("This amount is too large."),
-        },
-        widget=forms.NumberInput(attrs={"min": 0, "step": "0.01", "inputmode": "decimal"}),
-    )
-
-
-class ServiceErrorsMixin:
-    """Puts the `details` of an ApplicationError next to the fields they name."""
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        details = error.details if isinstance(error.details, dict) else {}
-        for field, messages in details.items():
-            target = field if field in self.fields else None  # type: ignore[attr-defined]
-            for message in messages if isinstance(messages, list) else [messages]:
-                self.add_error(target, str(message))  # type: ignore[attr-defined]
-        if not details:
-            self.add_error(None, str(error.message))  # type: ignore[attr-defined]
+def _category_or_blank() -> list[tuple[str, str]]:
+    return [("", "—"), *category_choices()]
 
 
 class DemandForm(ServiceErrorsMixin, forms.Form):
@@ -138,7 +40,7 @@ class DemandForm(ServiceErrorsMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Product category"),
         required=False,
-        choices=category_choices,
+        choices=_category_or_blank,
         help_text=_("Required for processing orders, order purchasing and brand OEM."),
         error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
     )
@@ -256,7 +158,7 @@ class DemandFilterForm(forms.Form):
     def __init__(self, *args: Any, cluster_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [("", _("All clusters")), *cluster_choices]  # type: ignore[attr-defined]
-        self.fields["category"].choices = [("", _("All categories")), *category_choices()[1:]]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("All categories")), *category_choices()]  # type: ignore[attr-defined]
 
     def value(self, name: str) -> str | None:
         """The cleaned value of a filter, or None when it is empty or not a known choice."""
@@ -287,7 +189,7 @@ class OfferForm(ServiceErrorsMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("Product category"),
         required=False,
-        choices=category_choices,
+        choices=_category_or_blank,
         error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
     )
     pairs = pairs_field(required=False, label=_("Quantity (pairs)"))
@@ -318,3 +220,31 @@ class OfferForm(ServiceErrorsMixin, forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k != "owner"}
         data["category"] = data.get("category") or None
         return data
+
+
+class QuoteForm(ServiceErrorsMixin, forms.Form):
+    """A factory's answer to a demand: price per pair, weeks to delivery, conditions."""
+
+    factory = forms.ChoiceField(
+        label=_("Quoting firm"), error_messages={"invalid_choice": _("Choose one of your firms.")}
+    )
+    unit_price_rmb = rmb_field(
+        label=_("Price per pair (RMB)"),
+        required=True,
+        help_text=_("Private: only the brand, your firm and the clusters' operators see it."),
+    )
+    weeks = forms.IntegerField(
+        label=_("Weeks to delivery"),
+        min_value=1,
+        max_value=104,
+        error_messages={"required": _("Enter the weeks to delivery.")},
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, factory_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["factory"].choices = factory_choices  # type: ignore[attr-defined]
+        if len(factory_choices) == 1:
+            self.fields["factory"].initial = factory_choices[0][0]

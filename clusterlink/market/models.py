@@ -332,3 +332,99 @@ class Offer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Quote(TimeStampedModel):
+    """A factory's price for a demand: asked for by the brand or offered by the factory.
+
+    A requested quote has no price yet; a submitted one has price, weeks and conditions.
+    Private: the brand, the factory, operators of their clusters and the admin see it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    demand = models.ForeignKey(
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        verbose_name=_("demand"),
+        help_text=_("The order the quote is for."),
+    )
+    factory = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="quotes",
+        verbose_name=_("factory"),
+        help_text=_("The firm quoting."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        help_text=_("Where the quote stands."),
+    )
+    unit_price_rmb = models.DecimalField(
+        _("price per pair (RMB)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Private: quoted price per pair."),
+    )
+    weeks = models.PositiveSmallIntegerField(
+        _("weeks"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Weeks from order to delivery."),
+    )
+    conditions = models.TextField(
+        _("conditions"), blank=True, help_text=_("Payment, materials, packing and other terms.")
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+        help_text=_("Who asked for the quote (empty if the factory offered it)."),
+    )
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+        help_text=_("Who submitted the price."),
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, help_text=_("When the price was submitted.")
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["demand_id", "unit_price_rmb", "id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "factory"], name="quote_unique_per_factory"),
+            models.CheckConstraint(
+                condition=~Q(status="submitted")
+                | (Q(unit_price_rmb__isnull=False) & Q(weeks__isnull=False)),
+                name="quote_submitted_has_price_and_weeks",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price_rmb__isnull=True) | Q(unit_price_rmb__gte=0),
+                name="quote_price_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand} · {self.factory}"

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import NotFoundError
-from clusterlink.market.models import Demand, DemandShare, Offer, Visibility
+from clusterlink.market.models import Demand, DemandShare, Offer, Quote, Visibility
 
 LISTED_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
 
@@ -157,3 +157,30 @@ def demand_list_with_privacy(
 
     privileged = Demand.objects.filter(pk=OuterRef("pk")).filter(demand_privileged_q(viewer))
     return demand_list(viewer=viewer, filters=filters).annotate(sees_private=Exists(privileged))
+
+
+# ---- quotes --------------------------------------------------------------------------------------
+
+
+def quote_visible_q(viewer: Viewer) -> Q:
+    """Quotes are private to the brand, the quoting factory, operators of either's cluster and
+    the admin."""
+    if viewer.is_platform_admin:
+        return MATCH_ALL
+    ids, clusters = viewer.enterprise_ids, viewer.operator_cluster_ids
+    return (
+        Q(demand__owner_id__in=ids)
+        | Q(factory_id__in=ids)
+        | Q(demand__owner__cluster_id__in=clusters)
+        | Q(factory__cluster_id__in=clusters)
+    )
+
+
+def quote_list(*, viewer: Viewer, demand: Demand) -> QuerySet[Quote]:
+    """Quotes of a demand the viewer may see (call after demand_get_for)."""
+    return (
+        Quote.objects.filter(demand=demand)
+        .filter(quote_visible_q(viewer))
+        .select_related("factory", "factory__cluster")
+        .order_by("unit_price_rmb", "pk")
+    )

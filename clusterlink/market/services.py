@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from clusterlink.common import clock
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
 from clusterlink.directory.models import Category, Certification, Enterprise, Process
-from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandShare, DemandType, Offer
+from clusterlink.market.models import (
+    PAIRS_DEMAND_TYPES,
+    Demand,
+    DemandShare,
+    DemandType,
+    Offer,
+    Quote,
+)
 
 DEMAND_FIELDS = (
     "demand_type",
@@ -196,3 +203,58 @@ def rmb(value: Any) -> Decimal | None:
 
 def monday(value: dt.date | None) -> dt.date | None:
     return None if value is None else clock.week_start(value)
+
+
+# ---- quotes (a factory's price for a demand; see Quote) ----------------------------------------
+
+
+@transaction.atomic
+def quote_request(*, actor: Any, demand: Demand, factory: Enterprise) -> Quote:
+    """The brand asks `factory` for a quote on `demand` (caller checked the actor manages the
+    demand). Asking twice returns the existing quote. The factory may then see the demand."""
+    errors = FieldErrors()
+    if factory.pk == demand.owner_id:
+        errors.add("factory", _("A firm cannot quote for its own demand."))
+    errors.raise_if_any()
+    quote, created = Quote.objects.get_or_create(
+        demand=demand, factory=factory, defaults={"requested_by": actor}
+    )
+    if created:
+        DemandShare.objects.get_or_create(demand=demand, enterprise=factory)
+    return quote
+
+
+@transaction.atomic
+def quote_submit(
+    *,
+    actor: Any,
+    demand: Demand,
+    factory: Enterprise,
+    unit_price_rmb: Decimal | None,
+    weeks: int | None,
+    conditions: str = "",
+) -> Quote:
+    """`factory` answers with its price per pair (RMB, two decimals), weeks to delivery and
+    conditions; a second answer replaces the first. Raises ApplicationError naming every
+    invalid field; writes nothing then."""
+    errors = FieldErrors()
+    quote = Quote.objects.select_for_update().filter(
+        demand=demand, factory=factory
+    ).first() or Quote(demand=demand, factory=factory)
+    if factory.pk == demand.owner_id:
+        errors.add("factory", _("A firm cannot quote for its own demand."))
+    if unit_price_rmb is None:
+        errors.add("unit_price_rmb", _("Enter your price per pair."))
+    if weeks is None:
+        errors.add("weeks", _("Enter the weeks to delivery."))
+    quote.unit_price_rmb = unit_price_rmb
+    quote.weeks = weeks
+    quote.conditions = (conditions or "").strip()
+    quote.status = Quote.Status.SUBMITTED
+    quote.submitted_by = actor
+    quote.submitted_at = clock.now()
+    full_clean_into(quote, errors, exclude=["demand", "factory", "requested_by", "submitted_by"])
+    errors.raise_if_any()
+    quote._history_user = actor  # type: ignore[attr-defined]
+    quote.save()
+    return quote

@@ -11,12 +11,14 @@ class SolveStatus(StrEnum):
     """OPTIMAL: objective equals the proven bound. FEASIBLE: a plan, search finished without
     proving it optimal. TIME_LIMIT: a plan, stopped by the time limit before a proof.
     INFEASIBLE is kept for the shared vocabulary; leaving pairs unplaced at a penalty is
-    always allowed, so an allocation problem always has a plan."""
+    always allowed, so an allocation problem always has a plan. CANCELLED: the caller's
+    should_stop asked to stop; the plan is the best found so far (at worst a greedy one)."""
 
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
     INFEASIBLE = "INFEASIBLE"
     TIME_LIMIT = "TIME_LIMIT"
+    CANCELLED = "CANCELLED"
 
 
 class UnplacedReason(StrEnum):
@@ -29,6 +31,7 @@ class UnplacedReason(StrEnum):
     BELOW_MIN_LOT = "below_min_lot"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
     PENALTY_CHEAPER = "penalty_cheaper_than_production"
+    FACTORY_LIMIT_REACHED = "factory_limit_reached"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +100,16 @@ class AllocationResult:
         if self.lower_bound <= 0:
             return 0.0 if self.objective <= self.lower_bound else float("inf")
         return float((self.objective - self.lower_bound) / self.lower_bound)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What a running solve reports to its on_progress callback whenever the best plan or the
+    bound improves. objective is None until a first plan exists. Both are in model units
+    (costs rounded down to 1/10,000 RMB per pair), so they may sit a few fen below the final
+    result's exact figures; lower_bound never exceeds objective."""
+
+    phase: str
+    objective: Decimal | None
+    lower_bound: Decimal
+    seconds: float

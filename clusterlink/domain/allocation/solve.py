@@ -24,6 +24,7 @@ import logging
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Literal
@@ -36,6 +37,7 @@ from clusterlink.domain.allocation.candidates import (
     CategoryArcs,
     build_candidates,
     haversine_km,
+    money_units,
 )
 from clusterlink.domain.allocation.problem import AllocationProblem, Factory, Order
 from clusterlink.domain.allocation.result import (
@@ -43,12 +45,13 @@ from clusterlink.domain.allocation.result import (
     CostBreakdown,
     Explanation,
     Placement,
+    Progress,
     SolveStatus,
     Unplaced,
     UnplacedReason,
 )
 from clusterlink.domain.allocation.solvers.cpsat import Window, WindowSolution, solve_window
-from clusterlink.domain.allocation.solvers.flow import solve_relaxation
+from clusterlink.domain.allocation.solvers.flow import FlowRelaxation, solve_relaxation
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, greedy_plan
 from clusterlink.domain.allocation.solvers.lns import SearchState, improve_once, new_state, regret
 from clusterlink.domain.allocation.solvers.mip import solve_window_mip
@@ -73,6 +76,62 @@ class _CategoryOutcome:
     search: SearchState | None = None
 
 
+class _Monitor:
+    """The caller's hooks: on_progress is told whenever the plan or the bound improves;
+    should_stop is polled between phases (and between search windows). `offset` is a cost
+    the plan carries outside the solved problem (fixed placements, forced penalties)."""
+
+    def __init__(
+        self,
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        should_stop: Callable[[], bool] | None,
+        offset: Decimal,
+    ) -> None:
+        self.started = started
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.offset = offset
+        self.cancelled = False
+        self.best_objective: Decimal | None = None
+        self.best_bound: Decimal | None = None
+
+    def stop_requested(self) -> bool:
+        if not self.cancelled and self.should_stop is not None and self.should_stop():
+            self.cancelled = True
+        return self.cancelled
+
+    def report(self, phase: str, bound_units: int, plan_units: int | None) -> None:
+        if self.on_progress is None:
+            return
+        bound = Decimal(bound_units) / SCALE + self.offset
+        objective = None if plan_units is None else Decimal(plan_units) / SCALE + self.offset
+        if self.best_bound is not None and bound < self.best_bound:
+            bound = self.best_bound
+        if objective is not None and self.best_objective is not None:
+            objective = min(objective, self.best_objective)
+        if objective is not None:
+            bound = min(bound, objective)
+        if bound == self.best_bound and objective == self.best_objective:
+            return
+        self.best_bound, self.best_objective = bound, objective
+        self.on_progress(
+            Progress(
+                phase=phase,
+                objective=None if objective is None else objective.quantize(CENT),
+                lower_bound=bound.quantize(CENT, ROUND_FLOOR),
+                seconds=time.monotonic() - self.started,
+            )
+        )
+
+    def report_outcomes(self, phase: str, outcomes: list[_CategoryOutcome]) -> None:
+        self.report(
+            phase,
+            sum(o.bound_units for o in outcomes),
+            sum(o.plan.cost_units() for o in outcomes),
+        )
+
+
 def solve(
     problem: AllocationProblem,
     *,
@@ -81,6 +140,9 @@ def solve(
     threads: int = 2,
     backend: Backend = "auto",
     search_windows: int | None = None,
+    fixed: Sequence[Placement] = (),
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> AllocationResult:
     """Place the orders' pairs on factories and periods at least cost.
 
@@ -91,47 +153,87 @@ def solve(
     cheapest feasible factories) with the same proven bound. search_windows is the
     neighbourhood search's budget (default WINDOWS_PER_SECOND per second of time limit);
     a run that spends it before the time limit is reproducible. threads is used by CP-SAT;
-    SCIP and the flow run on one thread. Raises ValueError for a non-positive time limit
-    or an unknown back-end."""
+    SCIP and the flow run on one thread.
+
+    fixed: placements kept exactly (a repair run keeps accepted matches); they consume
+    their capacity and count in the objective and the bound, and the rest of each order is
+    placed under the same rules with the factories it already uses counted against its
+    limit (see fixed.py). on_progress receives a Progress whenever the best plan or the
+    bound improves. should_stop is polled between phases and search windows; once it
+    returns True the solve returns the best plan so far with status CANCELLED.
+
+    Raises ValueError for a non-positive time limit or an unknown back-end, and
+    AllocationInputError for fixed placements that break a rule or exceed a capacity."""
     if not time_limit_s > 0:
         raise ValueError("time_limit_s must be positive")
     if backend not in BACKENDS:
         raise ValueError(f"unknown back-end {backend!r}")
     started = time.monotonic()
+    if not fixed:
+        monitor = _Monitor(started, on_progress, should_stop, Decimal(0))
+        return _solve_free(
+            problem, started, time_limit_s, seed, threads, backend, search_windows, monitor
+        )
+    from clusterlink.domain.allocation.fixed import merge_fixed, split_fixed
+
+    residual, held = split_fixed(problem, fixed)
+    monitor = _Monitor(started, on_progress, should_stop, held.cost)
+    result = _solve_free(
+        residual, started, time_limit_s, seed, threads, backend, search_windows, monitor
+    )
+    return merge_fixed(problem, held, result)
+
+
+def _solve_free(
+    problem: AllocationProblem,
+    started: float,
+    time_limit_s: float,
+    seed: int,
+    threads: int,
+    backend: Backend,
+    search_windows: int | None,
+    monitor: _Monitor,
+) -> AllocationResult:
     deadline = started + time_limit_s
     candidates = build_candidates(problem)
+    forced_units = sum(problem.orders[i].pairs for i in candidates.static_reason) * money_units(
+        problem.unplaced_penalty_rmb_per_pair
+    )
     log.info(
         "%d arcs in %d categories after %.1f s",
         sum(c.arc_count for c in candidates.categories),
         len(candidates.categories),
         time.monotonic() - started,
     )
-    relaxations = []
+    relaxations: list[FlowRelaxation | None] = []
     for arcs in candidates.categories:
-        relaxations.append(solve_relaxation(arcs))
+        # Cancelled before its relaxation, a category keeps the trivial bound 0.
+        relaxations.append(None if monitor.stop_requested() else solve_relaxation(arcs))
         log.info("%s: relaxation solved at %.1f s", arcs.category, time.monotonic() - started)
+    monitor.report(
+        "bound", forced_units + sum(r.bound_units for r in relaxations if r is not None), None
+    )
     # Rounding gets half of the time left, shared by size; the search gets the rest.
     rounding_time = max(0.0, (deadline - time.monotonic()) * ROUNDING_SHARE)
     arcs_left = sum(c.arc_count for c in candidates.categories) or 1
     outcomes: list[_CategoryOutcome] = []
     for arcs, relaxation in zip(candidates.categories, relaxations, strict=True):
-        if backend == "greedy":
+        if backend == "greedy" or relaxation is None or monitor.stop_requested():
+            # Greedy takes milliseconds: a cancelled run still returns a plan that keeps the rules.
             plan = greedy_plan(arcs)
         else:
             share = rounding_time * arcs.arc_count / arcs_left
             plan = round_by_flow(
                 arcs, relaxation.arc_pairs, deadline=min(deadline, time.monotonic() + share)
             )
-        log.info(
-            "%s: plan %.3f %% above relaxation at %.1f s",
-            arcs.category,
-            100 * (plan.cost_units() / max(relaxation.bound_units, 1) - 1),
-            time.monotonic() - started,
-        )
-        outcome = _CategoryOutcome(arcs=arcs, plan=plan, bound_units=relaxation.bound_units)
-        if backend in ("auto", "scale"):
+        bound_units = 0 if relaxation is None else relaxation.bound_units
+        outcome = _CategoryOutcome(arcs=arcs, plan=plan, bound_units=bound_units)
+        if backend in ("auto", "scale") and relaxation is not None:
             outcome.search = new_state(arcs, plan, relaxation.arc_pairs, seed)
         outcomes.append(outcome)
+    # Categories still to plan count with their bound and all their pairs unplaced.
+    monitor.offset += Decimal(forced_units) / SCALE
+    monitor.report_outcomes("plan", outcomes)
     timed_out = time.monotonic() > deadline
     exact = [
         o
@@ -142,6 +244,8 @@ def solve(
     total_arcs = sum(o.arcs.arc_count for o in exact) or 1
     for outcome in exact:
         outcome.search = None
+        if monitor.stop_requested():
+            break
         remaining = deadline - time.monotonic()
         if remaining <= 0.05:
             timed_out = True
@@ -152,21 +256,22 @@ def solve(
         engine = "cpsat" if backend == "cpsat" else "mip"
         proven = _solve_exact(outcome, share, engine=engine, seed=seed, threads=threads)
         timed_out |= not proven
+        monitor.report_outcomes("exact", outcomes)
     searched = [o for o in outcomes if o.search is not None]
-    if searched:
+    if searched and not monitor.stop_requested():
         budget = (
             math.ceil(WINDOWS_PER_SECOND * time_limit_s)
             if search_windows is None
             else search_windows
         )
-        timed_out |= _search(searched, budget, deadline, seed)
+        timed_out |= _search(searched, budget, deadline, seed, monitor, outcomes)
         log.info(
             "search: %d windows, %d improved, at %.1f s",
             sum(o.search.windows for o in searched if o.search),
             sum(o.search.improved for o in searched if o.search),
             time.monotonic() - started,
         )
-    return _result(problem, candidates, outcomes, started, timed_out, backend)
+    return _result(problem, candidates, outcomes, started, timed_out, backend, monitor.cancelled)
 
 
 def _solve_exact(
@@ -204,7 +309,14 @@ def _solve_exact(
     return solution.proven_optimal
 
 
-def _search(outcomes: list[_CategoryOutcome], budget: int, deadline: float, seed: int) -> bool:
+def _search(
+    outcomes: list[_CategoryOutcome],
+    budget: int,
+    deadline: float,
+    seed: int,
+    monitor: _Monitor,
+    every: list[_CategoryOutcome],
+) -> bool:
     """Neighbourhood search, always on the category that loses most against its
     relaxation, for `budget` windows or until nothing is left to gain. Returns True if
     the wall-clock deadline stopped it."""
@@ -213,6 +325,8 @@ def _search(outcomes: list[_CategoryOutcome], budget: int, deadline: float, seed
     for _ in range(budget):
         if time.monotonic() >= deadline:
             return True
+        if monitor.stop_requested():
+            return False
         live = [i for i in range(len(outcomes)) if losses[i] > 0 and stale[i] < 30]
         if not live:
             return False
@@ -222,6 +336,7 @@ def _search(outcomes: list[_CategoryOutcome], budget: int, deadline: float, seed
         if improve_once(state, seed=seed, wall_deadline=deadline):
             losses[i] = int(np.maximum(regret(state), 0).sum())
             stale[i] = 0
+            monitor.report_outcomes("search", every)
         else:
             stale[i] += 1
             # A category that stops improving yields its turn to the next one.
@@ -283,6 +398,7 @@ def _result(
     started: float,
     timed_out: bool,
     backend: str,
+    cancelled: bool = False,
 ) -> AllocationResult:
     placements: list[Placement] = []
     placed = [0] * len(problem.orders)
@@ -339,6 +455,8 @@ def _result(
     tolerance = Decimal(2 * sum(placed)) / SCALE + CENT
     if objective - lower <= tolerance:
         status = SolveStatus.OPTIMAL
+    elif cancelled:
+        status = SolveStatus.CANCELLED
     elif timed_out:
         status = SolveStatus.TIME_LIMIT
     else:

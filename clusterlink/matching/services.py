@@ -1,0 +1,542 @@
+"""Writes of match runs and proposals.
+
+match_run_start validates the operator's choice and queues the solve on commit;
+match_run_execute (the task) reads rows into a domain problem, solves it with progress and
+cancellation, and writes the result back (idempotent). proposal_decide records a brand's or
+a factory's answer; when both have accepted, proposal_reserve books the factory's weeks and
+records the agreement. Reservations lock the capacity rows in primary-key order and collect
+every shortfall before raising, so concurrent acceptances can never overbook a week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from clusterlink.accounts.access import Viewer
+from clusterlink.common import clock
+from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundError
+from clusterlink.common.validation import FieldErrors, full_clean_into
+from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
+from clusterlink.domain.allocation import AllocationInputError, AllocationResult, Progress
+from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandShare
+from clusterlink.matching.models import (
+    Decision,
+    MatchPlacement,
+    MatchRun,
+    Proposal,
+    Reservation,
+    UnplacedPairs,
+)
+
+log = logging.getLogger(__name__)
+
+PROPOSAL_LIFETIME = dt.timedelta(days=14)
+MAX_WEEKS = 26
+PROGRESS_EVERY_S = 0.3
+CANCEL_POLL_S = 0.5
+RUNNABLE_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
+
+
+class MatchingErrorCode(StrEnum):
+    NO_DEMANDS = "matching_no_demands"
+    NOT_ACTIVE = "matching_run_not_active"
+    PROPOSAL_CLOSED = "matching_proposal_closed"
+    OVERBOOKED = "matching_capacity_short"
+    NOT_FINISHED = "matching_run_not_finished"
+
+
+# ---- runs ---------------------------------------------------------------------------------------
+
+
+def _horizon(demands: list[Demand]) -> tuple[dt.date, int]:
+    first = clock.current_week()
+    due = [d.delivery_week for d in demands if d.delivery_week is not None]
+    last = max(due, default=first + dt.timedelta(weeks=11))
+    weeks = (last - first).days // 7 + 1
+    return first, max(1, min(MAX_WEEKS, weeks))
+
+
+@transaction.atomic
+def match_run_start(
+    *,
+    operator: Any,
+    viewer: Viewer,
+    scope: str,
+    demand_ids: list[int] | None = None,
+    cluster: Cluster | None = None,
+    factory_ids: list[int] | None = None,
+    transport_rmb_per_pair_km: Decimal = Decimal("0.0005"),
+    unplaced_penalty_rmb: Decimal = Decimal("100.00"),
+    quality_rmb: Decimal = Decimal(0),
+    large_firm_rmb: Decimal = Decimal(0),
+    same_cluster_rmb: Decimal = Decimal(0),
+    time_limit_s: int = 10,
+    seed: int = 0,
+    repair_of: MatchRun | None = None,
+) -> MatchRun:
+    """Create a queued run and enqueue its solve after commit.
+
+    scope "selected": the given open order demands, all of one cluster the viewer operates;
+    "cluster": every open order demand of `cluster` (which the viewer operates); "all": every
+    open order demand (platform admin only). factory_ids narrows the factories (default:
+    every listed firm with priced free capacity). Raises ApplicationError naming every
+    invalid field; writes nothing then."""
+    errors = FieldErrors()
+    open_orders = Demand.objects.filter(
+        status__in=RUNNABLE_STATUSES,
+        demand_type__in=PAIRS_DEMAND_TYPES,
+        category__isnull=False,
+        pairs__isnull=False,
+    ).select_related("owner")
+    demands: list[Demand] = []
+    run_cluster: Cluster | None = None
+    if scope == MatchRun.Scope.SELECTED:
+        wanted = sorted(set(demand_ids or []))
+        demands = list(open_orders.filter(pk__in=wanted))
+        found = {d.pk for d in demands}
+        for missing in [i for i in wanted if i not in found]:
+            errors.add("demand_ids", _("Demand %(id)s is not an open order.") % {"id": missing})
+        clusters = {d.owner.cluster_id for d in demands}
+        if len(clusters) > 1 and not viewer.is_platform_admin:
+            errors.add("demand_ids", _("Select demands of one cluster."))
+        for demand in demands:
+            if not viewer.operates(demand.owner.cluster_id):
+                errors.add(
+                    "demand_ids",
+                    _("You do not operate the cluster of demand %(id)s.") % {"id": demand.pk},
+                )
+        if len(clusters) == 1:
+            only = next(iter(clusters))
+            run_cluster = Cluster.objects.filter(pk=only).first() if only else None
+    elif scope == MatchRun.Scope.CLUSTER:
+        if cluster is None or not viewer.operates(cluster.pk):
+            errors.add("cluster", _("Choose a cluster you operate."))
+        else:
+            run_cluster = cluster
+            demands = list(open_orders.filter(owner__cluster=cluster))
+    elif scope == MatchRun.Scope.ALL:
+        if not viewer.is_platform_admin:
+            errors.add("scope", _("Only the platform admin may run over all clusters."))
+        demands = list(open_orders)
+    else:
+        errors.add("scope", _("Unknown scope."))
+    if not errors and not demands:
+        errors.add("demand_ids", _("There is no open order to place."))
+    factories = list(Enterprise.objects.filter(pk__in=factory_ids or []))
+    if factory_ids and len(factories) != len(set(factory_ids)):
+        errors.add("factory_ids", _("Some of the selected factories do not exist."))
+    first_week, weeks = _horizon(demands)
+    run = MatchRun(
+        operator=operator,
+        cluster=run_cluster,
+        scope=scope,
+        first_week=first_week,
+        weeks=weeks,
+        transport_rmb_per_pair_km=transport_rmb_per_pair_km,
+        unplaced_penalty_rmb=unplaced_penalty_rmb,
+        quality_rmb=quality_rmb,
+        large_firm_rmb=large_firm_rmb,
+        same_cluster_rmb=same_cluster_rmb,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        repair_of=repair_of,
+    )
+    # Scope errors are already named on their field; the model's constraint would repeat them.
+    full_clean_into(
+        run, errors, exclude=["operator"], constraints="cluster" not in errors.as_dict()
+    )
+    errors.raise_if_any()
+    run._history_user = operator  # type: ignore[attr-defined]
+    run.save()
+    run.demands.set(demands)
+    run.factories.set(factories)
+    transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from clusterlink.matching.tasks import run_match
+
+    run_match.enqueue(run_id=run_id)
+
+
+@transaction.atomic
+def match_run_repair_start(*, operator: Any, viewer: Viewer, run: MatchRun) -> MatchRun:
+    """A new run over the same demands, factories and weights that keeps every accepted
+    placement fixed and re-plans what was declined, expired or left open."""
+    if run.status != MatchRun.Status.FINISHED:
+        raise ApplicationError(
+            _("Only a finished run can be repaired."), code=MatchingErrorCode.NOT_FINISHED
+        )
+    return match_run_start(
+        operator=operator,
+        viewer=viewer,
+        scope=MatchRun.Scope.SELECTED,
+        demand_ids=list(run.demands.values_list("pk", flat=True)),
+        factory_ids=list(run.factories.values_list("pk", flat=True)),
+        transport_rmb_per_pair_km=run.transport_rmb_per_pair_km,
+        unplaced_penalty_rmb=run.unplaced_penalty_rmb,
+        quality_rmb=run.quality_rmb,
+        large_firm_rmb=run.large_firm_rmb,
+        same_cluster_rmb=run.same_cluster_rmb,
+        time_limit_s=run.time_limit_s,
+        seed=run.seed,
+        repair_of=run,
+    )
+
+
+@transaction.atomic
+def match_run_cancel(*, actor: Any, run: MatchRun) -> MatchRun:
+    """Ask a queued or running run to stop. A queued run is cancelled at once; a running one
+    stops at the solver's next check and keeps the best plan found so far."""
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_active:
+        raise ApplicationError(_("The run has already ended."), code=MatchingErrorCode.NOT_ACTIVE)
+    run.cancel_requested = True
+    if run.status == MatchRun.Status.QUEUED:
+        run.status = MatchRun.Status.CANCELLED
+        run.finished_at = clock.now()
+    run._history_user = actor  # type: ignore[attr-defined]
+    run.save()
+    return run
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """The task's body: solve one run and write its result. Safe to call twice: a run that
+    has ended is returned as it is; a run left `running` by a dead worker is solved again
+    and its earlier rows are replaced."""
+    from clusterlink.domain.allocation.solve import solve
+    from clusterlink.matching.reader import build_problem
+
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status not in (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING):
+            return run
+        if run.cancel_requested:
+            run.status = MatchRun.Status.CANCELLED
+            run.finished_at = clock.now()
+            run.save()
+            return run
+        run.status = MatchRun.Status.RUNNING
+        run.started_at = clock.now()
+        run.save()
+    try:
+        built = build_problem(run)
+        reporter = _Reporter(run.pk)
+        result = solve(
+            built.problem,
+            time_limit_s=run.time_limit_s,
+            seed=run.seed,
+            threads=1,
+            fixed=built.fixed,
+            on_progress=reporter.progress,
+            should_stop=reporter.stop_requested,
+        )
+        reporter.flush()
+    except (AllocationInputError, ValueError) as exc:
+        log.exception("match run %s failed", run_id)
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.FAILED, error=str(exc)[:2000], finished_at=clock.now()
+        )
+        run = MatchRun.objects.get(pk=run_id)
+        run.save()  # a history row for the failure
+        return run
+    return _write_result(run_id, built, result)
+
+
+class _Reporter:
+    """Progress written at most every PROGRESS_EVERY_S (by update(): no history row per
+    report); the cancel flag read at most every CANCEL_POLL_S."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.last_write = 0.0
+        self.last_poll = 0.0
+        self.pending: Progress | None = None
+        self.cancelled = False
+
+    def progress(self, report: Progress) -> None:
+        self.pending = report
+        if time.monotonic() - self.last_write >= PROGRESS_EVERY_S:
+            self.flush()
+
+    def flush(self) -> None:
+        report, self.pending = self.pending, None
+        if report is None:
+            return
+        self.last_write = time.monotonic()
+        MatchRun.objects.filter(pk=self.run_id).update(
+            progress_objective_rmb=report.objective,
+            progress_bound_rmb=report.lower_bound,
+            progress_phase=report.phase,
+            progress_seconds=report.seconds,
+        )
+
+    def stop_requested(self) -> bool:
+        if not self.cancelled and time.monotonic() - self.last_poll >= CANCEL_POLL_S:
+            self.last_poll = time.monotonic()
+            self.cancelled = MatchRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+        return self.cancelled
+
+
+@transaction.atomic
+def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun:
+    run = MatchRun.objects.select_for_update().get(pk=run_id)
+    # Idempotent: a second write replaces the first (no one can have decided yet, the run
+    # was not finished).
+    MatchPlacement.objects.filter(run=run).delete()
+    Proposal.objects.filter(run=run).delete()
+    UnplacedPairs.objects.filter(run=run).delete()
+    fixed: dict[tuple[str, str, int], int] = defaultdict(int)
+    for p in built.fixed:
+        fixed[(p.order_id, p.factory_id, p.period)] += p.pairs
+    cells: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for p in result.placements:
+        pairs = p.pairs - fixed.get((p.order_id, p.factory_id, p.period), 0)
+        if pairs > 0:
+            cells[(p.order_id, p.factory_id)].append((p.period, pairs))
+    explained = {(e.order_id, e.factory_id): e for e in result.explanations}
+    expires = clock.now() + PROPOSAL_LIFETIME
+    for (oid, fid), weeks in sorted(cells.items()):
+        e = explained[(oid, fid)]
+        demand = built.demands[oid]
+        runner = built.factories.get(e.runner_up_factory_id) if e.runner_up_factory_id else None
+        proposal = Proposal(
+            run=run,
+            demand=demand,
+            factory=built.factories[fid],
+            category_id=built.category_of[oid],
+            pairs=sum(x for _, x in weeks),
+            unit_cost_rmb=e.unit_cost_rmb,
+            transport_rmb_per_pair=e.transport_rmb_per_pair,
+            distance_km=round(e.distance_km, 1),
+            rank=e.rank,
+            eligible_factories=e.eligible_factories,
+            runner_up=runner,
+            runner_up_extra_rmb_per_pair=e.runner_up_extra_rmb_per_pair,
+            expires_at=expires,
+        )
+        proposal._history_user = run.operator  # type: ignore[attr-defined]
+        proposal.save()
+        MatchPlacement.objects.bulk_create(
+            MatchPlacement(run=run, proposal=proposal, week=built.week(run.first_week, t), pairs=x)
+            for t, x in sorted(weeks)
+        )
+        # The proposed factory may now see the order (market's visibility rule).
+        DemandShare.objects.get_or_create(
+            demand=demand,
+            enterprise_id=int(fid),
+            defaults={"reason": DemandShare.Reason.MATCHED},
+        )
+    UnplacedPairs.objects.bulk_create(
+        UnplacedPairs(
+            run=run, demand=built.demands[u.order_id], pairs=u.pairs, reason=str(u.reason)
+        )
+        for u in result.unplaced
+    )
+    # A newer plan replaces the open proposals of earlier runs for the same orders.
+    for old in Proposal.objects.filter(
+        demand__in=list(built.demands.values()), status=Proposal.Status.OPEN, run__pk__lt=run.pk
+    ):
+        old.status = Proposal.Status.SUPERSEDED
+        old._history_user = run.operator  # type: ignore[attr-defined]
+        old.save()
+    costs = result.costs
+    run.status = (
+        MatchRun.Status.CANCELLED if result.status == "CANCELLED" else MatchRun.Status.FINISHED
+    )
+    run.solver_status = str(result.status)
+    run.objective_rmb = result.objective
+    run.lower_bound_rmb = result.lower_bound
+    run.progress_objective_rmb = result.objective
+    run.progress_bound_rmb = result.lower_bound
+    run.gap = result.gap if result.gap != float("inf") else None
+    run.seconds = round(result.seconds, 3)
+    run.production_rmb = costs.production_rmb
+    run.transport_rmb = costs.transport_rmb
+    run.penalty_rmb = costs.unplaced_penalty_rmb
+    run.weighted_rmb = costs.weighted_terms_rmb
+    run.finished_at = clock.now()
+    run.save()
+    return run
+
+
+# ---- proposals ----------------------------------------------------------------------------------
+
+
+class Side(StrEnum):
+    BRAND = "brand"
+    FACTORY = "factory"
+
+
+def _lapse_if_due(proposal: Proposal) -> bool:
+    if proposal.status == Proposal.Status.OPEN and proposal.expires_at <= clock.now():
+        proposal.status = Proposal.Status.EXPIRED
+        proposal.save()
+        return True
+    return False
+
+
+def proposal_decide(
+    *, actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: bool
+) -> Proposal:
+    """Record the brand's or the factory's answer. The brand side is decided by members of
+    the demand's owner, the factory side by members of the factory. When both have
+    accepted, the factory's weeks are reserved and an agreement (cooperation intention) is
+    created in the same transaction; if any week lacks room, ConflictError lists every
+    shortfall and nothing is written (the answer included)."""
+    expired = False
+    try:
+        with transaction.atomic():
+            return _decide(actor, viewer, proposal, side, accept)
+    except _Expired:
+        expired = True
+    if expired:
+        with transaction.atomic():
+            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            _lapse_if_due(locked)
+    raise ApplicationError(
+        _("This proposal has expired."), code=MatchingErrorCode.PROPOSAL_CLOSED, status=409
+    )
+
+
+class _Expired(Exception):
+    pass
+
+
+def _decide(actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: bool) -> Proposal:
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("demand", "demand__owner", "factory")
+        .get(pk=proposal.pk)
+    )
+    owner = proposal.demand.owner_id if side == Side.BRAND else proposal.factory_id
+    if side not in (Side.BRAND, Side.FACTORY) or not viewer.is_member_of(owner):
+        raise NotFoundError()
+    if proposal.status == Proposal.Status.OPEN and proposal.expires_at <= clock.now():
+        raise _Expired()
+    if proposal.status != Proposal.Status.OPEN:
+        raise ApplicationError(
+            _("This proposal is no longer open."),
+            code=MatchingErrorCode.PROPOSAL_CLOSED,
+            status=409,
+        )
+    decision = Decision.ACCEPTED if accept else Decision.DECLINED
+    now = clock.now()
+    if side == Side.BRAND:
+        proposal.brand_decision, proposal.brand_decided_by, proposal.brand_decided_at = (
+            decision,
+            actor,
+            now,
+        )
+    else:
+        proposal.factory_decision, proposal.factory_decided_by, proposal.factory_decided_at = (
+            decision,
+            actor,
+            now,
+        )
+    if not accept:
+        proposal.status = Proposal.Status.DECLINED
+    elif (
+        proposal.brand_decision == Decision.ACCEPTED
+        and proposal.factory_decision == Decision.ACCEPTED
+    ):
+        _reserve(actor, proposal)
+        proposal.agreement = _agreement(actor, proposal)
+        proposal.status = Proposal.Status.ACCEPTED
+    proposal._history_user = actor  # type: ignore[attr-defined]
+    proposal.save()
+    return proposal
+
+
+def _reserve(actor: Any, proposal: Proposal) -> None:
+    """Book the proposal's weeks: lock the factory's capacity rows in primary-key order,
+    check every week, raise one error listing every shortfall, then add with F()."""
+    wanted = {p.week: p.pairs for p in proposal.placements.all()}
+    rows = list(
+        CapacityWeek.objects.select_for_update()
+        .filter(
+            enterprise_id=proposal.factory_id, category_id=proposal.category_id, week__in=wanted
+        )
+        .order_by("pk")
+    )
+    by_week = {r.week: r for r in rows}
+    shortfalls: list[str] = []
+    for week, pairs in sorted(wanted.items()):
+        row = by_week.get(week)
+        available = 0 if row is None else row.free_pairs - row.reserved_pairs
+        if pairs > available:
+            shortfalls.append(
+                str(
+                    _("%(week)s: %(wanted)s pairs wanted, %(available)s free")
+                    % {
+                        "week": clock.iso_week_label(week),
+                        "wanted": pairs,
+                        "available": max(available, 0),
+                    }
+                )
+            )
+    if shortfalls:
+        raise ConflictError(
+            _("The factory no longer has room for this proposal."),
+            code=MatchingErrorCode.OVERBOOKED,
+            details={"capacity": shortfalls},
+        )
+    for row in rows:
+        CapacityWeek.objects.filter(pk=row.pk).update(
+            reserved_pairs=F("reserved_pairs") + wanted[row.week]
+        )
+    Reservation.objects.bulk_create(
+        Reservation(proposal=proposal, capacity_week=row, pairs=wanted[row.week]) for row in rows
+    )
+    fresh = list(CapacityWeek.objects.filter(pk__in=[r.pk for r in rows]).order_by("pk"))
+    CapacityWeek.history.bulk_history_create(
+        fresh,
+        update=True,
+        default_user=actor if getattr(actor, "pk", None) else None,
+        default_change_reason=f"reserved by proposal {proposal.pk}",
+    )
+
+
+def _agreement(actor: Any, proposal: Proposal) -> Any:
+    from clusterlink.agreements.models import AgreementType
+    from clusterlink.agreements.services import agreement_create
+
+    amount = (proposal.unit_cost_rmb * proposal.pairs).quantize(Decimal("0.01"))
+    return agreement_create(
+        actor=actor,
+        agreement_type=AgreementType.PROCESSING_ORDER,
+        buyer=proposal.demand.owner,
+        supplier=proposal.factory,
+        pairs=proposal.pairs,
+        amount_rmb=amount,
+        title=proposal.demand.title[:200],
+        demand=proposal.demand,
+        note=f"match run #{proposal.run_id}, proposal #{proposal.pk}",
+    )
+
+
+@transaction.atomic
+def proposals_expire(*, actor: Any = None) -> int:
+    """Mark every open proposal past its expiry as expired (its planned capacity is free for
+    a repair run). Returns how many lapsed."""
+    due = Proposal.objects.select_for_update().filter(
+        status=Proposal.Status.OPEN, expires_at__lte=clock.now()
+    )
+    count = 0
+    for proposal in due.order_by("pk"):
+        proposal.status = Proposal.Status.EXPIRED
+        proposal._history_user = actor  # type: ignore[attr-defined]
+        proposal.save()
+        count += 1
+    return count

@@ -1,0 +1,305 @@
+"""Match runs from rows to proposals, decisions, reservations and repair runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from clusterlink.agreements.models import Agreement
+from clusterlink.common import clock
+from clusterlink.common.errors import ApplicationError, ConflictError
+from clusterlink.directory.models import CapacityWeek
+from clusterlink.market.models import DemandShare
+from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal, Reservation
+from clusterlink.matching.services import (
+    match_run_cancel,
+    match_run_execute,
+    match_run_repair_start,
+    match_run_start,
+    proposal_decide,
+    proposals_expire,
+)
+from tests.directory.factories import next_week
+from tests.matching.factories import MatchingWorld, matching_world
+
+pytestmark = pytest.mark.django_db
+
+
+def start(world: MatchingWorld, **kwargs: Any) -> MatchRun:
+    kwargs.setdefault("scope", MatchRun.Scope.CLUSTER)
+    kwargs.setdefault("cluster", world.cluster)
+    kwargs.setdefault("time_limit_s", 5)
+    return match_run_start(operator=world.operator, viewer=world.viewer(world.operator), **kwargs)
+
+
+def finished_run(world: MatchingWorld, django_capture_on_commit_callbacks: Any) -> MatchRun:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = start(world)
+    assert len(callbacks) == 1  # the task is queued only on commit
+    return match_run_execute(run_id=run.pk)
+
+
+def plan(run: MatchRun) -> dict[tuple[str, str], int]:
+    return {
+        (p.demand.title, p.factory.legal_name): p.pairs
+        for p in Proposal.objects.filter(run=run).select_related("demand", "factory")
+    }
+
+
+def test_run_places_orders_at_least_cost(django_capture_on_commit_callbacks: Any) -> None:
+    # given 700 pairs, 600 of cheap capacity (only it is BSCI-certified) and 600 dear
+    world = matching_world()
+    # when
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    # then the certified order and 300 of the other fill the cheap factory
+    assert run.status == MatchRun.Status.FINISHED
+    assert run.solver_status == "OPTIMAL"
+    assert plan(run) == {
+        ("BSCI 跑鞋 300", world.cheap.legal_name): 300,
+        ("跑鞋 400", world.cheap.legal_name): 300,
+        ("跑鞋 400", world.dear.legal_name): 100,
+    }
+    assert run.objective_rmb == Decimal("7200.00")
+    assert run.production_rmb == Decimal("7200.00")
+    assert run.penalty_rmb == Decimal("0.00")
+    assert Decimal("7199.90") <= run.lower_bound_rmb <= Decimal("7200.00")
+    assert MatchPlacement.objects.filter(run=run).count() == 3
+    dear = Proposal.objects.get(run=run, factory=world.dear)
+    assert dear.rank == 2 and dear.eligible_factories == 2
+    assert dear.runner_up is None  # the order uses both able factories
+    assert [(p.week, p.pairs) for p in dear.placements.all()] == [(next_week(1), 100)]
+    # the proposed factories may now see the orders
+    assert DemandShare.objects.filter(reason=DemandShare.Reason.MATCHED).count() == 3
+
+
+def test_unplaced_pairs_keep_their_reason(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    world.big.pairs = 1000
+    world.big.save()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    # which order keeps the 100 is a tie; how many and why is not
+    assert [(u.pairs, u.reason) for u in run.unplaced.all()] == [(100, "capacity_exhausted")]
+    assert run.penalty_rmb == Decimal("10000.00")
+
+
+def test_start_refuses_a_cluster_the_operator_does_not_run() -> None:
+    world = matching_world()
+    with pytest.raises(ApplicationError) as caught:
+        match_run_start(
+            operator=world.brand_user,
+            viewer=world.viewer(world.brand_user),
+            scope=MatchRun.Scope.CLUSTER,
+            cluster=world.cluster,
+        )
+    assert caught.value.details == {"cluster": ["Choose a cluster you operate."]}
+    assert MatchRun.objects.count() == 0
+
+
+def test_start_validates_weights_and_limits() -> None:
+    world = matching_world()
+    with pytest.raises(ApplicationError) as caught:
+        start(world, time_limit_s=0, unplaced_penalty_rmb=Decimal("-1"))
+    assert set(caught.value.details) == {"time_limit_s", "unplaced_penalty_rmb"}
+    assert MatchRun.objects.count() == 0
+
+
+def test_cancel_a_queued_run(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = start(world)
+    match_run_cancel(actor=world.operator, run=run)
+    run = match_run_execute(run_id=run.pk)
+    assert run.status == MatchRun.Status.CANCELLED
+    assert Proposal.objects.count() == 0
+    assert run.history.count() == 2  # created, cancelled
+
+
+def test_execute_twice_writes_once(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    again = match_run_execute(run_id=run.pk)
+    assert again.status == MatchRun.Status.FINISHED
+    assert Proposal.objects.count() == 3
+    assert MatchPlacement.objects.count() == 3
+
+
+def accept_both(world: MatchingWorld, proposal: Proposal, factory_user: Any) -> Proposal:
+    proposal_decide(
+        actor=world.brand_user,
+        viewer=world.viewer(world.brand_user),
+        proposal=proposal,
+        side="brand",
+        accept=True,
+    )
+    return proposal_decide(
+        actor=factory_user,
+        viewer=world.viewer(factory_user),
+        proposal=proposal,
+        side="factory",
+        accept=True,
+    )
+
+
+def test_mutual_acceptance_creates_agreement_and_reserves(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    # when brand then factory accept
+    proposal = accept_both(world, proposal, world.dear_user)
+    # then
+    assert proposal.status == Proposal.Status.ACCEPTED
+    agreement = Agreement.objects.get()
+    assert proposal.agreement == agreement
+    assert (agreement.buyer, agreement.supplier, agreement.pairs, agreement.amount_rmb) == (
+        world.brand,
+        world.dear,
+        100,
+        Decimal("1200.00"),
+    )
+    week = CapacityWeek.objects.get(enterprise=world.dear, week=next_week(1))
+    assert week.reserved_pairs == 100
+    assert week.history.first().reserved_pairs == 100  # type: ignore[union-attr]
+    assert Reservation.objects.get().pairs == 100
+    assert proposal.history.count() == 3  # proposed, brand accepted, both accepted
+
+
+def test_brand_alone_reserves_nothing(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    proposal_decide(
+        actor=world.brand_user,
+        viewer=world.viewer(world.brand_user),
+        proposal=proposal,
+        side="brand",
+        accept=True,
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.brand_decision, proposal.factory_decision) == (
+        "open",
+        "accepted",
+        "pending",
+    )
+    assert Agreement.objects.count() == 0
+    assert Reservation.objects.count() == 0
+
+
+def test_other_side_cannot_decide(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    with pytest.raises(ApplicationError) as caught:
+        proposal_decide(
+            actor=world.cheap_user,
+            viewer=world.viewer(world.cheap_user),
+            proposal=proposal,
+            side="factory",
+            accept=True,
+        )
+    assert caught.value.status == 404
+    proposal.refresh_from_db()
+    assert proposal.factory_decision == "pending"
+
+
+def test_shortfalls_are_listed_and_nothing_is_written(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the cheap factory's weeks filled elsewhere after the run
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    proposal = Proposal.objects.get(run=run, demand=world.big, factory=world.cheap)
+    # the proposal spans both weeks (300 in one, 10 more in the other)
+    (only,) = proposal.placements.all()
+    other = next_week(1) if only.week == next_week(2) else next_week(2)
+    MatchPlacement.objects.create(run=run, proposal=proposal, week=other, pairs=10)
+    CapacityWeek.objects.filter(enterprise=world.cheap).update(reserved_pairs=295)
+    proposal_decide(
+        actor=world.brand_user,
+        viewer=world.viewer(world.brand_user),
+        proposal=proposal,
+        side="brand",
+        accept=True,
+    )
+    weeks = sorted(p.week for p in proposal.placements.all())
+    # when the factory accepts
+    with pytest.raises(ConflictError) as caught:
+        proposal_decide(
+            actor=world.cheap_user,
+            viewer=world.viewer(world.cheap_user),
+            proposal=proposal,
+            side="factory",
+            accept=True,
+        )
+    # then every short week is named, and nothing changed
+    wanted = {p.week: p.pairs for p in proposal.placements.all()}
+    assert caught.value.details == {
+        "capacity": [f"{clock.iso_week_label(w)}: {wanted[w]} pairs wanted, 5 free" for w in weeks]
+    }
+    assert len(caught.value.details["capacity"]) == 2
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.factory_decision) == ("open", "pending")
+    assert Agreement.objects.count() == 0
+    assert Reservation.objects.count() == 0
+    assert set(
+        CapacityWeek.objects.filter(enterprise=world.cheap).values_list("reserved_pairs", flat=True)
+    ) == {295}
+
+
+def test_expired_proposal_cannot_be_accepted(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    later = clock.now() + dt.timedelta(days=15)
+    with clock.frozen(later):
+        proposal = Proposal.objects.get(run=run, factory=world.dear)
+        with pytest.raises(ApplicationError) as caught:
+            proposal_decide(
+                actor=world.brand_user,
+                viewer=world.viewer(world.brand_user),
+                proposal=proposal,
+                side="brand",
+                accept=True,
+            )
+        assert caught.value.code == "matching_proposal_closed"
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.brand_decision) == ("expired", "pending")
+        assert proposals_expire() == 2
+
+
+def test_repair_run_keeps_accepted_and_replans_declined(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the certified order accepted at the cheap factory, the dear one declined
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    accept_both(world, Proposal.objects.get(run=run, demand=world.certified), world.cheap_user)
+    declined = proposal_decide(
+        actor=world.dear_user,
+        viewer=world.viewer(world.dear_user),
+        proposal=Proposal.objects.get(run=run, factory=world.dear),
+        side="factory",
+        accept=False,
+    )
+    assert declined.status == "declined"
+    # when the operator repairs the run (the dear factory is now dearer)
+    CapacityWeek.objects.filter(enterprise=world.dear).update(
+        unit_price_min_rmb=Decimal("13.00"), unit_price_max_rmb=Decimal("13.00")
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        repair = match_run_repair_start(
+            operator=world.operator, viewer=world.viewer(world.operator), run=run
+        )
+    repair = match_run_execute(run_id=repair.pk)
+    # then the accepted 300 stay fixed (no new proposal for them) and count in the cost
+    assert repair.repair_of == run
+    assert plan(repair) == {
+        ("跑鞋 400", world.cheap.legal_name): 300,
+        ("跑鞋 400", world.dear.legal_name): 100,
+    }
+    assert repair.objective_rmb == Decimal("7300.00")
+    assert (
+        Proposal.objects.get(run=run, demand=world.big, factory=world.cheap).status == "superseded"
+    )

@@ -1,0 +1,188 @@
+"""Match run pages as operator, brand and factory; quotes beside proposals."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from clusterlink.agreements.models import Agreement
+from clusterlink.directory.models import CapacityWeek
+from clusterlink.market.models import Quote
+from clusterlink.matching.models import MatchRun, Proposal
+from clusterlink.matching.services import match_run_execute
+from tests.accounts.factories import UserFactory
+from tests.matching.factories import MatchingWorld, matching_world
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run_via_page(world: MatchingWorld, capture: Any) -> MatchRun:
+    with capture(execute=False) as callbacks:
+        response = client_for(world.operator).post(
+            "/en/matching/runs/new/",
+            {
+                "scope": "cluster",
+                "cluster": world.cluster.pk,
+                "transport_rmb_per_pair_km": "0.0005",
+                "unplaced_penalty_rmb": "100.00",
+                "time_limit_s": "5",
+                "seed": "0",
+            },
+        )
+    run = MatchRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/matching/runs/{run.pk}/"
+    assert len(callbacks) == 1
+    return run
+
+
+def test_operator_starts_a_run_and_reads_the_result(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    operator = client_for(world.operator)
+    # while queued, the page polls its progress fragment and offers cancel
+    page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    assert f'hx-get="/en/matching/runs/{run.pk}/progress/"' in page
+    assert 'data-testid="cancel-run"' in page
+    match_run_execute(run_id=run.pk)
+    fragment = operator.get(f"/en/matching/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    assert "7200.00" in fragment.content.decode()
+    page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    for piece in (
+        "Placements by order",
+        "Placements by factory",
+        "Factory utilisation by week",
+        "Flows between clusters",
+        "flows-chart",
+        "7200.00",
+        "300/300",
+    ):
+        assert piece in page
+    # the export holds the same placements
+    export = operator.get(f"/en/matching/runs/{run.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(export.content))
+    rows = list(book["Placements"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[4] for r in rows) == [100, 300, 300]
+
+
+def test_start_form_names_the_invalid_fields() -> None:
+    world = matching_world()
+    response = client_for(world.operator).post(
+        "/en/matching/runs/new/",
+        {
+            "scope": "selected",
+            "transport_rmb_per_pair_km": "-1",
+            "unplaced_penalty_rmb": "1.234",
+            "time_limit_s": "0",
+            "seed": "0",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"transport_rmb_per_pair_km", "unplaced_penalty_rmb", "time_limit_s"}
+    assert MatchRun.objects.count() == 0
+
+
+def test_brand_and_factory_accept_through_the_pages(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    brand = client_for(world.brand_user)
+    listing = brand.get("/en/matching/proposals/").content.decode()
+    assert "Rank 2 of 2 able factories by landed cost." in listing
+    brand.post(
+        f"/en/matching/proposals/{proposal.pk}/decide/", {"side": "brand", "decision": "accept"}
+    )
+    factory = client_for(world.dear_user)
+    page = factory.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+    assert 'data-testid="accept-factory"' in page
+    response = factory.post(
+        f"/en/matching/proposals/{proposal.pk}/decide/", {"side": "factory", "decision": "accept"}
+    )
+    assert response.status_code == 302
+    page = factory.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+    assert "Reserved" in page
+    assert Agreement.objects.count() == 1
+    assert (
+        sum(
+            CapacityWeek.objects.filter(enterprise=world.dear).values_list(
+                "reserved_pairs", flat=True
+            )
+        )
+        == 100
+    )
+
+
+def test_proposals_are_hidden_from_others(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    stranger = client_for(UserFactory())
+    assert stranger.get(f"/en/matching/proposals/{proposal.pk}/").status_code == 404
+    assert stranger.get(f"/en/matching/runs/{run.pk}/").status_code == 404
+    assert (
+        stranger.post(
+            f"/en/matching/proposals/{proposal.pk}/decide/", {"side": "brand", "decision": "accept"}
+        ).status_code
+        == 404
+    )
+    # the cheap factory sees its own work, not the dear factory's proposal
+    assert (
+        client_for(world.cheap_user).get(f"/en/matching/proposals/{proposal.pk}/").status_code
+        == 404
+    )
+    proposal.refresh_from_db()
+    assert proposal.brand_decision == "pending"
+
+
+def test_factory_quotes_and_brand_compares(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    brand = client_for(world.brand_user)
+    # the brand asks the dear factory for a quote
+    brand.post(f"/en/market/demands/{world.big.pk}/quotes/request/", {"factory": world.dear.pk})
+    assert Quote.objects.get().status == "requested"
+    factory = client_for(world.dear_user)
+    bad = factory.post(
+        f"/en/market/demands/{world.big.pk}/quotes/",
+        {"factory": world.dear.pk, "unit_price_rmb": "11.555", "weeks": "0"},
+    )
+    assert bad.status_code == 400
+    assert set(bad.context["form"].errors) == {"unit_price_rmb", "weeks"}
+    assert Quote.objects.get().unit_price_rmb is None
+    factory.post(
+        f"/en/market/demands/{world.big.pk}/quotes/",
+        {
+            "factory": world.dear.pk,
+            "unit_price_rmb": "11.50",
+            "weeks": "4",
+            "conditions": "30% deposit",
+        },
+    )
+    quote = Quote.objects.get()
+    assert (quote.status, quote.unit_price_rmb, quote.weeks) == ("submitted", Decimal("11.50"), 4)
+    page = brand.get(f"/en/market/demands/{world.big.pk}/quotes/").content.decode()
+    assert (
+        "Quotes beside the engine&#x27;s proposals" in page
+        or "Quotes beside the engine's proposals" in page
+    )
+    assert "11.50" in page and "30% deposit" in page and "12.00" in page
