@@ -1,0 +1,198 @@
+"""Agreements: a cooperation intention followed to a signed, produced and delivered contract."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusterlink.common.models import TimeStampedModel
+from clusterlink.directory.models import Enterprise
+from clusterlink.directory.validators import validate_rmb
+
+
+class AgreementType(models.TextChoices):
+    PROCESSING_ORDER = "processing_order", _("Processing (OEM) order")
+    ORDER_PURCHASING = "order_purchasing", _("Order purchasing")
+    BRAND_OEM = "brand_oem", _("Brand OEM / licensing")
+    INDUSTRIAL_INVESTMENT = "industrial_investment", _("Industrial investment")
+    ECOMMERCE_COOPERATION = "ecommerce_cooperation", _("E-commerce platform cooperation")
+    TECHNOLOGY_TRANSFER = "technology_transfer", _("Technology transfer")
+    MATERIAL_PROCUREMENT = "material_procurement", _("Material procurement")
+
+
+class AgreementStatus(models.TextChoices):
+    INTENTION = "intention", _("Cooperation intention")
+    SIGNED = "signed", _("Signed")
+    IN_PRODUCTION = "in_production", _("In production")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The pipeline: each status and the statuses it may move to. Delivered and cancelled are final.
+NEXT_STATUSES: dict[str, frozenset[str]] = {
+    AgreementStatus.INTENTION: frozenset({AgreementStatus.SIGNED, AgreementStatus.CANCELLED}),
+    AgreementStatus.SIGNED: frozenset({AgreementStatus.IN_PRODUCTION, AgreementStatus.CANCELLED}),
+    AgreementStatus.IN_PRODUCTION: frozenset(
+        {AgreementStatus.DELIVERED, AgreementStatus.CANCELLED}
+    ),
+    AgreementStatus.DELIVERED: frozenset(),
+    AgreementStatus.CANCELLED: frozenset(),
+}
+
+# Statuses that count as an outcome of an event (an intention or better, not cancelled).
+REPORTED_STATUSES = frozenset(
+    {
+        AgreementStatus.INTENTION,
+        AgreementStatus.SIGNED,
+        AgreementStatus.IN_PRODUCTION,
+        AgreementStatus.DELIVERED,
+    }
+)
+
+
+class Agreement(TimeStampedModel):
+    agreement_type = models.CharField(
+        _("type"),
+        max_length=30,
+        choices=AgreementType.choices,
+        help_text=_("What kind of cooperation was agreed."),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short description shown in lists and in the running order."),
+    )
+    buyer = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="agreements_as_buyer",
+        verbose_name=_("buyer"),
+        help_text=_("Party that orders, buys, invests or licenses (e.g. the brand)."),
+    )
+    supplier = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="agreements_as_supplier",
+        verbose_name=_("supplier"),
+        help_text=_("Party that makes, supplies or receives (e.g. the factory)."),
+    )
+    pairs = models.PositiveIntegerField(
+        _("pairs"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Private to the parties: quantity in pairs, if any."),
+    )
+    amount_rmb = models.DecimalField(
+        _("amount (RMB)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[validate_rmb],
+        help_text=_("Private to the parties: value in RMB, if any."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.INTENTION,
+        help_text=_("Where the agreement stands in the pipeline."),
+    )
+    demand = models.ForeignKey(
+        "market.Demand",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("demand"),
+        help_text=_("The demand the agreement answers, if any."),
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("event"),
+        help_text=_("The docking event where the agreement was reached, if any."),
+    )
+    meeting = models.ForeignKey(
+        "events.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("meeting"),
+        help_text=_("The 1:1 meeting the agreement came from, if any."),
+    )
+    ceremony_session = models.ForeignKey(
+        "events.EventSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ceremony_agreements",
+        verbose_name=_("signing ceremony"),
+        help_text=_("The signing-ceremony session where it is signed on stage, if any."),
+    )
+    ceremony_position = models.PositiveSmallIntegerField(
+        _("position in the running order"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("1 for the first signing on stage; set with the ceremony session."),
+    )
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("Day the contract was signed."),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Free remarks on the agreement."))
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        help_text=_("Person who recorded the agreement."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pairs__isnull=True) | Q(pairs__gt=0),
+                name="agreement_pairs_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_rmb__isnull=True) | Q(amount_rmb__gte=0),
+                name="agreement_amount_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(buyer=F("supplier")),
+                name="agreement_parties_differ",
+                violation_error_message=_("The buyer and the supplier must be different firms."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ceremony_session__isnull=True, ceremony_position__isnull=True)
+                | Q(ceremony_session__isnull=False, ceremony_position__gte=1),
+                name="agreement_ceremony_position_with_session",
+            ),
+            models.UniqueConstraint(
+                fields=["ceremony_session", "ceremony_position"],
+                name="agreement_ceremony_position_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_agreement_type_display()} #{self.pk}"

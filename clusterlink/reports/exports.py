@@ -1,0 +1,156 @@
+"""The outcome report as a PDF (WeasyPrint, embedded CJK font, SVG charts) and as an xlsx
+workbook (openpyxl, one sheet per table). Both in the active language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from clusterlink.reports import svg
+from clusterlink.reports.selectors import EventOutcome
+
+FONT_FILES = {
+    "regular": "vendor/fonts/SourceHanSansSC-Regular.otf",
+    "bold": "vendor/fonts/SourceHanSansSC-Bold.otf",
+}
+
+
+class ReportFontMissing(RuntimeError):
+    """The CJK font is copied by `make assets`; without it Chinese and Japanese would not render."""
+
+
+def font_uris() -> dict[str, str]:
+    uris = {}
+    for weight, relative in FONT_FILES.items():
+        found = finders.find(relative)
+        if not found:
+            raise ReportFontMissing(f"{relative} not found: run `make assets`")
+        uris[weight] = Path(str(found)).resolve().as_uri()
+    return uris
+
+
+def sankey_links(outcome: EventOutcome) -> tuple[list[svg.Link], str]:
+    """Flows between clusters as Sankey links and the measure they show: RMB (in 10,000s) when
+    every flow has an amount, else pairs when every flow has pairs, else the number of agreements
+    (money first: investments and platform deals have no pairs).
+    Buyers' clusters stand on the left, suppliers' on the right, each named with its side so a
+    cluster on both sides is two nodes (a Sankey has no cycles)."""
+    flows = outcome.flows
+    if flows and all(f.amount_rmb > 0 for f in flows):
+        measure, values = _("10,000 RMB"), [float(f.amount_rmb / 10_000) for f in flows]
+    elif flows and all(f.pairs > 0 for f in flows):
+        measure, values = _("pairs"), [float(f.pairs) for f in flows]
+    else:
+        measure, values = _("agreements"), [float(f.agreements) for f in flows]
+    links = [
+        svg.Link(
+            source=_("%(cluster)s · buyers") % {"cluster": f.buyer_cluster},
+            target=_("%(cluster)s · suppliers") % {"cluster": f.supplier_cluster},
+            value=value,
+        )
+        for f, value in zip(flows, values, strict=True)
+    ]
+    return links, measure
+
+
+def report_pdf(outcome: EventOutcome, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    links, measure = sankey_links(outcome)
+    html = render_to_string(
+        "reports/outcome_pdf.html",
+        {
+            **context,
+            "fonts": font_uris(),
+            "sankey_svg": mark_safe(svg.sankey(links)),  # our own SVG; labels are escaped
+            "sankey_measure": measure,
+            "types_svg": mark_safe(
+                svg.bar_chart([(row.label, row.intentions + row.signed) for row in outcome.by_type])
+            ),
+        },
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _rmb(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))  # a number cell; the format shows two decimals
+
+
+def report_xlsx(outcome: EventOutcome) -> bytes:
+    workbook = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]], first: bool = False) -> None:
+        ws = workbook.active if first else workbook.create_sheet()
+        assert ws is not None
+        ws.title = title[:31]
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append(row)
+        for column in ws.columns:
+            letter = column[0].column_letter
+            ws.column_dimensions[letter].width = max(
+                12, *(len(str(c.value or "")) + 4 for c in column)
+            )
+            for c in column[1:]:
+                if isinstance(c.value, Decimal):
+                    c.number_format = "#,##0.00"
+                elif isinstance(c.value, int):
+                    c.number_format = "#,##0"
+
+    event = outcome.event
+    sheet(
+        _("Summary"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Event"), event.name],
+            [_("Dates"), f"{event.starts_on:%Y-%m-%d} – {event.ends_on:%Y-%m-%d}"],
+            [_("Headline"), outcome.headline()],
+            [_("Firms with agreements"), outcome.firms_with_agreements],
+            [_("Cooperation intentions"), outcome.intentions],
+            [_("Signed agreements"), outcome.signed],
+            [_("Pairs"), outcome.pairs],
+            [_("Amount (RMB)"), _rmb(outcome.amount_rmb)],
+            [_("Meetings held"), outcome.meetings_held],
+            [_("Registered firms"), outcome.registered_firms],
+        ],
+        first=True,
+    )
+    sheet(
+        _("Participants"),
+        [_("Cluster"), _("Role"), _("Firms"), _("People")],
+        [[r.cluster, r.role_label, r.firms, r.people] for r in outcome.by_participant],
+    )
+    sheet(
+        _("Agreements by type"),
+        [_("Type"), _("Cooperation intentions"), _("Signed"), _("Pairs"), _("Amount (RMB)")],
+        [[r.label, r.intentions, r.signed, r.pairs, _rmb(r.amount_rmb)] for r in outcome.by_type],
+    )
+    sheet(
+        _("Flows between clusters"),
+        [
+            _("Buyers' cluster"),
+            _("Suppliers' cluster"),
+            _("Agreements"),
+            _("Pairs"),
+            _("Amount (RMB)"),
+        ],
+        [
+            [f.buyer_cluster, f.supplier_cluster, f.agreements, f.pairs, _rmb(f.amount_rmb)]
+            for f in outcome.flows
+        ],
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,174 @@
+"""The agreements API: access per role, recording with located errors, the pipeline, history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from clusterlink.agreements.models import Agreement
+from tests.agreements.factories import AgreementFactory
+from tests.api_fixtures import ApiClient, World
+from tests.api_fixtures import client_for as token_client_for
+
+pytest_plugins = ["tests.api_fixtures"]
+
+
+def client_for(user: Any) -> ApiClient:
+    client = token_client_for(user)
+    client.headers.setdefault("Accept-Language", "en")
+    return client
+
+
+def _agreement(world: World) -> Agreement:
+    return AgreementFactory(
+        buyer=world.brand, supplier=world.factory, pairs=120_000, amount_rmb=Decimal("5400000.00")
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 404),
+        ("outsider", 404),
+        ("owner", 200),
+        ("operator", 200),
+        ("other_operator", 404),
+        ("admin", 200),
+    ],
+)
+def test_agreement_detail_per_role(world: World, role: str, status: int) -> None:
+    agreement = _agreement(world)
+    response = client_for(world.role_users()[role]).get(f"/agreements/{agreement.pk}")
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert body["pairs"] == 120_000
+        assert body["amount_rmb"] == "5400000.00"
+        assert body["buyer"] == {
+            "id": world.brand.pk,
+            "name": world.brand.display_name,
+            "cluster": "putian",
+        }
+    elif status == 404:
+        assert "5400000" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "count"),
+    [("outsider", 0), ("owner", 1), ("operator", 1), ("other_operator", 0), ("admin", 1)],
+)
+def test_agreement_list_shows_only_ones_own(world: World, role: str, count: int) -> None:
+    _agreement(world)
+    response = client_for(world.role_users()[role]).get("/agreements")
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+
+
+def _body(world: World, **overrides: Any) -> dict[str, Any]:
+    return {
+        "agreement_type": "processing_order",
+        "buyer_id": world.brand.pk,
+        "supplier_id": world.factory.pk,
+        "pairs": 50_000,
+        "amount_rmb": "2250000.00",
+        "title": "运动鞋加工",
+        **overrides,
+    }
+
+
+def test_a_party_records_an_intention_and_moves_it_along(world: World) -> None:
+    client = client_for(world.factory_owner)
+    response = client.post("/agreements", _body(world))
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["status"] == "intention"
+    assert created["amount_rmb"] == "2250000.00"
+    assert [row["kind"] for row in created["history"]] == ["+"]
+    moved = client.post(
+        f"/agreements/{created['id']}/transitions", {"to_status": "signed", "note": "签约"}
+    )
+    assert moved.status_code == 200
+    body = moved.json()
+    assert body["status"] == "signed"
+    assert [(row["status"], row["user"], row["note"]) for row in body["history"]] == [
+        ("intention", str(world.factory_owner), ""),
+        ("signed", str(world.factory_owner), "签约"),
+    ]
+    assert body["history"][1]["changes"] == ["status", "signed on"]
+
+
+def test_illegal_move_is_a_400_with_a_stable_code_and_writes_nothing(world: World) -> None:
+    agreement = _agreement(world)
+    rows_before = agreement.history.count()
+    client = client_for(world.operator)
+    response = client.post(f"/agreements/{agreement.pk}/transitions", {"to_status": "delivered"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "agreement_illegal_transition"
+    agreement.refresh_from_db()
+    assert agreement.status == "intention"
+    assert agreement.history.count() == rows_before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "location", "message"),
+    [
+        ({"pairs": -5}, 422, "body.pairs", "Ensure this value is greater than or equal to 1."),
+        (
+            {"amount_rmb": "10.123"},
+            422,
+            "body.amount_rmb",
+            "Ensure that there are no more than 2 decimal places.",
+        ),
+        (
+            {"amount_rmb": "-1"},
+            422,
+            "body.amount_rmb",
+            "Ensure this value is greater than or equal to 0.",
+        ),
+        ({"supplier_id": "brand"}, 422, "body.supplier_id", "Enter a whole number."),
+        (
+            {"agreement_type": "barter"},
+            422,
+            "body.agreement_type",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+    ],
+)
+def test_bad_input_gets_located_errors_and_writes_nothing(
+    world: World, overrides: dict[str, Any], status: int, location: str, message: str
+) -> None:
+    body = _body(world, **overrides)
+    if overrides.get("supplier_id") == "brand":
+        body["supplier_id"] = "brand"
+    response = client_for(world.factory_owner).post("/agreements", body)
+    assert response.status_code == status
+    assert response.json()["details"][location] == [message]
+    assert Agreement.objects.count() == 0
+
+
+def test_same_firm_on_both_sides_is_a_field_error_in_the_users_language(world: World) -> None:
+    client = token_client_for(world.factory_owner)
+    client.headers["Accept-Language"] = "zh-hans"
+    response = client.post("/agreements", _body(world, buyer_id=world.factory.pk))
+    assert response.status_code == 400
+    assert response.json()["details"]["supplier"] == ["买方和供方必须是不同的企业。"]
+    assert Agreement.objects.count() == 0
+
+
+def test_an_outsider_cannot_record_for_other_firms(world: World) -> None:
+    response = client_for(world.outsider).post("/agreements", _body(world))
+    assert response.status_code == 400
+    assert "buyer_id" in response.json()["details"]
+    assert Agreement.objects.count() == 0
+
+
+def test_an_outsider_cannot_move_an_agreement_it_cannot_see(world: World) -> None:
+    agreement = _agreement(world)
+    response = client_for(world.outsider).post(
+        f"/agreements/{agreement.pk}/transitions", {"to_status": "cancelled"}
+    )
+    assert response.status_code == 404
+    agreement.refresh_from_db()
+    assert agreement.status == "intention"

@@ -1,0 +1,180 @@
+"""Services of agreements: create with validation, the status pipeline, history rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from clusterlink.agreements.models import Agreement, AgreementStatus, AgreementType
+from clusterlink.agreements.services import agreement_create, agreement_transition
+from clusterlink.common.errors import ApplicationError
+from tests.accounts.factories import UserFactory
+from tests.directory.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def _parties():
+    return EnterpriseFactory(roles=["brand"]), EnterpriseFactory()
+
+
+def test_create_records_an_intention_with_a_history_row_naming_the_actor():
+    # given
+    actor = UserFactory()
+    buyer, supplier = _parties()
+    # when
+    agreement = agreement_create(
+        actor=actor,
+        agreement_type=AgreementType.PROCESSING_ORDER,
+        buyer=buyer,
+        supplier=supplier,
+        pairs=1_200_000,
+        amount_rmb=Decimal("54000000.00"),
+        title="运动鞋加工",
+    )
+    # then
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.INTENTION
+    assert agreement.pairs == 1_200_000
+    assert agreement.amount_rmb == Decimal("54000000.00")
+    rows = list(agreement.history.all())
+    assert len(rows) == 1
+    assert rows[0].history_user == actor
+    assert rows[0].history_type == "+"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"pairs": -5}, "pairs", "Pairs must be a whole number of at least 1."),
+        ({"pairs": 0}, "pairs", "Pairs must be a whole number of at least 1."),
+        (
+            {"amount_rmb": Decimal("10.005")},
+            "amount_rmb",
+            "An amount in RMB has at most two decimals.",
+        ),
+        (
+            {"amount_rmb": Decimal("-1.00")},
+            "amount_rmb",
+            "An amount in RMB cannot be negative.",
+        ),
+        ({"agreement_type": "barter"}, "agreement_type", "Unknown agreement type: barter"),
+    ],
+)
+def test_create_rejects_bad_figures_and_writes_nothing(fields, field, message):
+    # given
+    buyer, supplier = _parties()
+    arguments = {"agreement_type": AgreementType.PROCESSING_ORDER, **fields}
+    # when
+    with pytest.raises(ApplicationError) as caught:
+        agreement_create(actor=None, buyer=buyer, supplier=supplier, **arguments)
+    # then
+    assert caught.value.code == "validation_error"
+    assert message in caught.value.details[field]
+    assert Agreement.objects.count() == 0
+    assert Agreement.history.count() == 0
+
+
+def test_create_rejects_the_same_firm_on_both_sides():
+    firm = EnterpriseFactory()
+    with pytest.raises(ApplicationError) as caught:
+        agreement_create(
+            actor=None, agreement_type=AgreementType.BRAND_OEM, buyer=firm, supplier=firm
+        )
+    assert caught.value.details["supplier"] == [
+        "The buyer and the supplier must be different firms."
+    ]
+    assert Agreement.objects.count() == 0
+
+
+def test_error_messages_are_translated():
+    buyer, supplier = _parties()
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as caught:
+        agreement_create(
+            actor=None,
+            agreement_type=AgreementType.PROCESSING_ORDER,
+            buyer=buyer,
+            supplier=supplier,
+            pairs=-1,
+        )
+    assert caught.value.details["pairs"] == ["双数必须为不小于 1 的整数。"]
+
+
+def test_transitions_follow_the_pipeline_and_leave_history():
+    # given
+    operator = UserFactory()
+    buyer, supplier = _parties()
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    # when
+    for status in ("signed", "in_production", "delivered"):
+        agreement = agreement_transition(
+            actor=operator, agreement=agreement, to_status=status, note=f"to {status}"
+        )
+    # then
+    assert agreement.status == "delivered"
+    assert agreement.signed_on is not None
+    history = list(agreement.history.order_by("history_id"))
+    assert [h.status for h in history] == ["intention", "signed", "in_production", "delivered"]
+    assert [h.history_user for h in history] == [None, operator, operator, operator]
+    assert history[2].history_change_reason == "to in_production"
+
+
+@pytest.mark.parametrize(
+    ("path", "to_status"),
+    [
+        ([], "delivered"),
+        ([], "in_production"),
+        (["signed"], "intention"),
+        (["signed", "in_production", "delivered"], "cancelled"),
+        (["cancelled"], "signed"),
+    ],
+)
+def test_illegal_moves_raise_a_stable_code_and_write_nothing(path, to_status):
+    buyer, supplier = _parties()
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    for status in path:
+        agreement = agreement_transition(actor=None, agreement=agreement, to_status=status)
+    rows_before = agreement.history.count()
+    with pytest.raises(ApplicationError) as caught:
+        agreement_transition(actor=None, agreement=agreement, to_status=to_status)
+    assert caught.value.code == "agreement_illegal_transition"
+    agreement.refresh_from_db()
+    assert agreement.status == (path[-1] if path else "intention")
+    assert agreement.history.count() == rows_before
+
+
+def test_any_open_status_may_be_cancelled():
+    buyer, supplier = _parties()
+    for path in ([], ["signed"], ["signed", "in_production"]):
+        agreement = agreement_create(
+            actor=None,
+            agreement_type=AgreementType.ORDER_PURCHASING,
+            buyer=buyer,
+            supplier=supplier,
+        )
+        for status in path:
+            agreement = agreement_transition(actor=None, agreement=agreement, to_status=status)
+        agreement = agreement_transition(actor=None, agreement=agreement, to_status="cancelled")
+        assert agreement.status == "cancelled"
+
+
+def test_unknown_status_is_rejected():
+    buyer, supplier = _parties()
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    with pytest.raises(ApplicationError) as caught:
+        agreement_transition(actor=None, agreement=agreement, to_status="archived")
+    assert caught.value.code == "agreement_unknown_status"

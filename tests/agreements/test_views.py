@@ -1,0 +1,266 @@
+"""Agreement pages: list and detail by access, recording from a meeting or an event, status moves
+through the form, the ceremony running order, and no English left on the zh-hans and ja pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from clusterlink.agreements.demo import load_agreements_demo
+from clusterlink.agreements.models import Agreement
+from clusterlink.events.models import Meeting
+from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
+from tests.agreements.factories import AgreementFactory
+from tests.agreements.world import putian_docking, xiaobeihe_ceremony
+from tests.events.factories import SlotFactory
+from tests.test_translations import leftover_check, visible_pieces
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, *args: Any, language: str = "en") -> str:
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def docking() -> Any:
+    world = putian_docking()
+    world.operator = OperatorScopeFactory(cluster=world.event.clusters.get(slug="putian")).user
+    world.brand_member = MembershipFactory(enterprise=world.brands[0]).user
+    return world
+
+
+def test_list_and_detail_show_amounts_only_to_parties_and_operators(docking: Any) -> None:
+    agreement = AgreementFactory(
+        buyer=docking.brands[0],
+        supplier=docking.factories[0],
+        amount_rmb=Decimal("1234567.89"),
+        event=docking.event,
+    )
+    for user in (docking.operator, docking.brand_member):
+        client = client_for(user)
+        assert "¥1,234,567.89" in client.get(url("agreements:list")).content.decode()
+        assert client.get(url("agreements:detail", agreement.pk)).status_code == 200
+    stranger = client_for(UserFactory())
+    assert "1,234,567.89" not in stranger.get(url("agreements:list")).content.decode()
+    assert stranger.get(url("agreements:detail", agreement.pk)).status_code == 404
+    assert Client().get(url("agreements:list")).status_code == 302  # to the login page
+
+
+def test_list_filters_by_type_status_cluster_and_event(docking: Any) -> None:
+    wanted = AgreementFactory(
+        buyer=docking.brands[0], supplier=docking.factories[0], event=docking.event
+    )
+    AgreementFactory(
+        buyer=docking.brands[1], supplier=docking.factories[1], agreement_type="brand_oem"
+    )
+    client = client_for(docking.operator)
+    for query in (
+        "agreement_type=processing_order",
+        f"event={docking.event.slug}",
+        "status=intention&cluster=quanzhou-jinjiang&event=" + docking.event.slug,
+    ):
+        page = client.get(url("agreements:list") + "?" + query).context["page"]
+        assert [a.pk for a in page.object_list] == [wanted.pk], query
+
+
+def test_a_brand_records_an_intention_from_its_meeting(docking: Any) -> None:
+    # given a held meeting between the brand and a factory
+    slot = SlotFactory(event=docking.event)
+    brand_rep = docking.brands[0].event_registrations.get().participants.get()
+    factory_rep = docking.factories[0].event_registrations.get().participants.get()
+    meeting = Meeting.objects.create(
+        event=docking.event,
+        participant_a=brand_rep,
+        participant_b=factory_rep,
+        slot=slot,
+        table=1,
+        status=Meeting.Status.HELD,
+    )
+    client = client_for(docking.brand_member)
+    address = url("agreements:create") + f"?meeting={meeting.pk}"
+    form = client.get(address)
+    assert [c[0] for c in form.context["form"].fields["buyer"].choices] == sorted(
+        [docking.brands[0].pk, docking.factories[0].pk],
+        key=lambda pk: [docking.brands[0].pk, docking.factories[0].pk].index(pk),
+    )
+    # when
+    response = client.post(
+        address,
+        {
+            "meeting": meeting.pk,
+            "agreement_type": "processing_order",
+            "buyer": docking.brands[0].pk,
+            "supplier": docking.factories[0].pk,
+            "pairs": "300000",
+            "amount_rmb": "13500000.00",
+            "title": "跑鞋加工",
+        },
+    )
+    # then
+    agreement = Agreement.objects.get()
+    assert response.status_code == 302
+    assert (agreement.meeting, agreement.event, agreement.created_by) == (
+        meeting,
+        docking.event,
+        docking.brand_member,
+    )
+    detail = client.get(url("agreements:detail", agreement.pk)).content.decode()
+    assert 'data-testid="agreement-source"' in detail and docking.event.name_en in detail
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"pairs": "-5"}, "pairs", "双数必须为不小于 1 的整数。"),
+        ({"amount_rmb": "10.123"}, "amount_rmb", "最多保留两位小数（元、角、分）。"),
+        ({"supplier": "BRAND"}, "supplier", "买方和供方必须是不同的企业。"),
+    ],
+)
+def test_bad_input_on_the_form_is_located_translated_and_writes_nothing(
+    docking: Any, fields: dict[str, str], field: str, message: str
+) -> None:
+    data = {
+        "agreement_type": "processing_order",
+        "buyer": str(docking.brands[0].pk),
+        "supplier": str(docking.factories[0].pk),
+        "event": docking.event.slug,
+        **fields,
+    }
+    if data["supplier"] == "BRAND":
+        data["supplier"] = data["buyer"]
+    response = client_for(docking.operator).post(
+        url("agreements:create", language="zh-hans") + f"?event={docking.event.slug}", data
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert Agreement.objects.count() == 0
+
+
+def test_illegal_move_through_the_form_is_refused_and_writes_nothing(docking: Any) -> None:
+    agreement = AgreementFactory(buyer=docking.brands[0], supplier=docking.factories[0])
+    rows = agreement.history.count()
+    response = client_for(docking.operator).post(
+        url("agreements:transition", agreement.pk), {"to_status": "delivered"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "An agreement cannot move from “Cooperation intention” to “Delivered”." in html
+    assert "Allowed next statuses: Signed, Cancelled" in html
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.history.count()) == ("intention", rows)
+    ok = client_for(docking.brand_member).post(
+        url("agreements:transition", agreement.pk), {"to_status": "signed", "note": "现场签约"}
+    )
+    assert ok.status_code == 302
+    history = (
+        client_for(docking.brand_member)
+        .get(url("agreements:detail", agreement.pk))
+        .context["history"]
+    )
+    assert [(row["status"], row["user"], row["note"]) for row in history][-1] == (
+        "signed",
+        str(docking.brand_member),
+        "现场签约",
+    )
+
+
+@pytest.fixture
+def ceremony() -> Any:
+    world = xiaobeihe_ceremony()
+    load_agreements_demo()
+    world.operator = OperatorScopeFactory(cluster=world.event.clusters.get()).user
+    return world
+
+
+def test_operator_reorders_the_running_order_and_prints_it(ceremony: Any) -> None:
+    client = client_for(ceremony.operator)
+    page = client.get(url("agreements:ceremony", ceremony.session.pk))
+    order = [a.pk for a in page.context["running_order"]]
+    assert len(order) == 15
+    new_order = [order[-1], *order[:-2]]  # last first, the 14th leaves the stage
+    response = client.post(
+        url("agreements:ceremony", ceremony.session.pk), {"order": ",".join(map(str, new_order))}
+    )
+    assert response.status_code == 302
+    stage = list(
+        Agreement.objects.filter(ceremony_session=ceremony.session)
+        .order_by("ceremony_position")
+        .values_list("pk", "ceremony_position")
+    )
+    assert stage == [(pk, i) for i, pk in enumerate(new_order, start=1)]
+    assert Agreement.objects.get(pk=order[-2]).ceremony_position is None
+    printed = client.get(url("agreements:ceremony_print", ceremony.session.pk)).content.decode()
+    first = Agreement.objects.get(pk=order[-1])
+    assert printed.index(first.title) < printed.index(Agreement.objects.get(pk=order[0]).title)
+
+
+def test_running_order_refuses_foreign_or_repeated_agreements(ceremony: Any) -> None:
+    other = AgreementFactory()
+    before = list(
+        Agreement.objects.filter(ceremony_session=ceremony.session).values_list(
+            "pk", "ceremony_position"
+        )
+    )
+    client = client_for(ceremony.operator)
+    for order in (f"{before[0][0]},{other.pk}", f"{before[0][0]},{before[0][0]}", "a,b"):
+        response = client.post(url("agreements:ceremony", ceremony.session.pk), {"order": order})
+        assert response.status_code == 400, order
+        assert response.context["form"].errors["order"]
+    after = list(
+        Agreement.objects.filter(ceremony_session=ceremony.session).values_list(
+            "pk", "ceremony_position"
+        )
+    )
+    assert after == before
+
+
+def test_ceremony_page_is_404_for_firms_and_strangers(ceremony: Any) -> None:
+    member = MembershipFactory(enterprise=ceremony.firms[0]).user
+    for user in (member, UserFactory()):
+        assert (
+            client_for(user).get(url("agreements:ceremony", ceremony.session.pk)).status_code == 404
+        )
+
+
+def test_pages_show_no_english_in_zh_hans_and_ja(ceremony: Any) -> None:
+    agreement = Agreement.objects.filter(event=ceremony.event).first()
+    assert agreement is not None
+    client = client_for(ceremony.operator)
+    pages = {
+        "list": ("agreements:list",),
+        "detail": ("agreements:detail", agreement.pk),
+        "create": ("agreements:create",),
+        "ceremony": ("agreements:ceremony", ceremony.session.pk),
+        "print": ("agreements:ceremony_print", ceremony.session.pk),
+        "report": ("reports:event_outcome", ceremony.event.slug),
+    }
+    # data, not UI text: firm names (English in ja), titles and notes of the demo (Chinese)
+    names = [f.name_en for f in ceremony.firms] + [ceremony.event.name_en]
+    names += [a.title for a in Agreement.objects.all()] + ["签约仪式现场签约"]
+    problems = []
+    for page, (name, *args) in pages.items():
+        english = client.get(url(name, *args, language="en")).content.decode()
+        assert leftover_check("ja").find(visible_pieces(english)), f"{page}: no UI text found"
+        for language, catalog_language in (("zh-hans", "zh_Hans"), ("ja", "ja")):
+            response = client.get(url(name, *args, language=language))
+            assert response.status_code == 200, (page, language)
+            pieces = visible_pieces(response.content.decode())
+            for value in names:  # data, not UI text
+                pieces = [p.replace(value, " ") for p in pieces]
+            left = leftover_check(catalog_language).find([p for p in pieces if p.strip()])
+            if left:
+                problems.append(f"{page} in {language}: {left}")
+    assert not problems, "\n".join(problems)
