@@ -23,9 +23,12 @@ from ninja.renderers import JSONRenderer
 
 from clusterlink.accounts.api import router as accounts_router
 from clusterlink.accounts.tokens import AUTH_OPTIONAL
+from clusterlink.agreements.api import router as agreements_router
 from clusterlink.common.errors import ApplicationError, CommonErrorCode, validation_details
 from clusterlink.directory.api import router as directory_router
+from clusterlink.events.api import router as events_router
 from clusterlink.market.api import router as market_router
+from clusterlink.matching.api import router as matching_router
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,9 @@ def health(request: HttpRequest) -> dict[str, str]:
 api.add_router("", accounts_router)
 api.add_router("", directory_router)
 api.add_router("", market_router)
+api.add_router("", matching_router)
+api.add_router("", agreements_router)
+api.add_router("", events_router)
 
 
 # ---- the one error shape ------------------------------------------------------------------------

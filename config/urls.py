@@ -15,6 +15,10 @@ urlpatterns += i18n_patterns(
     path("mine/", include("clusterlink.directory.mine_urls")),
     path("imports/", include("clusterlink.directory.import_urls")),
     path("market/", include("clusterlink.market.urls")),
+    path("matching/", include("clusterlink.matching.urls")),
+    path("agreements/", include("clusterlink.agreements.urls")),
+    path("reports/", include("clusterlink.reports.urls")),
+    path("events/", include("clusterlink.events.urls")),
     path("", include("clusterlink.directory.urls")),
     prefix_default_language=True,
 )

@@ -50,7 +50,15 @@ CANARIES: dict[str, set[str]] = {
     "44.41": {"owner", "operator", "admin"},  # target price of a public demand
     "CANARY-DRAFT-DEMAND": {"owner", "operator", "admin"},
     "CANARY-UNLISTED-FIRM": {"operator", "admin"},
+    # docking events (planted by _plant_events)
+    "CANARY-PRIVATE-EVENT": {"owner", "shared_partner", "operator", "admin"},
+    "CANARY-DRAFT-EVENT": {"operator", "admin"},
+    "canary-participant@secret.cn": {"owner", "operator", "admin"},  # a representative's e-mail
+    "CANARY-MEETING-NOTE": {"owner", "shared_partner", "operator", "admin"},
 }
+# Detail routes of a kind, where the generic "/<kind>s/<id>" would also match other apps' pages
+# about the row (an event's outcome report has access rules of its own).
+DETAIL_ROUTES = {"event": r"^/(?:zh-hans|api)/events/{row_id}/?$"}
 SKIPPED_PREFIXES = ("/admin/", "/i18n/", "/zh-hans/admin/", "/en/", "/ja/", "/static/", "/media/")
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -154,6 +162,7 @@ def world(db: Any) -> World:
             str(public.pk): everyone,
         },
     }
+    hidden["event"] = _plant_events(putian=putian, factory=factory, partner=partner)
     enterprise_ids = [factory.pk, brand.pk, unlisted.pk]
     demand_ids = [private.pk, cluster_only.pk, public.pk, draft.pk]
     ids = {
@@ -163,10 +172,64 @@ def world(db: Any) -> World:
     }
     return World(
         ids=ids,
-        slugs=["putian"],
+        slugs=["putian", *hidden["event"]],
         clients={role: _login(user) for role, user in users.items()},
         hidden=hidden,
     )
+
+
+def _plant_events(*, putian: Any, factory: Any, partner: Any) -> dict[str, set[str]]:
+    """A private event of Putian's cluster where the factory and the partner firm are registered,
+    with a representative's e-mail and a meeting note; and a draft event. Returns slug → roles."""
+    from clusterlink.events.models import Event, Meeting, Participant, Registration, Slot
+
+    common = dict(starts_on=dt.date(2026, 12, 10), ends_on=dt.date(2026, 12, 10), venue_zh="莆田")
+    event = Event.objects.create(
+        slug="canary-private",
+        name_zh="CANARY-PRIVATE-EVENT",
+        name_en="CANARY-PRIVATE-EVENT",
+        name_ja="CANARY-PRIVATE-EVENT",
+        visibility=Event.Visibility.PRIVATE,
+        status=Event.Status.REGISTRATION_OPEN,
+        **common,
+    )
+    draft = Event.objects.create(
+        slug="canary-draft",
+        name_zh="CANARY-DRAFT-EVENT",
+        name_en="CANARY-DRAFT-EVENT",
+        name_ja="CANARY-DRAFT-EVENT",
+        status=Event.Status.DRAFT,
+        **common,
+    )
+    for row in (event, draft):
+        row.clusters.set([putian])
+    start = dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.UTC)
+    slot = Slot.objects.create(
+        event=event, starts_at=start, ends_at=start + dt.timedelta(minutes=20)
+    )
+    people = []
+    for firm, email in ((factory, "canary-participant@secret.cn"), (partner, "")):
+        registration = Registration.objects.create(
+            event=event, enterprise=firm, status=Registration.Status.VALIDATED
+        )
+        people.append(
+            Participant.objects.create(
+                registration=registration, name="代表", role="supplier", email=email
+            )
+        )
+    Meeting.objects.create(
+        event=event,
+        participant_a=people[0],
+        participant_b=people[1],
+        slot=slot,
+        table=1,
+        status=Meeting.Status.HELD,
+        notes="CANARY-MEETING-NOTE",
+    )
+    return {
+        "canary-private": CANARIES["CANARY-PRIVATE-EVENT"],
+        "canary-draft": CANARIES["CANARY-DRAFT-EVENT"],
+    }
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
@@ -304,7 +367,8 @@ def test_rows_a_role_may_not_see_answer_404(world: World, role: str) -> None:
         for kind, rows in world.hidden.items():
             for row_id, allowed in rows.items():
                 # A detail route of this kind ending in this row's id.
-                if not re.search(rf"/{kind}s/{row_id}/?$", path):
+                pattern = DETAIL_ROUTES.get(kind, r"/{kind}s/{row_id}/?$")
+                if not re.search(pattern.format(kind=kind, row_id=row_id), path):
                     continue
                 status = client.get(path).status_code
                 checked += 1

@@ -4,7 +4,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from clusterlink.agreements.demo import load_agreements_demo
 from clusterlink.directory.demo import DEMO_PASSWORD, DemoLoader
+from clusterlink.events.demo import load_events_demo
+from clusterlink.matching.demo import load_matching_demo
 
 
 class Command(BaseCommand):
@@ -27,6 +30,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Loading the demo data…")
             logins = loader.load()
+        load_events_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+        load_agreements_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+        load_matching_demo(progress=lambda line: self.stdout.write(f"  {line}"))
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
         for who, username in logins.items():
             self.stdout.write(f"  {username:<12} {who}")
