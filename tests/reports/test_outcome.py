@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from clusterlink.agreements.demo import load_agreements_demo
 from clusterlink.agreements.models import Agreement, AgreementStatus
@@ -13,6 +15,13 @@ from clusterlink.reports.selectors import event_outcome
 from tests.agreements.world import putian_docking, xiaobeihe_ceremony
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    """Cluster names come in the active language; another test may have left one active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def test_demo_putian_report_reproduces_the_press_figures():
