@@ -75,14 +75,15 @@ class InputSchema(Schema):
 ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 422, 429})
 
 
-# Lists count their matches up to this many: an exact count of a third of 100,000 firms costs
-# more than the page itself, and nobody pages through a thousand results (they refine).
-COUNT_CAP = 1000
+# Lists count their matches only as far as this many pages past the requested one: an exact count
+# of a third of 100,000 firms costs more than the page itself, and nobody pages that far (they
+# refine the search instead).
+COUNT_PAGES_AHEAD = 10
 
 
 class ApiPagination(LimitOffsetPagination):
     """limit/offset with a bounded offset (the limit is bounded by NINJA_PAGINATION_MAX_LIMIT)
-    and a count that stops at COUNT_CAP."""
+    and a count that looks at most COUNT_PAGES_AHEAD pages past the requested one."""
 
     class Input(LimitOffsetPagination.Input):
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
@@ -90,19 +91,25 @@ class ApiPagination(LimitOffsetPagination):
     class Output(Schema):
         items: list[Any]
         count: int = Field(
-            description=f"Number of matches, counted up to {COUNT_CAP}: exact when "
-            "count_capped is false, otherwise there are at least this many."
+            description=f"Number of matches, counted up to {COUNT_PAGES_AHEAD} pages (of this "
+            "limit) past the offset: exact when count_capped is false, otherwise there are at "
+            "least this many."
         )
-        count_capped: bool = Field(description=f"True when there are more than {COUNT_CAP}.")
+        count_capped: bool = Field(description="True when there are more matches than count.")
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         limit = min(pagination.limit, self.max_limit)
         offset = pagination.offset
-        counted = queryset.order_by()[: COUNT_CAP + 1].count()
+        items = list(queryset[offset : offset + limit])
+        if len(items) < limit and (items or offset == 0):
+            # This page ends the list, so it tells the count without another query.
+            return {"items": items, "count": offset + len(items), "count_capped": False}
+        horizon = offset + COUNT_PAGES_AHEAD * limit
+        counted = queryset.order_by()[: horizon + 1].count()
         return {
-            "items": queryset[offset : offset + limit],
-            "count": min(counted, COUNT_CAP),
-            "count_capped": counted > COUNT_CAP,
+            "items": items,
+            "count": min(counted, horizon),
+            "count_capped": counted > horizon,
         }

@@ -96,14 +96,25 @@ def test_enterprise_list_is_paginated_with_stable_order(world: World) -> None:
     assert len(set(ids)) == 5
 
 
-def test_list_counts_stop_at_the_cap(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("clusterlink.common.schemas.COUNT_CAP", 3)
-    for i in range(5):
+def test_list_counts_stop_some_pages_past_the_offset(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clusterlink.common.schemas.COUNT_PAGES_AHEAD", 2)
+    for i in range(9):
         index_for_search(
             EnterpriseFactory(cluster=world.putian, legal_name="同名鞋厂", name_en=f"Same {i}")
         )
-    page = ApiClient().get("/enterprises", q="同名", limit=10).json()
-    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 5)
+    client = ApiClient()
+
+    def page(offset: int) -> tuple[int, bool, int]:
+        body = client.get("/enterprises", q="同名", limit=2, offset=offset).json()
+        return body["count"], body["count_capped"], len(body["items"])
+
+    assert page(0) == (4, True, 2)  # two pages of two looked at, more beyond
+    assert page(4) == (8, True, 2)
+    assert page(6) == (9, False, 2)  # the count reached the end
+    assert page(8) == (9, False, 1)  # the last page tells the count itself
+    assert page(20) == (9, False, 0)  # past the end: still the exact count
 
 
 def test_capacity_filter_only_uses_capacity_the_viewer_may_see(world: World) -> None:
