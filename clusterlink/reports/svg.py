@@ -25,23 +25,85 @@ def _text(x: float, y: float, text: str, *, size: int = 11, anchor: str = "start
     )
 
 
+def _is_wide(char: str) -> bool:
+    """CJK ideographs, kana, full-width forms: as wide as the font size."""
+    return ord(char) >= 0x2E80
+
+
+def text_width(text: str, size: int = 11) -> float:
+    """An estimate of the drawn width (SVG text does not wrap or measure itself): wide
+    characters take the font size, others about 0.6 of it."""
+    return sum(size if _is_wide(c) else size * 0.6 for c in text)
+
+
+def _tokens(text: str) -> list[str]:
+    """Breakable pieces: one wide character each, or a run of narrow ones (a word)."""
+    pieces: list[str] = []
+    word = ""
+    for char in text:
+        if _is_wide(char) or char == " ":
+            if word:
+                pieces.append(word)
+                word = ""
+            pieces.append(char)
+        else:
+            word += char
+    if word:
+        pieces.append(word)
+    return pieces
+
+
+def wrap(text: str, room: float, *, size: int = 11) -> list[str]:
+    """`text` in lines no wider than `room` (a word wider than the room keeps a line to itself).
+    A node label "cluster · side" breaks at the dot first, so the side reads on its own line."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        line = ""
+        for piece in _tokens(part.strip()):
+            if line and text_width(line + piece, size) > room:
+                lines.append(line.rstrip())
+                line = "" if piece == " " else piece
+            else:
+                line += piece
+        if line.strip():
+            lines.append(line.strip())
+    return lines or [""]
+
+
+def _lines(
+    x: float, middle: float, lines: list[str], *, size: int = 11, anchor: str = "start"
+) -> str:
+    """Lines of text centred vertically on `middle`."""
+    step = size * 1.25
+    first = middle - step * (len(lines) - 1) / 2 + size * 0.35
+    return "".join(
+        _text(x, first + i * step, line, size=size, anchor=anchor) for i, line in enumerate(lines)
+    )
+
+
 def bar_chart(rows: Sequence[tuple[str, float]], *, width: int = 640, bar: int = 22) -> str:
-    """Horizontal bars with their labels on the left and values on the right."""
+    """Horizontal bars with their labels (wrapped) on the left and values on the right."""
     label_width = 200
-    height = max(1, len(rows)) * (bar + 10) + 10
+    labels = [wrap(label, label_width - 12) for label, _ in rows]
+    heights = [max(bar, round(len(lines) * 11 * 1.25) + 4) for lines in labels]
+    height = sum(h + 10 for h in heights) + 10 if rows else bar + 20
     top = max((v for _, v in rows), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
     ]
-    for i, (label, value) in enumerate(rows):
-        y = 10 + i * (bar + 10)
+    y = 10
+    for i, ((_label, value), lines, row_height) in enumerate(
+        zip(rows, labels, heights, strict=True)
+    ):
+        middle = y + row_height / 2
         length = (width - label_width - 80) * value / top
-        parts.append(_text(label_width - 8, y + bar * 0.7, label, anchor="end"))
+        parts.append(_lines(label_width - 8, middle, lines, anchor="end"))
         parts.append(
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" rx="3" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<rect x="{label_width}" y="{middle - bar / 2:.1f}" width="{length:.1f}" '
+            f'height="{bar}" rx="3" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
-        parts.append(_text(label_width + length + 6, y + bar * 0.7, f"{value:,.0f}"))
+        parts.append(_text(label_width + length + 6, middle + 4, f"{value:,.0f}"))
+        y += row_height + 10
     parts.append("</svg>")
     return "".join(parts)
 
@@ -95,12 +157,12 @@ def sankey(links: Sequence[Link], *, width: int = 640, height: int = 260) -> str
         parts.append(
             f'<rect x="{x0}" y="{top:.1f}" width="{node_width}" height="{size:.1f}" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
-        parts.append(_text(x0 - 6, top + size / 2 + 4, name, anchor="end"))
+        parts.append(_lines(x0 - 6, top + size / 2, wrap(name, label_room - 12), anchor="end"))
     for name in targets:
         top, size, _ = right[name]
         parts.append(
             f'<rect x="{x1}" y="{top:.1f}" width="{node_width}" height="{size:.1f}" fill="#555"/>'
         )
-        parts.append(_text(x1 + node_width + 6, top + size / 2 + 4, name))
+        parts.append(_lines(x1 + node_width + 6, top + size / 2, wrap(name, label_room - 26)))
     parts.append("</svg>")
     return "".join(parts)
