@@ -1,23 +1,96 @@
 """Demo match runs: the Putian–Quanzhou shoe orders and the Xiaobeihe sock orders.
 
 Both are started through match_run_start by the demo operator and solved by the real engine
-(short time limit, fixed seed), exactly as a worker would; nothing here writes a result by
-hand. Runs again are skipped (idempotent).
+(short time limit, fixed seed, one thread), exactly as a worker would; nothing here writes a
+result by hand. Loading again is skipped (idempotent).
+
+The directory demo's orders are large and ask for processes drawn at random, so none of them
+fits the demo factory logins. Before the runs, two docking orders are posted through the
+market's demand_create, written to what those logins' firms make (category, processes, no
+certification they lack), so that the factory and the sock-factory accounts see work the
+engine proposes to them. The demo brand then accepts its proposal at the demo factory: the
+factory account finds a proposal waiting only for its own answer (accept → agreement).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from clusterlink.accounts.access import viewer_for
 from clusterlink.accounts.models import User
-from clusterlink.directory.models import Cluster
-from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand
+from clusterlink.common import clock
+from clusterlink.directory.models import Cluster, Enterprise
+from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandType, Visibility
+from clusterlink.market.services import demand_create
 from clusterlink.matching.models import MatchRun, Proposal
-from clusterlink.matching.services import match_run_execute, match_run_start
+from clusterlink.matching.services import (
+    match_run_execute,
+    match_run_start,
+    proposal_decide,
+)
 
 DEMO_TIME_LIMIT_S = 5
 DEMO_SEED = 2024
+
+
+@dataclass(frozen=True)
+class DockingOrder:
+    """An order written to a demo factory login's profile (category, processes it has)."""
+
+    factory_login: str
+    title: str
+    category: str
+    processes: tuple[str, ...]
+    pairs: int
+    target_unit_price_rmb: Decimal
+    weeks_to_delivery: int
+
+
+SHOE_DOCKING_ORDER = DockingOrder(
+    factory_login="factory",
+    title="硫化休闲鞋代工 10,000 双",
+    category="casual-shoes",
+    processes=("stitching", "vulcanising", "injection", "sole-making"),
+    pairs=10_000,
+    target_unit_price_rmb=Decimal("52.00"),
+    weeks_to_delivery=8,
+)
+SOCK_DOCKING_ORDER = DockingOrder(
+    factory_login="sockfactory",
+    title="手工对目运动袜代工 9,000 双",
+    category="sports-socks",
+    processes=("hand-linking", "auto-toe-closing"),
+    pairs=9_000,
+    target_unit_price_rmb=Decimal("0.60"),
+    weeks_to_delivery=8,
+)
+
+
+def _first_firm(username: str) -> Enterprise | None:
+    user = User.objects.filter(username=username).first()
+    membership = None if user is None else user.memberships.order_by("pk").first()
+    return None if membership is None else membership.enterprise
+
+
+def _docking_order(owner: Enterprise, created_by: User | None, spec: DockingOrder) -> Demand:
+    return demand_create(
+        owner=owner,
+        created_by=created_by,
+        demand_type=DemandType.PROCESSING_ORDER,
+        title=spec.title,
+        category=spec.category,
+        pairs=spec.pairs,
+        target_unit_price_rmb=spec.target_unit_price_rmb,
+        delivery_week=clock.current_week() + dt.timedelta(weeks=spec.weeks_to_delivery),
+        min_lot_pairs=1_000,
+        split_allowed=True,
+        max_factories=3,
+        required_processes=spec.processes,
+        visibility=Visibility.PUBLIC,
+    )
 
 
 def load_matching_demo(progress: Callable[[str], None] = lambda line: None) -> list[MatchRun]:
@@ -32,6 +105,17 @@ def load_matching_demo(progress: Callable[[str], None] = lambda line: None) -> l
     runs: list[MatchRun] = []
     shoe_brands = Cluster.objects.filter(slug="quanzhou-jinjiang").first()
     socks = Cluster.objects.filter(slug="xiaobeihe").first()
+    brand_user = User.objects.filter(username="brand").first()
+    brand = _first_firm("brand")
+    if brand is not None and _first_firm(SHOE_DOCKING_ORDER.factory_login) is not None:
+        _docking_order(brand, brand_user, SHOE_DOCKING_ORDER)
+    sock_brand = (
+        Enterprise.objects.filter(cluster=socks, roles__role="brand").order_by("pk").first()
+        if socks is not None
+        else None
+    )
+    if sock_brand is not None and _first_firm(SOCK_DOCKING_ORDER.factory_login) is not None:
+        _docking_order(sock_brand, None, SOCK_DOCKING_ORDER)
     if shoe_brands is not None:
         # The docking event's question: the Quanzhou brands' open orders on the factories of
         # Putian and Quanzhou, at the least landed cost.
@@ -74,4 +158,25 @@ def load_matching_demo(progress: Callable[[str], None] = lambda line: None) -> l
             f"{Proposal.objects.filter(run=run).count()} proposals, "
             f"cost {run.objective_rmb} RMB, bound {run.lower_bound_rmb} RMB"
         )
+    factory = _first_firm(SHOE_DOCKING_ORDER.factory_login)
+    if brand_user is not None and brand is not None and factory is not None:
+        waiting = (
+            Proposal.objects.filter(
+                run__in=finished,
+                demand__owner=brand,
+                factory=factory,
+                status=Proposal.Status.OPEN,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if waiting is not None:
+            proposal_decide(
+                actor=brand_user,
+                viewer=viewer_for(brand_user),
+                proposal=waiting,
+                side="brand",
+                accept=True,
+            )
+            progress(f"proposal #{waiting.pk}: accepted by the brand, waiting for the factory")
     return finished
