@@ -33,6 +33,8 @@ class Environment(BaseSettings):
     login_attempts_per_window: int = 5
     login_window_seconds: int = 900
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Anonymous directory searches are answered from the cache for this long (0: never).
+    directory_cache_seconds: int = 60
 
     @model_validator(mode="after")
     def _production_has_secrets(self) -> Environment:

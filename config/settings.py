@@ -110,6 +110,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_upload_bytes
 CLUSTERLINK_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
 CLUSTERLINK_LOGIN_ATTEMPTS = ENV.login_attempts_per_window
 CLUSTERLINK_LOGIN_WINDOW_SECONDS = ENV.login_window_seconds
+DIRECTORY_CACHE_SECONDS = ENV.directory_cache_seconds
 
 EMAIL_BACKEND = ENV.email_backend
 DEFAULT_FROM_EMAIL = ENV.default_from_email

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from pytest_django.fixtures import Settings
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -15,3 +16,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # Browser tests share one live server per worker; keep them on one xdist worker.
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(autouse=True)
+def _no_public_cache(settings: Settings) -> None:
+    """Tests run inside transactions that never commit, so the public search cache would never
+    see their writes; tests/directory/test_public_cache.py turns it on with commits."""
+    settings.DIRECTORY_CACHE_SECONDS = 0

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.params import functions as param_functions
 
@@ -16,7 +17,14 @@ from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.accounts.tokens import AUTH_OPTIONAL, AUTH_REQUIRED
 from clusterlink.common.schemas import ERROR_STATUSES, MAX_ID, ApiPagination, ErrorOut
 from clusterlink.directory import selectors, services
-from clusterlink.directory.models import CapacityWeek, Certification, Cluster, Enterprise, Process
+from clusterlink.directory.models import (
+    CapacityWeek,
+    Certification,
+    Cluster,
+    Enterprise,
+    Process,
+)
+from clusterlink.directory.public_cache import public_cached
 from clusterlink.directory.schemas import (
     CapacityQuery,
     CapacitySaveIn,
@@ -125,19 +133,30 @@ def enterprise_out(enterprise: Enterprise, viewer: Viewer) -> dict[str, Any]:
     }
 
 
+# What a list row shows (EnterpriseListOut), so a page loads no more than that.
+LIST_FIELDS = (
+    "legal_name",
+    "name_en",
+    "cluster__slug",
+    "size",
+    "employees",
+    "address",
+)
+
+
 @router.get(
     "/enterprises",
     response={200: list[EnterpriseListOut], **ERRORS},
     summary="Search the directory",
 )
 @paginate(ApiPagination)
+@decorate_view(public_cached)
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseQuery]) -> QuerySet[Enterprise]:
     """Firms you may see, filtered; ordered by legal name then id. The capacity filter only
     considers capacity you may see."""
     wanted = selectors.EnterpriseFilters(**filters.model_dump())
-    return selectors.enterprise_list(viewer=_viewer(request), filters=wanted).prefetch_related(
-        "roles"
-    )
+    firms = selectors.enterprise_list(viewer=_viewer(request), filters=wanted)
+    return selectors.with_role_codes(firms.only(*LIST_FIELDS))
 
 
 @router.post(

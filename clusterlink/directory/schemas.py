@@ -116,7 +116,8 @@ class EnterpriseListOut(EnterpriseFields):
 
     @staticmethod
     def resolve_roles(obj: Enterprise) -> list[str]:
-        return obj.role_codes
+        joined = getattr(obj, "role_codes_joined", None)  # selectors.with_role_codes
+        return obj.role_codes if joined is None else sorted(joined.split())
 
 
 class ContactsOut(Schema):

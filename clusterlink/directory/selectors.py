@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Sum
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.accounts.models import Membership
@@ -99,6 +100,30 @@ def enterprise_list(
         )
         qs = qs.filter(Exists(weeks))
     return qs.order_by("sort_name", "id")
+
+
+class RoleCodes(Func):
+    """A firm's role codes joined by spaces ("" without roles), read in the firm's own query:
+    a list page then needs no second query and no role objects."""
+
+    output_field = CharField()
+    arity = 1
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        enterprise, params = compiler.compile(self.source_expressions[0])
+        table = connection.ops.quote_name(EnterpriseRole._meta.db_table)
+        join = (
+            "string_agg(r.role, ' ')"
+            if connection.vendor == "postgresql"
+            else "group_concat(r.role, ' ')"
+        )
+        sql = f"COALESCE((SELECT {join} FROM {table} r WHERE r.enterprise_id = {enterprise}), '')"
+        return sql, list(params)
+
+
+def with_role_codes(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """`role_codes_joined` on every firm (see EnterpriseListOut.resolve_roles)."""
+    return qs.annotate(role_codes_joined=RoleCodes(F("pk")))
 
 
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from clusterlink.accounts.access import ANONYMOUS, viewer_for
 from clusterlink.common.errors import ApplicationError
@@ -46,7 +47,7 @@ def test_enterprise_create_stores_roles_taxonomy_and_search_keys() -> None:
 
 
 def test_enterprise_create_reports_every_bad_field_and_writes_nothing() -> None:
-    with pytest.raises(ApplicationError) as caught:
+    with translation.override("en"), pytest.raises(ApplicationError) as caught:
         enterprise_create(
             legal_name="坏数据有限公司",
             credit_code="91350100M000100Y44",

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clusterlink.common import clock
 from clusterlink.directory.models import Enterprise, EnterpriseRole
+from clusterlink.directory.public_cache import directory_changed
 
 FAST_VENDORS = ("sqlite", "postgresql")
 
@@ -72,6 +73,7 @@ def insert_enterprises(
 
     `links` maps "categories"/"processes"/"certifications" to one id list per firm.
     """
+    directory_changed()  # bulk inserts send no model signals
     if connection.vendor not in FAST_VENDORS:
         models = [e if isinstance(e, Enterprise) else e.as_model() for e in enterprises]
         created = bulk_create_with_history(models, Enterprise, batch_size=2000, default_user=actor)
