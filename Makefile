@@ -32,7 +32,6 @@ assets: node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 
 demo: install assets migrate
 	$(PY) manage.py compile_translations -v0

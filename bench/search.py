@@ -251,7 +251,6 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url}
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
     insert_seconds = float(
         subprocess.run(
             [python, "-m", "bench.search", "--firms", str(args.firms), "--populate-only", url],
