@@ -12,6 +12,7 @@ import secrets
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -296,7 +297,9 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+        # Stored in UTC; people read the event's local time (forms list slots by this text).
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 
 class Registration(TimeStampedModel):
@@ -620,7 +623,8 @@ class ScheduleRun(TimeStampedModel):
         return f"{tenths // 10}.{tenths % 10}"
 
     def __str__(self) -> str:
-        return f"{self.event} · {self.get_mode_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+        created = timezone.localtime(self.created_at)
+        return f"{self.event} · {self.get_mode_display()} · {created:%Y-%m-%d %H:%M}"
 
 
 class Meeting(TimeStampedModel):

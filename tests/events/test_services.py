@@ -466,3 +466,89 @@ def test_event_create_requires_an_operated_cluster() -> None:
         **fields,
     )
     assert sorted(event.clusters.values_list("slug", flat=True)) == ["putian", "quanzhou"]
+
+
+def test_session_outside_the_event_is_refused_and_nothing_written() -> None:
+    # given an event on 10–11 December
+    event = EventFactory()
+    # when a session is put on 12 December
+    with pytest.raises(ApplicationError) as info:
+        services.event_session_save(
+            event=event,
+            kind=EventSession.Kind.EXHIBITION,
+            title_zh="品牌展",
+            starts_at=at(12, 9),
+            ends_at=at(12, 17),
+        )
+    # then both ends are named and no session exists
+    assert info.value.details == {
+        "starts_at": ["The session on 2026-12-12 is outside the event (2026-12-10 to 2026-12-11)."],
+        "ends_at": ["The session on 2026-12-12 is outside the event (2026-12-10 to 2026-12-11)."],
+    }
+    assert EventSession.objects.count() == 0
+
+
+def test_slot_reads_in_the_events_local_time() -> None:
+    # stored in UTC (06:00Z), read in China time: forms and error messages show this text
+    slot = SlotFactory(starts_at=at(10, 14), ends_at=at(10, 14, 20))
+    slot.refresh_from_db()
+    assert str(slot) == "2026-12-10 14:00–14:20"
+
+
+def test_request_to_a_representative_of_another_event_is_refused() -> None:
+    buyer, _ = _pair()
+    elsewhere = ParticipantFactory()  # validated, but at another event
+    with pytest.raises(ApplicationError) as info:
+        services.meeting_request_set(
+            from_participant=buyer, to_participant=elsewhere, preference="must"
+        )
+    assert (info.value.code, str(info.value.message)) == (
+        "event_not_registered",
+        "That person is not at this event.",
+    )
+    assert MeetingRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [Registration.Status.PENDING, Registration.Status.REJECTED])
+def test_walk_in_with_a_representative_of_a_firm_not_registered_is_refused(status: str) -> None:
+    # given a validated buyer and a representative whose firm is pending or rejected
+    event, slots, (buyer, _s1, _s2, _s3) = _scheduled_world()
+    outsider = ParticipantFactory(registration__event=event, registration__status=status)
+    # when the desk books them a walk-in meeting
+    with pytest.raises(ApplicationError) as info:
+        services.meeting_walk_in(
+            event=event, participant_a=buyer, participant_b=outsider, slot=slots[0]
+        )
+    # then the representative is named and no meeting was written
+    assert info.value.code == "event_not_registered"
+    assert info.value.details == {"participant_b": ["Not a validated participant."]}
+    assert str(info.value.message) == (
+        f"{outsider.name} is not a validated participant of this event."
+    )
+    assert Meeting.objects.count() == 0
+    assert Event.objects.get(pk=event.pk).schedule_version == event.schedule_version
+
+
+def test_walk_in_with_a_representative_of_another_event_is_refused() -> None:
+    event, slots, (buyer, _s1, _s2, _s3) = _scheduled_world()
+    elsewhere = ParticipantFactory()
+    with pytest.raises(ApplicationError) as info:
+        services.meeting_walk_in(
+            event=event, participant_a=elsewhere, participant_b=buyer, slot=slots[0]
+        )
+    assert (info.value.code, info.value.details) == (
+        "event_not_registered",
+        {"participant_a": ["Not a validated participant."]},
+    )
+    assert Meeting.objects.count() == 0
+
+
+def test_walk_in_of_a_representative_with_a_colleague_is_refused() -> None:
+    event, slots, (buyer, _s1, _s2, _s3) = _scheduled_world()
+    colleague = ParticipantFactory(registration=buyer.registration)
+    with pytest.raises(ApplicationError) as info:
+        services.meeting_walk_in(
+            event=event, participant_a=buyer, participant_b=colleague, slot=slots[0]
+        )
+    assert info.value.code == "event_request_to_self"
+    assert Meeting.objects.count() == 0
