@@ -137,3 +137,94 @@ def test_agenda_of_another_firms_participant_is_404(world: dict[str, Any]) -> No
     )
     assert response.status_code == 404
     assert client_for(UserFactory()).get("/api/events/expo/meetings").status_code == 404
+
+
+def test_walk_in_on_a_taken_table_through_the_api_is_a_409(world: dict[str, Any]) -> None:
+    a, b, c = world["people"]
+    d = ParticipantFactory(registration__event=world["event"])
+    client = client_for(world["operator"])
+    slot = world["slots"][0].pk
+    first = client.post(
+        "/api/events/expo/meetings",
+        {"participant_a_id": a.pk, "participant_b_id": b.pk, "slot_id": slot, "table": 2},
+        content_type="application/json",
+    )
+    assert (first.status_code, first.json()["table"]) == (201, 2)
+    second = client.post(
+        "/api/events/expo/meetings",
+        {"participant_a_id": c.pk, "participant_b_id": d.pk, "slot_id": slot, "table": 2},
+        content_type="application/json",
+    )
+    assert (second.status_code, second.json()["code"]) == (409, "event_double_booking")
+    assert second.json()["details"] == {"table": ["Table taken."]}
+    assert list(Meeting.objects.values_list("participant_a", "table")) == [(a.pk, 2)]
+
+
+def test_moving_a_meeting_onto_a_busy_person_through_the_api_is_a_409(
+    world: dict[str, Any],
+) -> None:
+    a, b, c = world["people"]
+    slots = world["slots"]
+    Meeting.objects.create(
+        event=world["event"], participant_a=a, participant_b=b, slot=slots[0], table=1
+    )
+    later = Meeting.objects.create(
+        event=world["event"], participant_a=a, participant_b=c, slot=slots[1], table=1
+    )
+    response = client_for(world["operator"]).patch(
+        f"/api/events/expo/meetings/{later.pk}",
+        {"version": 0, "slot_id": slots[0].pk, "table": 2},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "event_double_booking")
+    later.refresh_from_db()
+    assert (later.slot_id, later.table, later.version) == (slots[1].pk, 1, 0)
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_walk_in_with_a_representative_of_a_firm_not_registered_through_the_api(
+    world: dict[str, Any], status: str
+) -> None:
+    a = world["people"][0]
+    unvalidated = ParticipantFactory(
+        registration__event=world["event"], registration__status=status
+    )
+    elsewhere = ParticipantFactory()  # validated at another event
+    client = client_for(world["operator"])
+    refused = client.post(
+        "/api/events/expo/meetings",
+        {
+            "participant_a_id": a.pk,
+            "participant_b_id": unvalidated.pk,
+            "slot_id": world["slots"][0].pk,
+        },
+        content_type="application/json",
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "event_not_registered")
+    assert refused.json()["details"] == {"participant_b": ["Not a validated participant."]}
+    unknown = client.post(
+        "/api/events/expo/meetings",
+        {
+            "participant_a_id": elsewhere.pk,
+            "participant_b_id": a.pk,
+            "slot_id": world["slots"][0].pk,
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["details"] == {
+        "participant_a_id": ["No participant of this event has this id."]
+    }
+    assert Meeting.objects.count() == 0
+
+
+def test_request_to_a_firm_not_registered_through_the_api_is_refused(world: dict[str, Any]) -> None:
+    me = world["people"][0]
+    pending = ParticipantFactory(registration__event=world["event"], registration__status="pending")
+    response = client_for(world["users"][0]).post(
+        "/api/events/expo/requests",
+        {"from_participant_id": me.pk, "to_participant_id": pending.pk, "preference": "must"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "event_not_registered")
+    assert MeetingRequest.objects.count() == 0
