@@ -392,7 +392,8 @@ def test_operator_runs_a_new_event_from_creation_to_outcome_report(
     assert "Putian footwear cluster · suppliers" in sankey
     shot(page, "event-outcome")
 
-    with page.expect_download() as pdf_info:
+    # WeasyPrint subsets the CJK font: slower than a page on a busy machine
+    with page.expect_download(timeout=90_000) as pdf_info:
         page.click('[data-testid="download-pdf"]')
     pdf_path = tmp_path / "outcome.pdf"
     pdf_info.value.save_as(pdf_path)
@@ -404,7 +405,7 @@ def test_operator_runs_a_new_event_from_creation_to_outcome_report(
     assert headline in flat
     assert "Hand in hand: Quanzhou brands meet Putian factories" in flat
 
-    with page.expect_download() as xlsx_info:
+    with page.expect_download(timeout=30_000) as xlsx_info:
         page.click('[data-testid="download-xlsx"]')
     xlsx_path = tmp_path / "outcome.xlsx"
     xlsx_info.value.save_as(xlsx_path)
