@@ -1,5 +1,6 @@
-"""A match run's result as an Excel workbook (openpyxl): summary, placements, factories,
-utilisation by week, unplaced pairs. Same rows as the result page, same access."""
+"""A match run's result as an Excel workbook (openpyxl): summary with the cost breakdown,
+placements by order and week, placements by factory, utilisation by week, unplaced pairs.
+Same rows as the result page, same access."""
 
 from __future__ import annotations
 
@@ -56,10 +57,22 @@ def run_workbook(run: MatchRun, report: RunReport) -> Workbook:
                     p.get_status_display(),
                 ]
             )
-    factories = book.create_sheet(_("Utilisation")[:31])
-    factories.append([_("Factory"), *[iso_week_label(w) for w in report.weeks]])
+    by_factory = book.create_sheet(_("Placements by factory")[:31])
+    by_factory.append([_("Factory"), _("Cluster"), _("Pairs"), _("Orders")])
+    for firm in report.by_factory:
+        factory = firm["factory"]
+        by_factory.append(
+            [
+                factory.display_name,
+                factory.cluster.name if factory.cluster else "",
+                firm["pairs"],
+                "; ".join(f"{p.demand.title} ({p.pairs})" for p in firm["rows"]),
+            ]
+        )
+    utilisation = book.create_sheet(_("Utilisation")[:31])
+    utilisation.append([_("Factory"), *[iso_week_label(w) for w in report.weeks]])
     for row in report.utilisation:
-        factories.append(
+        utilisation.append(
             [
                 row["factory"].display_name,
                 *[f"{c['pairs']}/{c['free']}" if c["free"] else c["pairs"] for c in row["cells"]],
