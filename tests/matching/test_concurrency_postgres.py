@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import threading
 from collections import Counter
 from decimal import Decimal
@@ -35,7 +36,13 @@ from tests.market.factories import DemandFactory
 from tests.matching.factories import capacity, sports_shoes
 
 
-def _proposal(run: MatchRun, factory: Any, brand: Any, weeks: dict[Any, int]) -> Proposal:
+def _proposal(
+    run: MatchRun,
+    factory: Any,
+    brand: Any,
+    weeks: dict[Any, int],
+    brand_decision: str = Decision.ACCEPTED,
+) -> Proposal:
     demand = DemandFactory(owner=brand, pairs=sum(weeks.values()), delivery_week=next_week(4))
     proposal = Proposal.objects.create(
         run=run,
@@ -48,7 +55,7 @@ def _proposal(run: MatchRun, factory: Any, brand: Any, weeks: dict[Any, int]) ->
         distance_km=0.0,
         rank=1,
         eligible_factories=1,
-        brand_decision=Decision.ACCEPTED,
+        brand_decision=brand_decision,
         expires_at=clock.now() + dt.timedelta(days=7),
     )
     for week, pairs in weeks.items():
@@ -56,18 +63,9 @@ def _proposal(run: MatchRun, factory: Any, brand: Any, weeks: dict[Any, int]) ->
     return proposal
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_acceptances_never_overbook() -> None:
-    # given a factory with two contested weeks (100 pairs each) and one roomy week (1,000)
-    factory = EnterpriseFactory()
-    brand = EnterpriseFactory(roles=["brand"])
-    a, b, c = (next_week(1), next_week(2), next_week(3))
-    capacity(factory, "10.00", weeks=(1, 2), pairs=100)
-    capacity(factory, "10.00", weeks=(3,), pairs=1000)
-    operator = UserFactory()
-    run = MatchRun.objects.create(
-        operator=operator,
+def _finished_run() -> MatchRun:
+    return MatchRun.objects.create(
+        operator=UserFactory(),
         scope=MatchRun.Scope.ALL,
         first_week=clock.current_week(),
         weeks=5,
@@ -76,29 +74,27 @@ def test_concurrent_acceptances_never_overbook() -> None:
         time_limit_s=5,
         status=MatchRun.Status.FINISHED,
     )
-    # 12 proposals want 30 pairs in each contested week: at most 3 can fit;
-    # 8 proposals want 100 pairs of the roomy week: all fit
-    contested = [_proposal(run, factory, brand, {a: 30, b: 30}) for _ in range(12)]
-    roomy = [_proposal(run, factory, brand, {c: 100}) for _ in range(8)]
-    factory_user = UserFactory()
-    Membership.objects.create(user=factory_user, enterprise=factory, role=Membership.Role.OWNER)
-    everyone = contested + roomy
 
-    # when every factory acceptance fires at once from its own thread and connection
-    barrier = threading.Barrier(len(everyone))
+
+def _member_of(firm: Any) -> Any:
+    user = UserFactory()
+    Membership.objects.create(user=user, enterprise=firm, role=Membership.Role.OWNER)
+    return user
+
+
+def _decide_all_at_once(decisions: list[tuple[Proposal, Any, str]]) -> dict[int, str]:
+    """Each (proposal, user, side) accepts from its own thread and connection, all released
+    together by a barrier; returns the outcome per decision index."""
+    barrier = threading.Barrier(len(decisions))
     outcomes: dict[int, str] = {}
     lock = threading.Lock()
 
-    def accept(proposal: Proposal) -> None:
+    def accept(index: int, proposal: Proposal, user: Any, side: str) -> None:
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=30)
         try:
             proposal_decide(
-                actor=factory_user,
-                viewer=viewer_for(factory_user),
-                proposal=proposal,
-                side="factory",
-                accept=True,
+                actor=user, viewer=viewer_for(user), proposal=proposal, side=side, accept=True
             )
             result = "accepted"
         except ConflictError:
@@ -108,13 +104,37 @@ def test_concurrent_acceptances_never_overbook() -> None:
         finally:
             connection.close()
         with lock:
-            outcomes[proposal.pk] = result
+            outcomes[index] = result
 
-    threads = [threading.Thread(target=accept, args=(p,)) for p in everyone]
+    threads = [
+        threading.Thread(target=accept, args=(i, *decision)) for i, decision in enumerate(decisions)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.postgres
+def test_concurrent_acceptances_never_overbook(taxonomy: None) -> None:
+    # given a factory with two contested weeks (100 pairs each) and one roomy week (1,000)
+    factory = EnterpriseFactory()
+    brand = EnterpriseFactory(roles=["brand"])
+    a, b, c = (next_week(1), next_week(2), next_week(3))
+    capacity(factory, "10.00", weeks=(1, 2), pairs=100)
+    capacity(factory, "10.00", weeks=(3,), pairs=1000)
+    run = _finished_run()
+    # 12 proposals want 30 pairs in each contested week: at most 3 can fit;
+    # 8 proposals want 100 pairs of the roomy week: all fit
+    contested = [_proposal(run, factory, brand, {a: 30, b: 30}) for _ in range(12)]
+    roomy = [_proposal(run, factory, brand, {c: 100}) for _ in range(8)]
+    factory_user = _member_of(factory)
+    everyone = contested + roomy
+
+    # when every factory acceptance fires at once from its own thread and connection
+    by_index = _decide_all_at_once([(p, factory_user, "factory") for p in everyone])
+    outcomes = {everyone[i].pk: result for i, result in by_index.items()}
 
     # then no week is above its capacity, and exactly the feasible acceptances succeeded
     assert len(outcomes) == len(everyone)
@@ -139,3 +159,49 @@ def test_concurrent_acceptances_never_overbook() -> None:
     # the refused ones wrote nothing: still open, factory answer pending
     refused = Proposal.objects.exclude(pk__in=accepted)
     assert {(p.status, p.factory_decision) for p in refused} == {("open", "pending")}
+
+
+@pytest.fixture
+def taxonomy(transactional_db: None) -> None:
+    """A transactional test flushes every table afterwards, the seeded taxonomy included."""
+    from django.apps import apps
+
+    importlib.import_module("clusterlink.directory.migrations.0002_seed_taxonomy").seed(apps, None)
+
+
+@pytest.mark.postgres
+def test_brand_and_factory_accepting_at_once_book_each_proposal_once(taxonomy: None) -> None:
+    # given ten open proposals of 30 pairs on one week of 100 pairs, no side has answered
+    factory = EnterpriseFactory()
+    brand = EnterpriseFactory(roles=["brand"])
+    week = next_week(1)
+    capacity(factory, "10.00", weeks=(1,), pairs=100)
+    run = _finished_run()
+    proposals = [
+        _proposal(run, factory, brand, {week: 30}, brand_decision=Decision.PENDING)
+        for _ in range(10)
+    ]
+    brand_user, factory_user = _member_of(brand), _member_of(factory)
+
+    # when brand and factory accept every proposal at the same moment (20 threads)
+    decisions = [(p, brand_user, "brand") for p in proposals] + [
+        (p, factory_user, "factory") for p in proposals
+    ]
+    outcomes = _decide_all_at_once(decisions)
+
+    # then each proposal was booked at most once: the second answer of a proposal reserves,
+    # three fit, the other seven second answers are refused and leave one side accepted
+    assert len(outcomes) == 20
+    assert not [r for r in outcomes.values() if r.startswith("error")]
+    assert Counter(outcomes.values()) == Counter({"accepted": 13, "short": 7})
+    capacity_week = CapacityWeek.objects.get(enterprise=factory, week=week)
+    assert (capacity_week.free_pairs, capacity_week.reserved_pairs) == (100, 90)
+    assert Reservation.objects.filter(capacity_week=capacity_week).count() == 3
+    assert Agreement.objects.count() == 3
+    states = Counter(
+        (p.status, p.brand_decision, p.factory_decision)
+        for p in Proposal.objects.filter(pk__in=[p.pk for p in proposals])
+    )
+    assert states[("accepted", "accepted", "accepted")] == 3
+    assert states[("open", "accepted", "pending")] + states[("open", "pending", "accepted")] == 7
+    assert sum(states.values()) == 10
