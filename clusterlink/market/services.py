@@ -253,7 +253,14 @@ def quote_submit(
     quote.status = Quote.Status.SUBMITTED
     quote.submitted_by = actor
     quote.submitted_at = clock.now()
-    full_clean_into(quote, errors, exclude=["demand", "factory", "requested_by", "submitted_by"])
+    # A missing price or week is already named on its field; the model's "submitted has price
+    # and weeks" constraint would repeat it as an unlocated error.
+    full_clean_into(
+        quote,
+        errors,
+        exclude=["demand", "factory", "requested_by", "submitted_by"],
+        constraints=not errors,
+    )
     errors.raise_if_any()
     quote._history_user = actor  # type: ignore[attr-defined]
     quote.save()
