@@ -538,6 +538,14 @@ class Proposal(TimeStampedModel):
     def landed_rmb_per_pair(self) -> Decimal:
         return self.unit_cost_rmb + self.transport_rmb_per_pair
 
+    @property
+    def runner_up_saving_rmb_per_pair(self) -> Decimal | None:
+        """How much less a pair would cost at the runner-up when it is the cheaper one: it is
+        left out because the plan as a whole costs less without it (its weeks serve other
+        orders, or its lead time or lots do not fit). None when the runner-up is dearer."""
+        extra = self.runner_up_extra_rmb_per_pair
+        return -extra if extra is not None and extra < 0 else None
+
 
 class Reservation(models.Model):
     """Pairs of a factory week reserved by a mutually accepted proposal."""

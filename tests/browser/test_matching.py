@@ -154,6 +154,7 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
     page.check("input[name='scope'][value='selected']")
     for demand in (w.big, w.certified, casual):
         page.check(f"input[name='demands'][value='{demand.pk}']")
+    page.click(f"{tid('choose-factories')} summary")
     for factory in (w.cheap, w.dear):
         page.check(f"input[name='factories'][value='{factory.pk}']")
     page.fill("input[name='transport_rmb_per_pair_km']", "0.0005")

@@ -186,3 +186,29 @@ def test_factory_quotes_and_brand_compares(django_capture_on_commit_callbacks: A
         or "Quotes beside the engine's proposals" in page
     )
     assert "11.50" in page and "30% deposit" in page and "12.00" in page
+
+
+@pytest.mark.parametrize(
+    ("extra", "sentence"),
+    [
+        ("0.4500", "Runner-up: Putian Runner-up Shoes, 0.45 RMB per pair more."),
+        (
+            "-1.0800",
+            "Runner-up: Putian Runner-up Shoes, 1.08 RMB per pair less, "
+            "but the whole plan costs less without it.",
+        ),
+    ],
+)
+def test_explanation_names_the_runner_up_dearer_or_cheaper(extra: str, sentence: str) -> None:
+    from django.template.loader import render_to_string
+
+    from tests.directory.factories import EnterpriseFactory
+
+    proposal = Proposal(
+        rank=2,
+        eligible_factories=5,
+        runner_up=EnterpriseFactory(name_en="Putian Runner-up Shoes"),
+        runner_up_extra_rmb_per_pair=Decimal(extra),
+    )
+    text = " ".join(render_to_string("matching/_why.html", {"p": proposal}).split())
+    assert text == f"Rank 2 of 5 able factories by landed cost. {sentence}"
