@@ -429,3 +429,17 @@ def test_operator_runs_a_new_event_from_creation_to_outcome_report(
         1_250_000,
         56_000_000,
     )
+
+    # --- the same report in Chinese: page and PDF text (the embedded CJK font maps to Unicode) -
+    page.goto(url("reports:event_outcome", slug=SLUG, lang="zh-hans"))
+    headline_zh = "2家企业达成合作意向；加工订单超过120万双，约5600万元"
+    assert page.locator('[data-testid="outcome-headline"]').inner_text() == headline_zh
+    with page.expect_download(timeout=90_000) as pdf_zh_info:
+        page.click('[data-testid="download-pdf"]')
+    assert pdf_zh_info.value.suggested_filename == f"outcome-{SLUG}-zh-hans.pdf"
+    pdf_zh = Path(pdf_zh_info.value.path()).read_bytes()
+    text_zh = "".join(
+        "".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf_zh)).pages
+    )
+    assert headline_zh in text_zh
+    assert "泉州品牌莆田工厂携手对接会" in text_zh
