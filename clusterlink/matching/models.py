@@ -382,6 +382,7 @@ class Proposal(TimeStampedModel):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded by a repair run")
+        WITHDRAWN = "withdrawn", _("Withdrawn: its agreement was cancelled")
 
     run = models.ForeignKey(
         MatchRun,

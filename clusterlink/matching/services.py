@@ -527,6 +527,48 @@ def _agreement(actor: Any, proposal: Proposal) -> Any:
 
 
 @transaction.atomic
+def proposal_withdraw(*, actor: Any, agreement: Any) -> Proposal | None:
+    """The agreement of an accepted proposal was cancelled: release its reservations (capacity
+    rows locked in primary-key order, counters lowered with F(), a history row per week) and
+    mark the proposal withdrawn, so that a repair run no longer keeps it fixed. Returns the
+    proposal, or None when the agreement did not come from a match. Safe to call twice."""
+    agreement_id = getattr(agreement, "pk", None)
+    if agreement_id is None:
+        return None
+    proposal = Proposal.objects.select_for_update().filter(agreement_id=agreement_id).first()
+    if proposal is None or proposal.status == Proposal.Status.WITHDRAWN:
+        return proposal
+    held = list(
+        Reservation.objects.filter(proposal=proposal, released_at__isnull=True).order_by(
+            "capacity_week_id"
+        )
+    )
+    weeks = list(
+        CapacityWeek.objects.select_for_update()
+        .filter(pk__in=[r.capacity_week_id for r in held])
+        .order_by("pk")
+    )
+    now = clock.now()
+    for reservation in held:
+        CapacityWeek.objects.filter(pk=reservation.capacity_week_id).update(
+            reserved_pairs=F("reserved_pairs") - reservation.pairs
+        )
+        reservation.released_at = now
+    Reservation.objects.bulk_update(held, ["released_at"])
+    if weeks:
+        CapacityWeek.history.bulk_history_create(
+            list(CapacityWeek.objects.filter(pk__in=[w.pk for w in weeks]).order_by("pk")),
+            update=True,
+            default_user=actor if getattr(actor, "pk", None) else None,
+            default_change_reason=f"released by proposal {proposal.pk}",
+        )
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
 def proposals_expire(*, actor: Any = None) -> int:
     """Mark every open proposal past its expiry as expired (its planned capacity is free for
     a repair run). Returns how many lapsed."""

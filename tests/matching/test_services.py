@@ -20,6 +20,7 @@ from clusterlink.matching.services import (
     match_run_repair_start,
     match_run_start,
     proposal_decide,
+    proposal_withdraw,
     proposals_expire,
 )
 from tests.directory.factories import next_week
@@ -303,3 +304,38 @@ def test_repair_run_keeps_accepted_and_replans_declined(
     assert (
         Proposal.objects.get(run=run, demand=world.big, factory=world.cheap).status == "superseded"
     )
+
+
+def test_withdrawing_a_cancelled_agreement_frees_its_weeks(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the dear factory's 100 pairs accepted by both, reserved in week 1
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    proposal = accept_both(
+        world, Proposal.objects.get(run=run, factory=world.dear), world.dear_user
+    )
+    week = CapacityWeek.objects.get(enterprise=world.dear, week=next_week(1))
+    assert week.reserved_pairs == 100
+    # when its agreement is cancelled and the proposal withdrawn
+    withdrawn = proposal_withdraw(actor=world.operator, agreement=proposal.agreement)
+    # then the week is free again, the reservation says when, history records both
+    assert withdrawn is not None and withdrawn.status == Proposal.Status.WITHDRAWN
+    week.refresh_from_db()
+    assert (week.free_pairs, week.reserved_pairs) == (300, 0)
+    assert week.history.first().history_change_reason == f"released by proposal {proposal.pk}"  # type: ignore[union-attr]
+    assert Reservation.objects.get().released_at is not None
+    assert withdrawn.history.first().status == "withdrawn"  # type: ignore[union-attr]
+    # and a second call changes nothing
+    assert proposal_withdraw(actor=world.operator, agreement=proposal.agreement) == withdrawn
+    week.refresh_from_db()
+    assert week.reserved_pairs == 0
+    # and a repair run no longer keeps its placement fixed: all 700 pairs are planned anew
+    with django_capture_on_commit_callbacks(execute=False):
+        repair = match_run_repair_start(
+            operator=world.operator, viewer=world.viewer(world.operator), run=run
+        )
+    repair = match_run_execute(run_id=repair.pk)
+    assert sum(plan(repair).values()) == 700
+    # an agreement that did not come from a match is left alone
+    assert proposal_withdraw(actor=world.operator, agreement=None) is None
