@@ -373,6 +373,8 @@ def test_operator_runs_a_new_event_from_creation_to_outcome_report(
     click_and_wait(page, '[data-testid="running-order"]')
     page.click(f'#candidates li[data-id="{agreement.pk}"] button[data-move="add"]')
     assert page.input_value("#id_order") == str(agreement.pk)
+    on_stage = page.locator(f'#running-order li[data-id="{agreement.pk}"] button[data-move]')
+    assert [b.get_attribute("data-move") for b in on_stage.all()] == ["up", "down", "remove"]
     click_and_wait(page, '[data-testid="running-order-form"] button[type="submit"]')
     assert page.locator("#running-order li").count() == 1
     agreement.refresh_from_db()
