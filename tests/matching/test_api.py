@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user: Any) -> Client:
-    client = Client(enforce_csrf_checks=False)
+    # The API speaks the request's language (Simplified Chinese by default); messages are
+    # asserted in English.
+    client = Client(enforce_csrf_checks=False, headers={"Accept-Language": "en"})
     client.force_login(user)
     return client
 
