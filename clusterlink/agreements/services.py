@@ -15,6 +15,7 @@ from clusterlink.agreements.models import (
     AgreementStatus,
     AgreementType,
 )
+from clusterlink.agreements.signals import agreement_cancelled
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError
 from clusterlink.common.validation import FieldErrors, full_clean_into
@@ -186,6 +187,8 @@ def agreement_transition(
     locked._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
     locked._change_reason = (note or "").strip()[:100]  # type: ignore[attr-defined]
     locked.save()
+    if to_status == AgreementStatus.CANCELLED:
+        agreement_cancelled.send(sender=Agreement, actor=actor, agreement=locked)
     return locked
 
 

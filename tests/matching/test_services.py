@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from clusterlink.agreements.models import Agreement
+from clusterlink.agreements.services import agreement_transition
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, ConflictError
 from clusterlink.directory.models import CapacityWeek
@@ -317,8 +318,9 @@ def test_withdrawing_a_cancelled_agreement_frees_its_weeks(
     )
     week = CapacityWeek.objects.get(enterprise=world.dear, week=next_week(1))
     assert week.reserved_pairs == 100
-    # when its agreement is cancelled and the proposal withdrawn
-    withdrawn = proposal_withdraw(actor=world.operator, agreement=proposal.agreement)
+    # when its agreement is cancelled, which withdraws the proposal
+    agreement_transition(actor=world.operator, agreement=proposal.agreement, to_status="cancelled")
+    withdrawn = Proposal.objects.get(pk=proposal.pk)
     # then the week is free again, the reservation says when, history records both
     assert withdrawn is not None and withdrawn.status == Proposal.Status.WITHDRAWN
     week.refresh_from_db()
