@@ -1,11 +1,20 @@
-"""LP-guided rounding: fix what the flow gets right, restrict what it gets wrong, re-solve.
+"""LP-guided rounding by diving: fix part of the flow, re-solve the rest, repeat.
 
-Each round solves the relaxation (a min-cost flow) for the orders not yet fixed, on the
-capacity the fixed ones leave. An order whose flow keeps every rule is fixed as it is. An
-order that breaks a rule loses the arcs that broke it: shares below its minimum lot go,
-and an order over its factory limit keeps only its largest shares. The next flow then
-re-routes those pairs with every other free order's pairs at once, which a one-order-at-a-
-time repair cannot do. A few rounds leave few free orders; the rest are placed by rule.
+Each round solves the relaxation (a min-cost flow over every arc of the orders not yet
+fixed) on the capacity the fixed orders leave. An order whose flow keeps every rule is
+fixed exactly as the flow has it: the flow is feasible, so these always fit together. Of
+the orders whose flow breaks a rule (too many factories, a share below the minimum lot,
+pairs left out), the most constrained quarter is fixed by rule, preferring the factories
+the flow chose (largest share first), then the cheapest ones; the next flow re-routes
+every other free order around them. Orders the flow leaves out entirely are better left
+out at these prices and only get a last try on whatever room remains.
+
+Two things make this work on large instances (measured at 2,000 factories × 20,000
+orders, see bench/results): the re-solved flows see every arc, not only the cheapest
+factories of each order (those are the first to fill up, and a flow restricted to them
+leaves pairs out while dearer factories have room), and a fixed order's factories are
+chosen so that their room covers the order (a factory with a sliver of room would use up
+one of its few allowed factories for a handful of pairs).
 """
 
 from __future__ import annotations
@@ -18,7 +27,12 @@ from clusterlink.domain.allocation.candidates import CategoryArcs, IntArray
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, place_order, reinsert_order
 
-ROUND_CANDIDATES = 24
+# Share of the rule-breaking orders fixed per round (at least FIX_AT_LEAST): small enough
+# that the next flow can still make room for what was fixed, large enough that a category
+# of thousands of orders needs only a dozen or so flows.
+FIX_SHARE = 0.25
+FIX_AT_LEAST = 10
+MAX_ROUNDS = 60
 
 
 def residual_capacity(plan: CategoryPlan) -> IntArray:
@@ -33,56 +47,40 @@ def residual_capacity(plan: CategoryPlan) -> IntArray:
 
 
 def round_by_flow(
-    arcs: CategoryArcs, first_flow: IntArray, *, rounds: int = 8, deadline: float | None = None
+    arcs: CategoryArcs,
+    first_flow: IntArray,
+    *,
+    rounds: int = MAX_ROUNDS,
+    deadline: float | None = None,
 ) -> CategoryPlan:
-    """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow)."""
+    """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow).
+
+    Deterministic. Past `deadline` (wall clock) the round under way fixes every order
+    left, from the flow it already has, instead of solving more flows."""
     plan = CategoryPlan(arcs)
     n_orders = arcs.orders.size
-    # Later rounds only re-route orders among their cheapest factories and the ones the
-    # relaxation chose: the bound comes from the first, complete flow, so this pruning
-    # only narrows the search for a plan, and it keeps each round a fraction of the first.
-    rank = np.arange(arcs.arc_count, dtype=np.int64) - arcs.order_start[arcs.arc_order]
-    active = (rank < ROUND_CANDIDATES) | (first_flow > 0)
+    lot, limit, pairs = arcs.lot, arcs.limit, arcs.pairs
+    tightness = _tightness(arcs)
     free = np.ones(n_orders, dtype=bool)
     arc_ids = np.arange(arcs.arc_count, dtype=np.int64)
     flow = first_flow
-    lot = arcs.lot
-    limit = arcs.limit
     for round_no in range(rounds):
         if round_no > 0:
-            if deadline is not None and time.monotonic() > deadline:
-                break
-            demand = np.where(free, arcs.pairs, 0)
-            arc_ids = np.flatnonzero(active & free[arcs.arc_order]).astype(np.int64)
-            if arc_ids.size == 0:
-                break
+            demand = np.where(free, pairs, 0)
+            arc_ids = np.flatnonzero(free[arcs.arc_order]).astype(np.int64)
             flow = solve_relaxation(
                 arcs, arc_ids=arc_ids, demand=demand, capacity=residual_capacity(plan)
             ).arc_pairs
+        last = round_no == rounds - 1 or (deadline is not None and time.monotonic() > deadline)
         used = flow > 0
         used_ids = arc_ids[used]
         used_flow = flow[used]
         used_order = arcs.arc_order[used_ids]
-        # Orders whose whole flow keeps the rules are fixed; others are restricted.
         count = np.bincount(used_order, minlength=n_orders)
         short = np.bincount(used_order, weights=(used_flow < lot[used_order]), minlength=n_orders)
         placed = np.bincount(used_order, weights=used_flow, minlength=n_orders)
-        valid = free & (count <= limit) & (short == 0) & (count > 0)
-        # A partial order is fixed only at the last round: its missing pairs mean the
-        # factories it was restricted to are full, and another round may free room.
-        last = round_no == rounds - 1
-        good = valid & ((placed == arcs.pairs) | last)
-        # Orders sharing a factory with a restricted order stay free for one more round,
-        # so that the next flow can move them to make room for it (an unsplittable order
-        # pinned to one factory would otherwise find it filled by orders fixed just now).
-        bad_used = free[used_order] & ~good[used_order]
-        contested = np.zeros(arcs.factories.size, dtype=bool)
-        contested[arcs.arc_factory[used_ids[bad_used]]] = True
-        touching = np.bincount(
-            used_order, weights=contested[arcs.arc_factory[used_ids]], minlength=n_orders
-        )
-        good &= (touching == 0) | last
-        unplaced_in_flow = free & (count == 0)
+        good = free & (count > 0) & (count <= limit) & (short == 0) & (placed == pairs)
+        broken = np.flatnonzero(free & ~good & (count > 0))
         for a, x in zip(
             used_ids[good[used_order]].tolist(), used_flow[good[used_order]].tolist(), strict=True
         ):
@@ -90,36 +88,91 @@ def round_by_flow(
         free &= ~good
         # An order the flow leaves out entirely is better left out at these prices; the
         # final pass still tries it on whatever room remains.
-        free &= ~unplaced_in_flow
-        if not free.any():
+        free &= count > 0
+        if broken.size:
+            take = broken.size if last else max(FIX_AT_LEAST, int(broken.size * FIX_SHARE))
+            chosen = broken[np.argsort(-tightness[broken], kind="stable")][:take]
+            chosen_mask = np.zeros(n_orders, dtype=bool)
+            chosen_mask[chosen] = True
+            shares: dict[int, list[tuple[int, int]]] = {int(k): [] for k in chosen}
+            pick = chosen_mask[used_order]
+            for a, x, k in zip(
+                used_ids[pick].tolist(),
+                used_flow[pick].tolist(),
+                used_order[pick].tolist(),
+                strict=True,
+            ):
+                shares[k].append((a, x))
+            for k in chosen.tolist():
+                place_along_flow(plan, k, shares[k])
+            free[chosen] = False
+        if last or not free.any():
             break
-        bad_mask = free[used_order]
-        _restrict(arcs, active, used_ids[bad_mask], used_flow[bad_mask])
-    leftovers = [k for k in range(n_orders) if plan.placed(k) < int(arcs.pairs[k])]
-    for k in sorted(leftovers, key=lambda k: -int(arcs.pairs[k])):
+    leftovers = [k for k in range(n_orders) if plan.placed(k) < int(pairs[k])]
+    for k in sorted(leftovers, key=lambda k: -int(pairs[k])):
         place_order(plan, k)
-        if plan.placed(k) < int(arcs.pairs[k]):
+        if plan.placed(k) < int(pairs[k]):
             reinsert_order(plan, k)
     return plan
 
 
-def _restrict(
-    arcs: CategoryArcs, active: np.ndarray, used_ids: IntArray, used_flow: IntArray
-) -> None:
-    """Remove the arcs that made an order break a rule (see the module docstring)."""
-    by_order: dict[int, list[tuple[int, int]]] = {}
-    for a, x in zip(used_ids.tolist(), used_flow.tolist(), strict=True):
-        by_order.setdefault(int(arcs.arc_order[a]), []).append((a, x))
-    for k, shares in by_order.items():
-        lot = int(arcs.lot[k])
-        limit = int(arcs.limit[k])
-        big = [(a, x) for a, x in shares if x >= lot]
-        for a, x in shares:
-            if x < lot:
-                active[a] = False
-        if len(big) > limit or (limit == 1 and big):
-            keep = {a for a, _ in sorted(big, key=lambda s: (-s[1], s[0]))[:limit]}
-            span = arcs.arcs_of(k)
-            active[span.start : span.stop] = False
-            for a in keep:
-                active[a] = True
+def _tightness(arcs: CategoryArcs) -> np.ndarray:
+    """Per order: its pairs over what its largest allowed factories could hold before
+    the deadline. The tighter an order, the fewer ways to place it, so it is fixed first."""
+    capacity = arcs.cumulative[arcs.arc_factory, arcs.arc_deadline]
+    largest = np.maximum.reduceat(capacity, arcs.order_start[:-1])
+    result: np.ndarray = arcs.pairs / np.maximum(largest, 1) / arcs.limit
+    return result
+
+
+def place_along_flow(plan: CategoryPlan, k: int, shares: list[tuple[int, int]]) -> None:
+    """Place order k by rule, on the room the plan leaves, preferring the factories its
+    flow used (largest share first), then its other factories cheapest first.
+
+    An unsplittable order goes whole to the first factory with room for all of it, else
+    to the one that leaves the least penalty. A splittable one opens factories one at a
+    time, each the first that can take an even share of what is missing over the factory
+    slots left (else the one with most room), so that few large shares cover the order."""
+    arcs = plan.arcs
+    pairs = int(arcs.pairs[k])
+    lot = int(arcs.lot[k])
+    limit = int(arcs.limit[k])
+    penalty = arcs.penalty_units
+    units = arcs.arc_units
+    preferred = [a for a, _ in sorted(shares, key=lambda s: (-s[1], s[0]))]
+    seen = set(preferred)
+    ranked = preferred + [a for a in arcs.arcs_of(k) if a not in seen and units[a] < penalty]
+    if limit == 1:
+        best, best_pairs, best_cost = -1, 0, pairs * penalty
+        for a in ranked:
+            q = min(pairs, plan.room(a))
+            if q < lot:
+                continue
+            if q == pairs:
+                plan.set(a, q)
+                return
+            cost = q * int(units[a]) + (pairs - q) * penalty
+            if cost < best_cost:
+                best, best_pairs, best_cost = a, q, cost
+        if best >= 0:
+            plan.set(best, best_pairs)
+        return
+    room = {a: plan.room(a) for a in ranked}
+    open_arcs = [a for a in ranked if room[a] >= lot]
+    missing = pairs
+    opened = 0
+    while missing >= lot and opened < limit and open_arcs:
+        even_share = -(-missing // (limit - opened))
+        fits = [a for a in open_arcs if room[a] >= even_share]
+        a = fits[0] if fits else max(open_arcs, key=lambda a: (room[a], -a))
+        open_arcs.remove(a)
+        take = min(missing, room[a])
+        rest = missing - take
+        if 0 < rest < lot and opened + 1 < limit:
+            # Leave a whole minimum lot for the next factory rather than a remainder
+            # no factory may take.
+            take = missing - lot
+        if take >= lot:
+            plan.set(a, take)
+            missing -= take
+            opened += 1
