@@ -80,6 +80,10 @@ class CategoryArcs:
     order_start: IntArray
     penalty_units: int
     penalty: float
+    # Per order: the most pairs any plan can place, the sum of its `limit` largest
+    # min(pairs, capacity before the deadline) over its arcs. The rest is unplaced in
+    # every plan, so the relaxation may count it as unplaced: a stronger, honest bound.
+    placeable: IntArray
 
     @property
     def arc_count(self) -> int:
@@ -200,6 +204,13 @@ def build_candidates(problem: AllocationProblem) -> Candidates:
         np.cumsum(counts, out=order_start[1:])
         arc_cost = np.concatenate(pieces_cost)
         units = np.floor(arc_cost * SCALE).astype(np.int64) - 1
+        arc_order = np.repeat(np.arange(len(local_orders), dtype=np.int64), counts)
+        arc_factory = np.concatenate(pieces_fac).astype(np.int64)
+        arc_deadline = np.concatenate(pieces_dead).astype(np.int64)
+        order_pairs = np.asarray([problem.orders[i].pairs for i in local_orders], dtype=np.int64)
+        order_limit = np.asarray(
+            [problem.orders[i].factory_limit for i in local_orders], dtype=np.int64
+        )
         penalty = problem.unplaced_penalty_rmb_per_pair
         result.append(
             CategoryArcs(
@@ -207,24 +218,47 @@ def build_candidates(problem: AllocationProblem) -> Candidates:
                 periods=periods,
                 orders=np.asarray(local_orders, dtype=np.int64),
                 factories=fac_idx,
-                pairs=np.asarray([problem.orders[i].pairs for i in local_orders], dtype=np.int64),
+                pairs=order_pairs,
                 lot=np.asarray([problem.orders[i].lot for i in local_orders], dtype=np.int64),
-                limit=np.asarray(
-                    [problem.orders[i].factory_limit for i in local_orders], dtype=np.int64
-                ),
+                limit=order_limit,
                 capacity=capacity,
                 cumulative=cumulative,
-                arc_order=np.repeat(np.arange(len(local_orders), dtype=np.int64), counts),
-                arc_factory=np.concatenate(pieces_fac).astype(np.int64),
-                arc_deadline=np.concatenate(pieces_dead).astype(np.int64),
+                arc_order=arc_order,
+                arc_factory=arc_factory,
+                arc_deadline=arc_deadline,
                 arc_cost=arc_cost,
                 arc_units=np.maximum(units, 0),
                 order_start=order_start,
                 penalty_units=money_units(penalty),
                 penalty=float(penalty),
+                placeable=_placeable(
+                    order_pairs,
+                    order_limit,
+                    arc_order,
+                    cumulative[arc_factory, arc_deadline],
+                    order_start,
+                ),
             )
         )
     return Candidates(categories=result, static_reason=static_reason)
+
+
+def _placeable(
+    pairs: IntArray,
+    limit: IntArray,
+    arc_order: IntArray,
+    arc_room: IntArray,
+    order_start: IntArray,
+) -> IntArray:
+    """Per order: min(pairs, sum of its `limit` largest min(pairs, room before deadline))."""
+    share = np.minimum(arc_room, pairs[arc_order])
+    # Largest shares first within each order; arcs keep their order grouping.
+    ranked = np.lexsort((-share, arc_order))
+    rank = np.arange(arc_order.size, dtype=np.int64) - order_start[arc_order[ranked]]
+    kept = ranked[rank < limit[arc_order[ranked]]]
+    total = np.bincount(arc_order[kept], weights=share[kept], minlength=pairs.size)
+    result: IntArray = np.minimum(pairs, total.astype(np.int64))
+    return result
 
 
 def _eligible(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from clusterlink.domain.allocation.candidates import build_candidates
 from clusterlink.domain.allocation.problem import AllocationProblem, Weights
 from clusterlink.domain.allocation.result import AllocationResult, SolveStatus, UnplacedReason
 from clusterlink.domain.allocation.solve import solve
@@ -148,6 +149,28 @@ def test_max_factories(backend: str) -> None:
     assert totals(result) == {("o1", "a"): 60, ("o1", "b"): 60}
     assert result.objective == Decimal("4260.00")  # 600 + 660 + 30 × 100
     assert result.unplaced[0].pairs == 30
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bound_counts_pairs_no_allowed_factories_can_hold(backend: str) -> None:
+    # given an unsplittable order of 100 and no factory with room for more than 60 of it
+    problem = make_problem(
+        [
+            make_factory("cheap", cost="10.00", capacity=(30, 30)),
+            make_factory("small", cost="12.00", capacity=(20, 20)),
+        ],
+        [make_order("o1", 100, split=False)],
+    )
+    # when
+    result = run(problem, backend)
+    # then 40 pairs are unplaced in every plan, and even the flow bound (scale) knows it
+    assert build_candidates(problem).categories[0].placeable.tolist() == [60]
+    assert totals(result) == {("o1", "cheap"): 60}
+    assert result.objective == Decimal("4600.00")  # 60 × 10 + 40 × 100
+    # (the models round each pair's cost down by 1/10,000 RMB; without the cap the flow
+    # bound would be 60 × 10 + 40 × 12 = 1,080)
+    assert result.lower_bound == Decimal("4599.99")
+    assert_proven(result)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

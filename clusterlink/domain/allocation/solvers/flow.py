@@ -7,6 +7,11 @@ prefix time windows, which is a network: order → (factory, deadline) → (fact
 (with z continuous, min_lot·z ≤ x ≤ pairs·z and Σz ≤ k never bind), and network simplex /
 cost scaling solve it exactly and fast. The flow is integral, so it is also a start for
 rounding. It is solved on every eligible arc, never on a pruned set, so the bound is honest.
+
+One consequence of the factory limit is kept: an order can place at most its `placeable`
+pairs (its `limit` largest capacities before the deadline, candidates.py), so only those
+enter the flow and the rest counts as unplaced. Without it an unsplittable order larger
+than any factory's room would be spread over several factories at production cost.
 """
 
 from __future__ import annotations
@@ -41,13 +46,16 @@ def solve_relaxation(
 ) -> FlowRelaxation:
     """Min-cost flow over the category's arcs; raises FlowError if OR-Tools fails.
 
-    By default every arc, every order's pairs and the full capacity: the bound. The
-    rounding passes a subset of arcs, the orders' missing pairs and the capacity per
-    period left by what it has fixed; arc_pairs is then indexed like arc_ids."""
+    By default every arc, every order's placeable pairs (the rest counts as unplaced in
+    bound_units, as in every plan) and the full capacity: the bound. The rounding passes
+    a subset of arcs, the orders' missing pairs and the capacity per period left by what
+    it has fixed; arc_pairs is then indexed like arc_ids and bound_units is the flow's
+    cost alone."""
     n_orders = arcs.orders.shape[0]
     n_fac, periods = arcs.capacity.shape
     ids = np.arange(arcs.arc_count, dtype=np.int64) if arc_ids is None else arc_ids
-    need = arcs.pairs if demand is None else demand
+    need = arcs.placeable if demand is None else demand
+    forced = 0 if demand is not None else int((arcs.pairs - arcs.placeable).sum())
     sink = n_orders + n_fac * periods
     flow = min_cost_flow.SimpleMinCostFlow()
     fac_node = n_orders + arcs.arc_factory[ids] * periods + arcs.arc_deadline[ids]
@@ -65,7 +73,9 @@ def solve_relaxation(
     if status != flow.OPTIMAL:
         raise FlowError(f"min-cost flow of category {arcs.category} ended with status {status}")
     pairs = np.asarray(flow.flows(np.arange(ids.size, dtype=np.int64)), dtype=np.int64)
-    return FlowRelaxation(bound_units=int(flow.optimal_cost()), arc_pairs=pairs)
+    return FlowRelaxation(
+        bound_units=int(flow.optimal_cost()) + forced * arcs.penalty_units, arc_pairs=pairs
+    )
 
 
 def _unplaced_arcs(

@@ -60,13 +60,14 @@ def round_by_flow(
     plan = CategoryPlan(arcs)
     n_orders = arcs.orders.size
     lot, limit, pairs = arcs.lot, arcs.limit, arcs.pairs
+    placeable = arcs.placeable
     tightness = _tightness(arcs)
     free = np.ones(n_orders, dtype=bool)
     arc_ids = np.arange(arcs.arc_count, dtype=np.int64)
     flow = first_flow
     for round_no in range(rounds):
         if round_no > 0:
-            demand = np.where(free, pairs, 0)
+            demand = np.where(free, placeable, 0)
             arc_ids = np.flatnonzero(free[arcs.arc_order]).astype(np.int64)
             flow = solve_relaxation(
                 arcs, arc_ids=arc_ids, demand=demand, capacity=residual_capacity(plan)
@@ -79,7 +80,7 @@ def round_by_flow(
         count = np.bincount(used_order, minlength=n_orders)
         short = np.bincount(used_order, weights=(used_flow < lot[used_order]), minlength=n_orders)
         placed = np.bincount(used_order, weights=used_flow, minlength=n_orders)
-        good = free & (count > 0) & (count <= limit) & (short == 0) & (placed == pairs)
+        good = free & (count > 0) & (count <= limit) & (short == 0) & (placed == placeable)
         broken = np.flatnonzero(free & ~good & (count > 0))
         for a, x in zip(
             used_ids[good[used_order]].tolist(), used_flow[good[used_order]].tolist(), strict=True
