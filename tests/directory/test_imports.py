@@ -179,6 +179,45 @@ def test_formula_cells_are_errors_naming_the_cell(cluster) -> None:
     assert Enterprise.objects.count() == 0
 
 
+@pytest.mark.parametrize("formula_elsewhere", [False, True], ids=["calamine", "openpyxl"])
+def test_both_workbook_readers_see_the_same_rows_columns_and_merged_cells(
+    cluster, formula_elsewhere
+) -> None:
+    """A workbook without formulas is read by calamine, one with a formula anywhere (here on a
+    second sheet) by openpyxl: a table that starts at C3 gets the same located errors from both."""
+
+    def shift_and_merge(sheet) -> None:
+        sheet.insert_rows(1, 2)
+        sheet.insert_cols(1, 2)
+        sheet.merge_cells("F6:F7")
+        if formula_elsewhere:
+            sheet.parent.create_sheet("calc")["A1"] = "=1+1"
+
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司", code=BAD_CHECK_CODE),
+            [None] * 7,
+            firm("莆田市鸿鑫鞋业有限公司"),
+            firm("莆田市鑫源鞋业有限公司", roles=""),
+        ],
+        edit=shift_and_merge,
+    )
+
+    job, report = run(content, cluster)
+
+    assert errors(report) == [
+        (4, "统一社会信用代码", "The check character of this unified social credit code is wrong."),
+        (
+            6,
+            "角色",
+            "Cells F6:F7 are merged; unmerge them and write the value into every row it belongs to.",
+        ),
+    ]
+    assert (report["rows_total"], report["ignored_blank_rows"]) == (4, [5])
+    assert job.status == ImportJob.Status.REJECTED and Enterprise.objects.count() == 0
+
+
 def test_blank_rows_in_the_middle_are_ignored_and_listed_not_errors(cluster) -> None:
     content = xlsx(
         [

@@ -174,7 +174,7 @@ def read_rows(
     parsed: list[tuple[int, ParsedT]] = []
     pending_blank: list[int] = []
     failed_rows: set[int] = set()
-    last_number = 1
+    last_number = table.header_row
     for raw in table.rows:
         # A worksheet leaves rows without cells out altogether: they are blank rows too.
         for missing in range(last_number + 1, raw.number):

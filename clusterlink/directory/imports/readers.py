@@ -1,9 +1,14 @@
-"""Readers of uploaded tables: .xlsx (openpyxl, read-only, formulas kept) and CSV in UTF-8
-(with or without BOM), UTF-16 (Excel's "Unicode text") or GBK/GB18030 (what Chinese Excel writes).
+"""Readers of uploaded tables: .xlsx and CSV in UTF-8 (with or without BOM), UTF-16 (Excel's
+"Unicode text") or GBK/GB18030 (what Chinese Excel writes).
+
+A workbook is read by python-calamine (Rust; 100,000 rows in about a second, where openpyxl's
+streaming parser takes 20 s). Calamine reads what a formula last computed, or nothing when it was
+never computed, so a workbook whose worksheets hold a formula or an error cell is read by
+openpyxl instead (read-only, formulas kept), which names every such cell.
 
 A reader never guesses silently: a file that is too large, empty, not really an Excel workbook,
 or in an encoding that cannot be decoded strictly is refused with a FileRejected naming why.
-Rows come out as RawRow with the row number the user sees in Excel (the header is row 1).
+Rows come out as RawRow with the row number the user sees in Excel.
 """
 
 from __future__ import annotations
@@ -21,11 +26,21 @@ from typing import IO, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clusterlink.directory.imports import cells
 
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_NOT_A_WORKBOOK = gettext_lazy(
+    "This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."
+)
+# A formula element (<f>, <f t="shared" …/>, with or without a namespace prefix) or an error
+# cell (t="e") anywhere in a worksheet part.
+_FORMULA_OR_ERROR_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|\st="e"')
+_SCAN_CHUNK = 1 << 20
 
 
 class FileRejected(Exception):
@@ -38,7 +53,7 @@ class FileRejected(Exception):
 
 @dataclass
 class RawRow:
-    number: int  # as in Excel: the header is row 1
+    number: int  # as in Excel (a CSV header is row 1)
     values: list[Any]
     formulas: dict[int, str] = field(default_factory=dict)  # column index (0-based) → "=A1*2"
 
@@ -55,6 +70,7 @@ class Table:
     rows: Iterator[RawRow]
     encoding: str = ""
     merged: list[str] = field(default_factory=list)
+    header_row: int = 1  # Excel's number of the header row (rows above it are blank)
 
 
 SourceType = Path | bytes | IO[bytes]
@@ -136,36 +152,88 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
             )
         )
     if not zipfile.is_zipfile(stream):
-        raise FileRejected(
-            _(
-                "This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."
-            )
-        )
+        raise FileRejected(_NOT_A_WORKBOOK)
+    stream.seek(0)
+    if not _holds_formulas(stream):
+        return _open_xlsx_values(stream)
     stream.seek(0)
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected(
-            _(
-                "This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."
-            )
-        ) from exc
+        raise FileRejected(_NOT_A_WORKBOOK) from exc
     if not workbook.worksheets:
         raise FileRejected(_("The workbook has no worksheet."))
     sheet = workbook.worksheets[0]
     table = Table(headers=[], rows=iter(()), encoding="xlsx")
     rows = _xlsx_rows(sheet, table)
-    try:
-        first = next(rows)
-    except StopIteration:
-        raise FileRejected(_("The file is empty.")) from None
-    table.headers = ["" if v is None else str(v).strip() for v in first.values]
+    first = _header_row(rows)
+    table.headers = ["" if v is None else cells.text(v) for v in first.values]
+    table.header_row = first.number
     if first.formulas:
         raise FileRejected(
             _("The header row holds formulas; write the column names as plain text.")
         )
     table.rows = rows
     return table
+
+
+def _holds_formulas(stream: IO[bytes]) -> bool:
+    """Whether any worksheet of the workbook has a formula or an error cell (a scan of the
+    decompressed worksheet parts; chunks overlap so a match is never cut in two)."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            for name in archive.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(_SCAN_CHUNK):
+                        if _FORMULA_OR_ERROR_RE.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(_NOT_A_WORKBOOK) from exc
+    return False
+
+
+def _open_xlsx_values(stream: IO[bytes]) -> Table:
+    """A workbook without formulas, read by calamine: the first worksheet's values with blank
+    cells as None, row numbers and column positions as in Excel."""
+    from openpyxl.utils import get_column_letter
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+    stream.seek(0)
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+        names = [s.name for s in workbook.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+        if not names:
+            raise FileRejected(_("The workbook has no worksheet."))
+        sheet = workbook.get_sheet_by_name(names[0])
+        # Not skipping the empty area: row i is Excel's row i + 1, column j its column j + 1.
+        grid = sheet.to_python(skip_empty_area=False)
+        merged = [
+            f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
+        ]
+    except CalamineError as exc:
+        raise FileRejected(_NOT_A_WORKBOOK) from exc
+    rows = (
+        RawRow(number=i + 1, values=[None if v == "" else v for v in values])
+        for i, values in enumerate(grid)
+    )
+    first = _header_row(rows)
+    headers = ["" if v is None else cells.text(v) for v in first.values]
+    return Table(
+        headers=headers, rows=rows, encoding="xlsx", merged=merged, header_row=first.number
+    )
+
+
+def _header_row(rows: Iterator[RawRow]) -> RawRow:
+    """The first row with a value or a formula: blank rows above the table are not its header."""
+    for row in rows:
+        if row.formulas or not all(cells.is_blank(v) for v in row.values):
+            return row
+    raise FileRejected(_("The file is empty."))
 
 
 def _xlsx_rows(sheet: Any, table: Table) -> Iterator[RawRow]:
