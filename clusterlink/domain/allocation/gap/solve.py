@@ -2,19 +2,23 @@
 
 Method "ours" (the default):
 1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
-2. Tabu search (shift and swap, adaptive capacity penalties) from the rounded LP solution, one
-   independent search per thread (different seeds), each with a deterministic work budget;
-   moves only to each job's few agents of smallest reduced cost.
+2. Search phases (see `_search_phases`): tabu searches (shift and swap, adaptive capacity
+   penalties) from the rounded LP, one per thread; then column generation over agent patterns
+   (knapsack pricing, GLOP master) seeded with their assignments, which yields the Lagrangian
+   bound, and a dive to a packed assignment, beside one more tabu search; then tabu searches
+   from the dive's assignment. Each tabu search has a deterministic work budget and moves only
+   to each job's few agents of smallest reduced cost.
 3. Recombination: CP-SAT over the pairs used by the searches' elite solutions and the LP support.
 4. Polish: CP-SAT with the best assignment as a hint, restricted by exact reduced-cost fixing and
    asked for a strictly cheaper assignment; its bound then bounds the whole problem, so it can
-   prove optimality. lower_bound = max(LP bound, that bound).
+   prove optimality. lower_bound = max(LP bound, Lagrangian bound, that bound).
 
 Methods "cpsat" and "highs" are the plain textbook models, kept as baselines and as a check.
 
 Determinism: for a given seed and thread count, "ours" returns the same assignment on every run
-as long as no wall-clock safety stop fires: the tabu search counts work instead of seconds and
-CP-SAT runs with a deterministic-time limit and deterministic interleaved workers. On a machine
+as long as no wall-clock safety stop fires: the tabu search counts work instead of seconds, the
+column generation counts master solves, and CP-SAT runs with a deterministic-time limit and
+deterministic interleaved workers. On a machine
 much slower than the one the work rates were calibrated on, or a busy one (as the shared
 benchmark machine usually is), the safety stops end the phases early and the result may vary:
 in practice determinism holds when the search ends on its own counters (small instances). The plain baselines stop on the wall clock and are not
@@ -23,6 +27,7 @@ deterministic.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing
 import time
@@ -32,6 +37,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from clusterlink.domain.allocation.gap.column_generation import (
+    MAX_PRICING_CELLS,
+    PatternOutcome,
+    pattern_search,
+)
 from clusterlink.domain.allocation.gap.local_search import SearchOutcome, tabu_search
 from clusterlink.domain.allocation.gap.problem import GapInstance
 from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
@@ -45,7 +55,7 @@ FloatArray = npt.NDArray[np.float64]
 
 # Scored moves per second of one tabu-search process on the reference machine (Xeon 2.8 GHz);
 # converts the caller's seconds into a deterministic work budget.
-_TABU_MOVES_PER_SECOND = 2.0e7
+_TABU_MOVES_PER_SECOND = 4.0e7
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
 _CPSAT_DTIME_PER_SECOND = 1.0
 _LP_SHARE = 0.5  # the LP may use at most this share of the limit
@@ -55,6 +65,11 @@ _PLAIN_CPSAT_WORKERS = 2
 # The search moves a job only to its this-many agents of smallest LP reduced cost (plus its LP
 # support): on D and E instances the rest almost never appear in good assignments.
 _CANDIDATE_AGENTS_PER_JOB = 8
+# Shares of the search time: first tabu searches, then column generation and its dive (beside
+# one more tabu search); the rest goes to tabu searches from the dive's assignment.
+_FIRST_SEARCH_SHARE = 0.1
+_PATTERN_SHARE = 0.7
+_PATTERN_MAX_ITERATIONS = 3000
 
 
 def solve_gap(
@@ -149,19 +164,23 @@ def _solve_ours(
         excluded = _hopeless_pairs(lp.reduced_costs, lp.fractional)
         lp_support = lp.fractional > 1e-6
 
-    search_seconds = (deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE)
-    search = _run_searches(
+    search, pattern = _search_phases(
         costs,
         weights,
         capacities,
         start,
         penalty,
-        seconds=search_seconds,
+        job_duals=None if lp is None else _lp_job_duals(costs, weights, lp.capacity_duals),
+        seconds=(deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE),
         seed=seed,
         threads=threads,
         stop_at=lower_bound,
         excluded=excluded,
     )
+    if pattern is not None and pattern.lagrangian_bound is not None:
+        # Any multipliers give a valid Lagrangian bound; the knapsack one beats the LP's.
+        lagrangian = math.ceil(pattern.lagrangian_bound - 1e-6 * max(1.0, abs(lp_value)))
+        lower_bound = lagrangian if lower_bound is None else max(lower_bound, lagrangian)
     incumbent, incumbent_cost = (search[0].assignment, search[0].cost) if search else (None, None)
     if incumbent is not None and incumbent_cost is not None:
         incumbent, incumbent_cost = _recombine(
@@ -242,23 +261,150 @@ def _solve_ours(
     )
 
 
-def _run_searches(
+def _search_phases(
     costs: IntArray,
     weights: IntArray,
     capacities: IntArray,
     start: IntArray,
     penalty: FloatArray,
     *,
+    job_duals: FloatArray | None,
     seconds: float,
     seed: int,
     threads: int,
     stop_at: int | None,
     excluded: npt.NDArray[np.bool_] | None,
+) -> tuple[list[SearchOutcome], PatternOutcome | None]:
+    """Tabu searches from the rounded LP; then column generation with a dive, seeded with their
+    best assignments, beside one more tabu search; then tabu searches from the dive's
+    assignment, which is packed the way single moves rarely reach. Returns every search's
+    outcome, cheapest first, and the pattern search's outcome (None when not run)."""
+    phase_started = time.monotonic()
+    n_agents, n_jobs = costs.shape
+    first = _run_searches(
+        costs,
+        weights,
+        capacities,
+        [start] * threads,
+        penalty,
+        seconds=_FIRST_SEARCH_SHARE * seconds,
+        seed=seed,
+        stop_at=stop_at,
+        excluded=excluded,
+    )
+    pricing_cells = n_agents * float(capacities.max()) * n_jobs
+    reached_bound = bool(first) and stop_at is not None and first[0].cost == stop_at
+    if reached_bound:
+        return first, None
+    if not first or pricing_cells > MAX_PRICING_CELLS:
+        # No assignment to seed the patterns with, or pricing too dear: tabu search only, from
+        # the best assignment so far.
+        rest = seconds - (time.monotonic() - phase_started)
+        if rest <= 0.05:
+            return first, None
+        restart = first[0].assignment if first and first[0].assignment is not None else start
+        more = _run_searches(
+            costs,
+            weights,
+            capacities,
+            [restart] * threads,
+            penalty,
+            seconds=rest,
+            seed=seed + 7919,
+            stop_at=stop_at,
+            excluded=excluded,
+        )
+        return _cheapest(first + more), None
+    incumbents = [o.assignment for o in first if o.assignment is not None]
+    for outcome in first:
+        incumbents.extend(outcome.elite)
+    pattern_seconds = _PATTERN_SHARE * seconds
+    pattern_deadline = time.monotonic() + pattern_seconds
+    pattern_call = functools.partial(
+        pattern_search,
+        costs,
+        weights,
+        capacities,
+        incumbents=incumbents,
+        initial_duals=job_duals,
+        max_iterations=_PATTERN_MAX_ITERATIONS,
+        deadline=pattern_deadline,
+    )
+    side: list[SearchOutcome] = []
+    if threads == 1:
+        pattern = pattern_call()
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            pattern_future = pool.submit(pattern_call)
+            side_future = pool.submit(
+                tabu_search,
+                costs,
+                weights,
+                capacities,
+                incumbents[0],
+                penalty,
+                work_budget=pattern_seconds * _TABU_MOVES_PER_SECOND,
+                seed=seed * 1000 + 500,
+                deadline=pattern_deadline,
+                stop_at=stop_at,
+                excluded=excluded,
+            )
+            pattern = pattern_future.result()
+            side = [side_future.result()]
+    rest = seconds - (time.monotonic() - phase_started)
+    starts = [pattern.assignment] if pattern.assignment is not None else []
+    if pattern.cost is not None:
+        side.append(SearchOutcome(pattern.assignment, pattern.cost, 0, ()))
+    best_so_far = _cheapest(first + side)
+    starts += [o.assignment for o in best_so_far[:1] if o.assignment is not None]
+    last = (
+        _run_searches(
+            costs,
+            weights,
+            capacities,
+            [starts[k % len(starts)] for k in range(threads)],
+            penalty,
+            seconds=rest,
+            seed=seed + 104729,
+            stop_at=stop_at,
+            excluded=excluded,
+        )
+        if rest > 0.05 and starts
+        else []
+    )
+    return _cheapest(first + side + last), pattern
+
+
+def _cheapest(outcomes: list[SearchOutcome]) -> list[SearchOutcome]:
+    """Those that found an assignment, cheapest first (stable: ties keep their order)."""
+    found = [o for o in outcomes if o.assignment is not None and o.cost is not None]
+    return sorted(found, key=lambda o: o.cost if o.cost is not None else math.inf)
+
+
+def _lp_job_duals(costs: IntArray, weights: IntArray, capacity_duals: FloatArray) -> FloatArray:
+    """The LP's job duals: each job's smallest cost plus capacity price over the agents."""
+    duals: FloatArray = (costs + capacity_duals[:, None] * weights).min(axis=0).astype(np.float64)
+    return duals
+
+
+def _run_searches(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    starts: list[IntArray],
+    penalty: FloatArray,
+    *,
+    seconds: float,
+    seed: int,
+    stop_at: int | None,
+    excluded: npt.NDArray[np.bool_] | None,
 ) -> list[SearchOutcome]:
-    """One tabu search per thread, seeds seed·1000 + k; those that found an assignment,
-    cheapest first (ties to the lower k)."""
+    """One tabu search per start (one per thread), seeds seed·1000 + k; those that found an
+    assignment, cheapest first (ties to the lower k)."""
     budget = max(0.0, seconds) * _TABU_MOVES_PER_SECOND
     deadline = time.monotonic() + max(0.0, seconds)
+    threads = len(starts)
     seeds = [seed * 1000 + k for k in range(threads)]
     if threads == 1:
         outcomes = [
@@ -266,7 +412,7 @@ def _run_searches(
                 costs,
                 weights,
                 capacities,
-                start,
+                starts[0],
                 penalty,
                 work_budget=budget,
                 seed=seeds[0],
@@ -294,11 +440,10 @@ def _run_searches(
                     stop_at=stop_at,
                     excluded=excluded,
                 )
-                for s in seeds
+                for s, start in zip(seeds, starts, strict=True)
             ]
             outcomes = [future.result() for future in futures]
-    found = [o for o in outcomes if o.assignment is not None and o.cost is not None]
-    return sorted(found, key=lambda o: o.cost if o.cost is not None else math.inf)
+    return _cheapest(outcomes)
 
 
 def _recombine(
