@@ -35,6 +35,7 @@ from clusterlink.domain.allocation.candidates import (
     SCALE,
     Candidates,
     CategoryArcs,
+    IntArray,
     build_candidates,
     haversine_km,
     money_units,
@@ -64,6 +65,7 @@ EXACT_ARC_LIMIT = 1_500
 # the result does not depend on the machine's load (see the module docstring).
 WINDOWS_PER_SECOND = 1.5
 ROUNDING_SHARE = 0.5
+RESULT_SECONDS_PER_ORDER = 2.5e-4
 CENT = Decimal("0.01")
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,13 @@ def _solve_free(
     search_windows: int | None,
     monitor: _Monitor,
 ) -> AllocationResult:
-    deadline = started + time_limit_s
+    # Writing the result (periods, explanations in Decimal) takes about 0.1 ms per order;
+    # the phases stop early enough to leave it twice that, at most a tenth of the limit.
+    deadline = (
+        started
+        + time_limit_s
+        - min(0.1 * time_limit_s, RESULT_SECONDS_PER_ORDER * len(problem.orders))
+    )
     candidates = build_candidates(problem)
     forced_units = sum(problem.orders[i].pairs for i in candidates.static_reason) * money_units(
         problem.unplaced_penalty_rmb_per_pair
@@ -213,19 +221,23 @@ def _solve_free(
     monitor.report(
         "bound", forced_units + sum(r.bound_units for r in relaxations if r is not None), None
     )
-    # Rounding gets half of the time left, shared by size; the search gets the rest.
-    rounding_time = max(0.0, (deadline - time.monotonic()) * ROUNDING_SHARE)
+    # Rounding gets half of the time left, shared by size (what a category leaves unused
+    # goes to the next ones); the search gets the rest.
+    rounding_end = time.monotonic() + max(0.0, (deadline - time.monotonic()) * ROUNDING_SHARE)
     arcs_left = sum(c.arc_count for c in candidates.categories) or 1
+    rounding_cut = False
     outcomes: list[_CategoryOutcome] = []
     for arcs, relaxation in zip(candidates.categories, relaxations, strict=True):
         if backend == "greedy" or relaxation is None or monitor.stop_requested():
             # Greedy takes milliseconds: a cancelled run still returns a plan that keeps the rules.
             plan = greedy_plan(arcs)
         else:
-            share = rounding_time * arcs.arc_count / arcs_left
-            plan = round_by_flow(
-                arcs, relaxation.arc_pairs, deadline=min(deadline, time.monotonic() + share)
-            )
+            now = time.monotonic()
+            share = max(0.0, rounding_end - now) * arcs.arc_count / arcs_left
+            plan, complete = round_by_flow(arcs, relaxation.arc_pairs, deadline=now + share)
+            # A rounding cut short by the clock depends on the machine's load.
+            rounding_cut |= not complete
+        arcs_left = max(1, arcs_left - arcs.arc_count)
         bound_units = 0 if relaxation is None else relaxation.bound_units
         outcome = _CategoryOutcome(arcs=arcs, plan=plan, bound_units=bound_units)
         if backend in ("auto", "scale") and relaxation is not None:
@@ -234,7 +246,7 @@ def _solve_free(
     # Categories still to plan count with their bound and all their pairs unplaced.
     monitor.offset += Decimal(forced_units) / SCALE
     monitor.report_outcomes("plan", outcomes)
-    timed_out = time.monotonic() > deadline
+    timed_out = rounding_cut or time.monotonic() > deadline
     exact = [
         o
         for o in outcomes
@@ -348,11 +360,16 @@ def _assign_periods(arcs: CategoryArcs, plan: CategoryPlan) -> list[tuple[int, i
     """(order index, factory index, period, pairs): each factory fills its periods from 0
     in order of deadline, which fits whenever the prefix conditions hold (candidates.py)."""
     by_factory: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for a, x in enumerate(plan.pairs):
-        if x:
-            by_factory[int(arcs.arc_factory[a])].append(
-                (int(arcs.arc_deadline[a]), int(arcs.arc_order[a]), x)
-            )
+    pairs = plan.array()
+    used = np.flatnonzero(pairs)
+    for g, d, k, x in zip(
+        arcs.arc_factory[used].tolist(),
+        arcs.arc_deadline[used].tolist(),
+        arcs.arc_order[used].tolist(),
+        pairs[used].tolist(),
+        strict=True,
+    ):
+        by_factory[g].append((d, k, x))
     rows: list[tuple[int, int, int, int]] = []
     for g in sorted(by_factory):
         free = arcs.capacity[g].tolist()
@@ -479,16 +496,17 @@ def _result(
     )
 
 
-def _ranked_factories(outcomes: list[_CategoryOutcome]) -> dict[int, list[int]]:
-    """Per order (problem index), the factories able to make it, cheapest first."""
-    ranked: dict[int, list[int]] = {}
+def _ranked_factories(outcomes: list[_CategoryOutcome]) -> dict[int, IntArray]:
+    """Per order (problem index), the factories able to make it (problem indices), cheapest
+    first: views into one array per category, not lists, since at 5,000 factories ×
+    50,000 orders there are tens of millions of them."""
+    ranked: dict[int, IntArray] = {}
     for outcome in outcomes:
         arcs = outcome.arcs
-        for k in range(arcs.orders.size):
-            span = arcs.arcs_of(k)
-            ranked[int(arcs.orders[k])] = [
-                int(arcs.factories[g]) for g in arcs.arc_factory[span.start : span.stop]
-            ]
+        factory_of_arc = arcs.factories[arcs.arc_factory]
+        starts = arcs.order_start.tolist()
+        for k, i in enumerate(arcs.orders.tolist()):
+            ranked[i] = factory_of_arc[starts[k] : starts[k + 1]]
     return ranked
 
 
@@ -497,13 +515,14 @@ def _explain(
     i: int,
     j: int,
     pairs: int,
-    ranked: list[int],
+    ranked: IntArray,
     used: set[int],
     km: float,
 ) -> Explanation:
     order, factory = problem.orders[i], problem.factories[j]
     unit, transport, weighted, _ = _pair_cost(problem, order, factory)
-    runner_up = next((jj for jj in ranked if jj not in used), None)
+    # Among the first len(used) + 1 factories at least one is unused, if there are so many.
+    runner_up = next((jj for jj in ranked[: len(used) + 1].tolist() if jj not in used), None)
     extra: Decimal | None = None
     runner_id: str | None = None
     if runner_up is not None:
@@ -520,7 +539,7 @@ def _explain(
         unit_cost_rmb=unit,
         transport_rmb_per_pair=transport.quantize(Decimal("0.0001")),
         distance_km=km,
-        rank=ranked.index(j) + 1,
+        rank=int(np.flatnonzero(ranked == j)[0]) + 1,
         eligible_factories=len(ranked),
         runner_up_factory_id=runner_id,
         runner_up_extra_rmb_per_pair=extra,

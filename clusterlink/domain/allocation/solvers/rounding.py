@@ -52,8 +52,9 @@ def round_by_flow(
     *,
     rounds: int = MAX_ROUNDS,
     deadline: float | None = None,
-) -> CategoryPlan:
-    """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow).
+) -> tuple[CategoryPlan, bool]:
+    """A plan keeping every rule, from the relaxation's flow over all arcs (first_flow),
+    and whether the dive ran to its end (False when `deadline` cut it short).
 
     Deterministic. Past `deadline` (wall clock) the round under way fixes every order
     left, from the flow it already has, instead of solving more flows."""
@@ -63,6 +64,7 @@ def round_by_flow(
     placeable = arcs.placeable
     tightness = _tightness(arcs)
     free = np.ones(n_orders, dtype=bool)
+    cut_short = False
     arc_ids = np.arange(arcs.arc_count, dtype=np.int64)
     flow = first_flow
     for round_no in range(rounds):
@@ -72,7 +74,8 @@ def round_by_flow(
             flow = solve_relaxation(
                 arcs, arc_ids=arc_ids, demand=demand, capacity=residual_capacity(plan)
             ).arc_pairs
-        last = round_no == rounds - 1 or (deadline is not None and time.monotonic() > deadline)
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        last = round_no == rounds - 1 or out_of_time
         used = flow > 0
         used_ids = arc_ids[used]
         used_flow = flow[used]
@@ -91,7 +94,11 @@ def round_by_flow(
         # final pass still tries it on whatever room remains.
         free &= count > 0
         if broken.size:
-            take = broken.size if last else max(FIX_AT_LEAST, int(broken.size * FIX_SHARE))
+            take = max(FIX_AT_LEAST, int(broken.size * FIX_SHARE))
+            if last:
+                # Only fixing more than a normal round would makes the plan differ.
+                cut_short = out_of_time and round_no < rounds - 1 and take < broken.size
+                take = broken.size
             chosen = broken[np.argsort(-tightness[broken], kind="stable")][:take]
             chosen_mask = np.zeros(n_orders, dtype=bool)
             chosen_mask[chosen] = True
@@ -114,7 +121,7 @@ def round_by_flow(
         place_order(plan, k)
         if plan.placed(k) < int(pairs[k]):
             reinsert_order(plan, k)
-    return plan
+    return plan, not cut_short
 
 
 def _tightness(arcs: CategoryArcs) -> np.ndarray:
