@@ -165,9 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{load_at_start}, at end {record['machine']['load_average_1_5_15']}. "
         "Instances: bench/allocation_instances.py (12 periods).",
         "Gap = (objective − engine's proven lower bound) / lower bound; the bound is "
-        "the "
-        "min-cost-flow relaxation over every eligible arc (plus exact MIP bounds where a "
-        "category was solved exactly), the same for both methods.",
+        "the min-cost-flow relaxation over every eligible arc, each order capped at what "
+        "its allowed number of factories can hold before its due date (plus exact MIP "
+        "bounds where a category was solved exactly), the same for both methods.",
         "",
         "| size | method | objective (RMB) | lower bound | gap | vs greedy | status | solve s | "
         "wall s | peak MiB | unplaced pairs | verify.py |",
