@@ -33,10 +33,16 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-_SMOOTHING = 0.5  # weight of the best multipliers in the pricing point
+_SMOOTHING = 0.8  # weight of the best multipliers in the pricing point
 _REDUCED_COST_TOLERANCE = 1e-6
 _INTEGRAL_TOLERANCE = 1e-6
 _MAX_BACKTRACKS = 8
+# Master solves per diving step: the residual LP need not be re-optimised to the end for the
+# next fixing decision, and diving steps are most of the method's time on larger instances.
+_DIVE_STEP_ITERATIONS = 10
+# One dive per threshold while time lasts: a diving step fixes every column at least this used
+# (> 0.5 keeps them compatible); different thresholds end in different assignments.
+_DIVE_THRESHOLDS = (0.6, 0.99, 0.8, 0.51, 0.7, 0.9, 0.65, 0.95, 0.75, 0.55, 0.85, 0.999)
 # Above this many DP cells (agents × capacity × jobs) per pricing round the method is not run:
 # one round would take longer than the search it is meant to help.
 MAX_PRICING_CELLS = 6.0e7
@@ -53,6 +59,9 @@ class PatternOutcome:
     cost: int | None
     master_value: float | None
     iterations: int
+    # Pairs (agent, job) of the patterns the root LP uses: where packed assignments live.
+    support: BoolArray | None = None
+    dives: tuple[IntArray, ...] = ()  # every complete dive's assignment, cheapest first
 
 
 class _Pool:
@@ -111,16 +120,77 @@ def pattern_search(
     pool = _Pool(costs)
     for assignment in incumbents:
         pool.add_assignment(assignment)
-    open_jobs = np.ones(n_jobs, dtype=bool)
-    open_agents = np.ones(n_agents, dtype=bool)
     budget = [max_iterations]
     state = _generate(
-        pool, weights, capacities, open_jobs, open_agents, 0.0, initial_duals, budget, deadline
+        pool,
+        weights,
+        capacities,
+        np.ones(n_jobs, dtype=bool),
+        np.ones(n_agents, dtype=bool),
+        0.0,
+        initial_duals,
+        budget,
+        deadline,
     )
     bound = state.best_bound if state.best_bound > -math.inf else None
     if state.solution is None:
         return PatternOutcome(bound, None, None, None, max_iterations - budget[0])
     master_value = state.solution.value
+    support = np.zeros((n_agents, n_jobs), dtype=bool)
+    for column in np.flatnonzero(state.solution.weights > _INTEGRAL_TOLERANCE).tolist():
+        if pool.agents[column] >= 0:
+            support[pool.agents[column], pool.patterns[column]] = True
+    complete: list[tuple[int, IntArray]] = []
+    first_partial: IntArray | None = None
+    for fix_above in _DIVE_THRESHOLDS:
+        if budget[0] <= 0 or time.monotonic() > deadline:
+            break
+        pool.master.release_all()
+        assignment = _dive(pool, weights, capacities, state, fix_above, budget, deadline)
+        if (assignment < 0).any():
+            if first_partial is None:
+                first_partial = assignment
+            continue
+        complete.append((int(costs[assignment, np.arange(n_jobs)].sum()), assignment))
+    iterations = max_iterations - budget[0]
+    complete.sort(key=lambda pair: pair[0])
+    if not complete and first_partial is not None:
+        # A failed dive still packed most agents well: its unplaced jobs go to their cheapest
+        # agent (overloading it) and the caller's local search repairs that start.
+        missing = np.flatnonzero(first_partial < 0)
+        first_partial[missing] = costs[:, missing].argmin(axis=0)
+        return PatternOutcome(bound, first_partial, None, master_value, iterations, support)
+    if not complete:
+        return PatternOutcome(bound, None, None, master_value, iterations, support)
+    best_cost, best_assignment = complete[0]
+    return PatternOutcome(
+        bound,
+        best_assignment,
+        best_cost,
+        master_value,
+        iterations,
+        support,
+        tuple(assignment for _, assignment in complete),
+    )
+
+
+def _dive(
+    pool: _Pool,
+    weights: IntArray,
+    capacities: IntArray,
+    root: _MasterState,
+    fix_above: float,
+    budget: list[int],
+    deadline: float,
+) -> IntArray:
+    """Fix the columns the LP uses most (all at or above `fix_above`, else the largest), re-run
+    column generation on what is left, repeat; backtrack a few steps when the rest cannot be
+    covered. Returns the agent per job, −1 for jobs left unplaced when it gave up."""
+    costs = pool.costs
+    n_agents, n_jobs = costs.shape
+    open_jobs = np.ones(n_jobs, dtype=bool)
+    open_agents = np.ones(n_agents, dtype=bool)
+    state = root
     assignment = np.full(n_jobs, -1, dtype=np.int64)
     fixed = np.zeros(len(pool.agents), dtype=bool)
     fixed_cost = 0.0
@@ -159,7 +229,9 @@ def pattern_search(
                 steps.append(undone[:-1])
         else:
             free = ~artificial & ~fixed
-            chosen = np.flatnonzero(free & (weights_now > 1.0 - _INTEGRAL_TOLERANCE))
+            # Columns above one half are pairwise compatible (two of them sharing a job or an
+            # agent would exceed its row), so all of them can be fixed in one step.
+            chosen = np.flatnonzero(free & (weights_now >= fix_above))
             if chosen.size == 0:
                 chosen = np.array([int(np.argmax(np.where(free, weights_now, -1.0)))])
             for column in chosen.tolist():
@@ -191,16 +263,9 @@ def pattern_search(
             state.job_duals,
             budget,
             deadline,
+            _DIVE_STEP_ITERATIONS,
         )
-    iterations = max_iterations - budget[0]
-    if (assignment < 0).any():
-        # A failed dive still packed most agents well: its unplaced jobs go to their cheapest
-        # agent (overloading it) and the caller's local search repairs that start.
-        missing = np.flatnonzero(assignment < 0)
-        assignment[missing] = costs[:, missing].argmin(axis=0)
-        return PatternOutcome(bound, assignment, None, master_value, iterations)
-    cost = int(costs[assignment, np.arange(n_jobs)].sum())
-    return PatternOutcome(bound, assignment, cost, master_value, iterations)
+    return assignment
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +285,7 @@ def _generate(
     centre: FloatArray | None,
     budget: list[int],
     deadline: float,
+    step_limit: int | None = None,
 ) -> _MasterState:
     """Column generation on the residual problem (open jobs, open agents) until no column
     prices out, the bound meets the master's value, the budget is spent or the deadline passes."""
@@ -231,8 +297,24 @@ def _generate(
     open_capacities = capacities[agents_open]
     best_bound = -math.inf
     centre_duals = None if centre is None else centre[jobs_open]
+    if centre_duals is not None:
+        # The centre's own bound first: otherwise the first smoothed point, half made of the
+        # duals of a degenerate first master, would replace a good centre by a poor one. Its
+        # patterns are good columns too.
+        values, patterns = best_patterns(
+            centre_duals[None, :] - open_costs, open_weights, open_capacities
+        )
+        best_bound = fixed_cost + float(centre_duals.sum() - values.sum())
+        for row in np.flatnonzero(patterns.any(axis=1)).tolist():
+            full = np.zeros(open_jobs.size, dtype=bool)
+            full[jobs_open[patterns[row]]] = True
+            pool.add(int(agents_open[row]), full)
     state = _MasterState(None, best_bound, None)
+    rounds = 0
     while budget[0] > 0 and time.monotonic() <= deadline:
+        if step_limit is not None and rounds >= step_limit:
+            break
+        rounds += 1
         budget[0] -= 1
         solution = pool.master.solve()
         if solution is None:
@@ -252,7 +334,7 @@ def _generate(
             if bound > best_bound:
                 best_bound, centre_duals = bound, point.copy()
             reduced = (open_costs * patterns).sum(axis=1) - patterns @ duals - agent_duals
-            for row in np.flatnonzero(reduced < -_REDUCED_COST_TOLERANCE):
+            for row in np.flatnonzero(reduced < -_REDUCED_COST_TOLERANCE).tolist():
                 full = np.zeros(open_jobs.size, dtype=bool)
                 full[jobs_open[patterns[row]]] = True
                 added += int(pool.add(int(agents_open[row]), full))
@@ -289,10 +371,10 @@ def best_patterns(
         steps.append((item, take))
     values = table[np.arange(n_rows), capacities]
     chosen = np.zeros((n_rows, n_columns), dtype=bool)
-    for row in range(n_rows):
-        left = int(capacities[row])
-        for column, take in reversed(steps):
-            if take[row, left]:
-                chosen[row, column] = True
-                left -= int(weights[row, column])
+    left = capacities.astype(np.int64).copy()
+    every_row = np.arange(n_rows)
+    for item, take in reversed(steps):
+        taken = take[every_row, left]
+        chosen[:, item] = taken
+        left -= np.where(taken, weights[:, item], 0)
     return values, chosen

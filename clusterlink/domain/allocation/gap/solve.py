@@ -68,8 +68,13 @@ _CANDIDATE_AGENTS_PER_JOB = 8
 # Shares of the search time: first tabu searches, then column generation and its dive (beside
 # one more tabu search); the rest goes to tabu searches from the dive's assignment.
 _FIRST_SEARCH_SHARE = 0.1
-_PATTERN_SHARE = 0.7
+_PATTERN_SHARE = 0.8
 _PATTERN_MAX_ITERATIONS = 3000
+# Column generation costs about this many seconds per DP cell (agents × capacity × jobs) per
+# round, master LP included (measured on d20100, d20200: 12 and 50 ms a round), and its root
+# takes some hundred rounds; below half the pattern phase for that, it is not started.
+_SECONDS_PER_PRICING_CELL = 3.0e-8
+_EXPECTED_ROOT_ROUNDS = 120
 
 
 def solve_gap(
@@ -296,9 +301,11 @@ def _search_phases(
     reached_bound = bool(first) and stop_at is not None and first[0].cost == stop_at
     if reached_bound:
         return first, None
-    if not first or pricing_cells > MAX_PRICING_CELLS:
-        # No assignment to seed the patterns with, or pricing too dear: tabu search only, from
-        # the best assignment so far.
+    expected_root_seconds = pricing_cells * _SECONDS_PER_PRICING_CELL * _EXPECTED_ROOT_ROUNDS
+    affordable = expected_root_seconds <= 0.5 * _PATTERN_SHARE * seconds
+    if not first or pricing_cells > MAX_PRICING_CELLS or not affordable:
+        # No assignment to seed the patterns with, or column generation would not reach the
+        # LP optimum in time to leave room for dives: tabu search only, from the best so far.
         rest = seconds - (time.monotonic() - phase_started)
         if rest <= 0.05:
             return first, None
@@ -355,7 +362,8 @@ def _search_phases(
     rest = seconds - (time.monotonic() - phase_started)
     starts = [pattern.assignment] if pattern.assignment is not None else []
     if pattern.cost is not None:
-        side.append(SearchOutcome(pattern.assignment, pattern.cost, 0, ()))
+        # Every dive joins the recombination: they are packed differently from one another.
+        side.append(SearchOutcome(pattern.assignment, pattern.cost, 0, pattern.dives[1:]))
     best_so_far = _cheapest(first + side)
     starts += [o.assignment for o in best_so_far[:1] if o.assignment is not None]
     last = (

@@ -34,6 +34,8 @@ class PatternMaster:
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
             raise RuntimeError("GLOP is not available")
+        # Presolve would rebuild the problem on every solve and lose the basis.
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         self._solver = solver
         self._objective = solver.Objective()
         self._objective.SetMinimization()
@@ -58,6 +60,12 @@ class PatternMaster:
         """Undo a diving step that led nowhere: λ[column] = 0 from now on."""
         self._columns[column].SetLb(0.0)
         self._columns[column].SetUb(0.0)
+
+    def release_all(self) -> None:
+        """Undo every diving step: all columns free again (0 ≤ λ)."""
+        infinity = self._solver.infinity()
+        for variable in self._columns:
+            variable.SetBounds(0.0, infinity)
 
     def solve(self) -> MasterSolution | None:
         if self._solver.Solve() != pywraplp.Solver.OPTIMAL:
