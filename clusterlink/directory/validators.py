@@ -20,7 +20,7 @@ from stdnum.exceptions import (
 
 
 def normalise_credit_code(value: str) -> str:
-    return uscc.compact(value or "")
+    return uscc.compact(value) if value else ""
 
 
 def validate_credit_code(value: str) -> None:

@@ -482,3 +482,27 @@ def test_other_database_backends_insert_through_the_orm(cluster, monkeypatch) ->
         ["oem_factory"],
         ["injection"],
     )
+
+
+def test_search_keys_from_the_pool_are_those_of_each_firm_in_order(monkeypatch) -> None:
+    from clusterlink.directory.imports import enterprises
+    from clusterlink.directory.search import search_fields
+
+    firms = [
+        enterprises.NewFirm(legal_name=name, name_en=en, address=address)
+        for name, en, address in [
+            ("莆田市恒威鞋业有限公司", "Putian Hengwei Shoes", "福建省莆田市荔城区"),
+            ("晋江市鸿鑫袜业有限公司", "", "福建省晋江市陈埭镇"),
+            ("Liaoyang Sock Co., Ltd.", "", "Xiaobeihe, Liaoyang"),
+        ]
+        * 3
+    ]
+    monkeypatch.setattr(enterprises, "POOL_ROWS", 2)
+
+    with enterprises.search_fields_computed(firms) as computed:
+        pooled = list(computed)
+
+    assert pooled == [
+        search_fields(legal_name=f.legal_name, name_en=f.name_en, address=f.address) for f in firms
+    ]
+    assert pooled[0][1] == "hengwei" and pooled[0] != pooled[1]

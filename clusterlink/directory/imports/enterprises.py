@@ -10,9 +10,12 @@ checked against the directory in one pass.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -43,6 +46,7 @@ from clusterlink.directory.validators import normalise_credit_code
 from clusterlink.domain.resolution import Confidence, FirmRecord, pair_fingerprint
 
 BATCH_SIZE = 2000
+POOL_ROWS = 20_000  # from this many new firms on, search keys are computed by a pool
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _VALIDATED_FIELDS: list[tuple[str, Field[Any, Any]]] = [
     (name, cast("Field[Any, Any]", Enterprise._meta.get_field(name)))
@@ -376,24 +380,25 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
     def _create(
         self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport
     ) -> dict[int, int]:
-        """Insert the firms and their relations in batches; row number → new primary key."""
-        created: dict[int, int] = {}
+        """Insert the firms with their search keys and relations in batches; returns row number
+        → new primary key."""
         started = time.perf_counter()
-        fields = compute_search_fields([r.enterprise for _, r in rows])
-        for (_number, row), (search_keys, sort_name) in zip(rows, fields, strict=True):
-            row.enterprise.search_keys, row.enterprise.sort_name = search_keys, sort_name
-        report.timed("write.search_keys", started)
-        started = time.perf_counter()
-        for start in range(0, len(rows), BATCH_SIZE):
-            batch = [r for _, r in rows[start : start + BATCH_SIZE]]
-            insert_enterprises(
-                [r.enterprise for r in batch], roles=[r.roles for r in batch], actor=self.actor,
-                links={"categories": [r.category_ids for r in batch], "processes": [r.process_ids for r in batch], "certifications": [r.certification_ids for r in batch]},
-            )  # fmt: skip
+        with search_fields_computed([r.enterprise for _, r in rows]) as fields:
+            for start in range(0, len(rows), BATCH_SIZE):
+                batch = [r for _, r in rows[start : start + BATCH_SIZE]]
+                for row, (search_keys, sort_name) in zip(batch, fields, strict=False):
+                    row.enterprise.search_keys, row.enterprise.sort_name = search_keys, sort_name
+                self._insert(batch)
         created = {number: cast(int, row.enterprise.pk) for number, row in rows}
         report.created += len(created)
         report.timed("write.insert", started)
         return created
+
+    def _insert(self, batch: list[EnterpriseRow]) -> None:
+        insert_enterprises(
+            [r.enterprise for r in batch], roles=[r.roles for r in batch], actor=self.actor,
+            links={"categories": [r.category_ids for r in batch], "processes": [r.process_ids for r in batch], "certifications": [r.certification_ids for r in batch]},
+        )  # fmt: skip
 
     def _queue(
         self, pending: list[tuple[Any, str, bool]], created: dict[int, int], report: ImportReport
@@ -448,20 +453,20 @@ def report_skipped(report: ImportReport) -> set[int]:
     return {e["row"] for e in report.existing}
 
 
-def compute_search_fields(enterprises: list[NewFirm]) -> list[tuple[str, str]]:
-    """Search keys and sort names of many firms; large lists are spread over the machine's cores."""
-    jobs = [(e.legal_name, e.name_en, e.address) for e in enterprises]
-    if len(jobs) < 20_000:
-        return [_keys(job) for job in jobs]
-    import multiprocessing
-    import os
+@contextmanager
+def search_fields_computed(enterprises: list[NewFirm]) -> Iterator[Iterator[tuple[str, str]]]:
+    """The search keys and sort names of the firms, in order, as they are computed.
 
+    A large list is computed by a pool of processes while the caller consumes the first
+    results (inserting them: then the database's work on the index and the pool's overlap).
+    """
+    jobs = [(e.legal_name, e.name_en, e.address) for e in enterprises]
     workers = max(1, min(4, os.cpu_count() or 1))
-    if workers == 1:
-        return [_keys(job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        return pool.map(_keys, jobs, chunksize=2000)
+    if len(jobs) < POOL_ROWS or workers == 1:
+        yield (_keys(job) for job in jobs)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:  # terminated on leaving
+        yield pool.imap(_keys, jobs, chunksize=500)
 
 
 def _keys(job: tuple[str, str, str]) -> tuple[str, str]:
