@@ -5,9 +5,12 @@
 Method (per category: capacities are per category, so categories are independent):
 
 1. Enumerate every eligible arc (candidates.py); nothing is pruned that a plan could use.
-2. Solve the relaxation as a min-cost flow over all arcs: the proven lower bound, and an
-   integral guide (solvers/flow.py).
-3. LP-guided rounding turns the flow into a plan keeping every rule (solvers/rounding.py).
+2. Solve the relaxation as a min-cost flow over all arcs, each order capped at what its
+   allowed number of factories can hold: the proven lower bound, and an integral guide
+   (solvers/flow.py).
+3. Rounding by diving turns the flow into a plan keeping every rule: fix what the flow
+   gets right and the tightest of the rest, re-solve the flow for the others, repeat
+   (solvers/rounding.py). It gets half of the time left after the relaxation.
 4. Small categories (backend "auto" up to EXACT_ARC_LIMIT arcs, or "mip"/"cpsat" for all)
    are solved exactly by SCIP or CP-SAT from that plan; their bound tightens the flow's.
    Larger ones are improved by large-neighbourhood search with SCIP windows
@@ -15,7 +18,12 @@ Method (per category: capacities are per category, so categories are independent
 
 Determinism: each step is deterministic for a given seed and thread count (the search has
 a budget of windows, each with a node limit); only a run that reaches the wall-clock limit
-first can differ from one repetition to the next, and then reports TIME_LIMIT.
+first (or a rounding that reaches its share of it) can differ from one repetition to the
+next, and then reports TIME_LIMIT.
+
+Figures (bench/results/): at 2,000 factories × 20,000 orders × 12 periods the plan is
+0.19 % above the bound in 120 s (the rounding alone reaches about 0.2 % in some 30 s);
+at 5,000 × 50,000, 0.50 % in 300 s, 3.7 GB.
 """
 
 from __future__ import annotations
