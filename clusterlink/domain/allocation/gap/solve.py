@@ -70,10 +70,19 @@ _CANDIDATE_AGENTS_PER_JOB = 8
 _FIRST_SEARCH_SHARE = 0.1
 _PATTERN_SHARE = 0.8
 _PATTERN_MAX_ITERATIONS = 3000
-# Column generation costs about this many seconds per DP cell (agents × capacity × jobs) per
-# round, master LP included (measured on d20100, d20200: 12 and 50 ms a round), and its root
-# takes some hundred rounds; below half the pattern phase for that, it is not started.
-_SECONDS_PER_PRICING_CELL = 3.0e-8
+# One column generation round costs about this many seconds per DP cell (agents × capacity ×
+# jobs) of the pricing plus per squared job of the master LP (fitted to 12, 50 and 400 ms a
+# round on d20100, d20200, d40400), and a root takes some 150 rounds; column generation runs
+# only when that fits in half its phase.
+_SECONDS_PER_PRICING_CELL = 1.5e-8
+_SECONDS_PER_SQUARED_JOB = 1.0e-6
+_EXPECTED_ROOT_ROUNDS = 150
+# With more jobs per agent the LP master is too fractional for good dives (d05100, e05100).
+_PATTERN_MAX_JOBS_PER_AGENT = 10
+# Where column generation does not run, the final phase is HiGHS on the textbook MIP, given this
+# share of the time after the LP.
+_MIP_SHARE = 0.6
+_MIP_BUILD_MARGIN = 0.3  # seconds kept for building the MIP in Python before HiGHS's clock
 _EXPECTED_ROOT_ROUNDS = 120
 
 
@@ -169,24 +178,47 @@ def _solve_ours(
         excluded = _hopeless_pairs(lp.reduced_costs, lp.fractional)
         lp_support = lp.fractional > 1e-6
 
-    search, pattern = _search_phases(
+    # Where column generation does not pay, HiGHS on the textbook MIP from the searches' best
+    # assignment is the stronger finish (its LP is tight with many jobs per agent, as on d05100,
+    # e05100, and on type E); CP-SAT's polish rarely improved anything there.
+    search_time = deadline - time.monotonic()
+    use_patterns = _patterns_pay(costs, capacities, (1.0 - _CPSAT_SHARE) * search_time)
+    mip_polish = not use_patterns
+    polish_share = _MIP_SHARE if mip_polish else _CPSAT_SHARE
+    search, pattern, mip_bound = _search_phases(
         costs,
         weights,
         capacities,
         start,
         penalty,
         job_duals=None if lp is None else _lp_job_duals(costs, weights, lp.capacity_duals),
-        seconds=(deadline - time.monotonic()) * (1.0 - _CPSAT_SHARE),
+        seconds=search_time * (1.0 - polish_share),
+        use_patterns=use_patterns,
         seed=seed,
         threads=threads,
         stop_at=lower_bound,
         excluded=excluded,
     )
+    if mip_bound is not None:
+        lower_bound = mip_bound if lower_bound is None else max(lower_bound, mip_bound)
     if pattern is not None and pattern.lagrangian_bound is not None:
         # Any multipliers give a valid Lagrangian bound; the knapsack one beats the LP's.
-        lagrangian = math.ceil(pattern.lagrangian_bound - 1e-6 * max(1.0, abs(lp_value)))
+        tolerance = 1e-6 * max(1.0, abs(pattern.lagrangian_bound))
+        lagrangian = math.ceil(pattern.lagrangian_bound - tolerance)
         lower_bound = lagrangian if lower_bound is None else max(lower_bound, lagrangian)
     incumbent, incumbent_cost = (search[0].assignment, search[0].cost) if search else (None, None)
+    if mip_polish and incumbent is not None and incumbent_cost is not None:
+        return _polish_with_mip(
+            costs,
+            weights,
+            capacities,
+            incumbent,
+            incumbent_cost,
+            lower_bound,
+            seconds=deadline - time.monotonic(),
+            seed=seed,
+            started=started,
+        )
     if incumbent is not None and incumbent_cost is not None:
         incumbent, incumbent_cost = _recombine(
             costs,
@@ -266,6 +298,54 @@ def _solve_ours(
     )
 
 
+def _polish_with_mip(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    incumbent: IntArray,
+    incumbent_cost: int,
+    lower_bound: int | None,
+    *,
+    seconds: float,
+    seed: int,
+    started: float,
+) -> GapResult:
+    """HiGHS on the full textbook MIP from the incumbent; its dual bound bounds the problem."""
+    mip = solve_highs_mip(
+        costs, weights, capacities, time_limit_s=max(0.05, seconds), seed=seed, hint=incumbent
+    )
+    if mip.assignment is not None and mip.objective is not None and mip.objective < incumbent_cost:
+        incumbent, incumbent_cost = mip.assignment, mip.objective
+    if mip.optimal:
+        lower_bound = incumbent_cost
+    elif mip.bound is not None:
+        lower_bound = mip.bound if lower_bound is None else max(lower_bound, mip.bound)
+    return _result(
+        incumbent,
+        incumbent_cost,
+        lower_bound,
+        proven_optimal=lower_bound is not None and lower_bound >= incumbent_cost,
+        infeasible=False,
+        started=started,
+    )
+
+
+def _patterns_pay(costs: IntArray, capacities: IntArray, search_seconds: float) -> bool:
+    """Whether column generation should run: few jobs per agent (with more, its LP is too
+    fractional for good dives) and a root expected to converge in half its phase's time."""
+    n_agents, n_jobs = costs.shape
+    pricing_cells = n_agents * float(capacities.max()) * n_jobs
+    round_seconds = (
+        pricing_cells * _SECONDS_PER_PRICING_CELL + n_jobs * n_jobs * _SECONDS_PER_SQUARED_JOB
+    )
+    expected_root_seconds = round_seconds * _EXPECTED_ROOT_ROUNDS
+    return bool(
+        n_jobs <= _PATTERN_MAX_JOBS_PER_AGENT * n_agents
+        and pricing_cells <= MAX_PRICING_CELLS
+        and expected_root_seconds <= 0.5 * _PATTERN_SHARE * search_seconds
+    )
+
+
 def _search_phases(
     costs: IntArray,
     weights: IntArray,
@@ -275,17 +355,18 @@ def _search_phases(
     *,
     job_duals: FloatArray | None,
     seconds: float,
+    use_patterns: bool,
     seed: int,
     threads: int,
     stop_at: int | None,
     excluded: npt.NDArray[np.bool_] | None,
-) -> tuple[list[SearchOutcome], PatternOutcome | None]:
-    """Tabu searches from the rounded LP; then column generation with a dive, seeded with their
-    best assignments, beside one more tabu search; then tabu searches from the dive's
-    assignment, which is packed the way single moves rarely reach. Returns every search's
-    outcome, cheapest first, and the pattern search's outcome (None when not run)."""
+) -> tuple[list[SearchOutcome], PatternOutcome | None, int | None]:
+    """Tabu searches from the rounded LP; then column generation with dives, seeded with their
+    best assignments, beside HiGHS on the MIP from the best of them (with two or more threads);
+    then tabu searches from the dives' best assignment, which is packed the way single moves
+    rarely reach. Returns every search's outcome, cheapest first, the pattern search's outcome
+    (None when not run) and HiGHS's proven bound (None when not run or none)."""
     phase_started = time.monotonic()
-    n_agents, n_jobs = costs.shape
     first = _run_searches(
         costs,
         weights,
@@ -297,18 +378,15 @@ def _search_phases(
         stop_at=stop_at,
         excluded=excluded,
     )
-    pricing_cells = n_agents * float(capacities.max()) * n_jobs
     reached_bound = bool(first) and stop_at is not None and first[0].cost == stop_at
     if reached_bound:
-        return first, None
-    expected_root_seconds = pricing_cells * _SECONDS_PER_PRICING_CELL * _EXPECTED_ROOT_ROUNDS
-    affordable = expected_root_seconds <= 0.5 * _PATTERN_SHARE * seconds
-    if not first or pricing_cells > MAX_PRICING_CELLS or not affordable:
+        return first, None, None
+    if not first or not use_patterns:
         # No assignment to seed the patterns with, or column generation would not reach the
         # LP optimum in time to leave room for dives: tabu search only, from the best so far.
         rest = seconds - (time.monotonic() - phase_started)
         if rest <= 0.05:
-            return first, None
+            return first, None, None
         restart = first[0].assignment if first and first[0].assignment is not None else start
         more = _run_searches(
             costs,
@@ -321,7 +399,7 @@ def _search_phases(
             stop_at=stop_at,
             excluded=excluded,
         )
-        return _cheapest(first + more), None
+        return _cheapest(first + more), None, None
     incumbents = [o.assignment for o in first if o.assignment is not None]
     for outcome in first:
         incumbents.extend(outcome.elite)
@@ -338,27 +416,29 @@ def _search_phases(
         deadline=pattern_deadline,
     )
     side: list[SearchOutcome] = []
+    mip_bound: int | None = None
     if threads == 1:
         pattern = pattern_call()
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
             pattern_future = pool.submit(pattern_call)
+            # Beside it, HiGHS on the textbook MIP from the best assignment so far: on some
+            # instances (type E) its branch and cut beats the dives, on others the dives win.
             side_future = pool.submit(
-                tabu_search,
+                solve_highs_mip,
                 costs,
                 weights,
                 capacities,
-                incumbents[0],
-                penalty,
-                work_budget=pattern_seconds * _TABU_MOVES_PER_SECOND,
-                seed=seed * 1000 + 500,
-                deadline=pattern_deadline,
-                stop_at=stop_at,
-                excluded=excluded,
+                time_limit_s=max(0.05, pattern_deadline - time.monotonic() - _MIP_BUILD_MARGIN),
+                seed=seed,
+                hint=first[0].assignment,
             )
             pattern = pattern_future.result()
-            side = [side_future.result()]
+            mip = side_future.result()
+            if mip.assignment is not None and mip.objective is not None:
+                side = [SearchOutcome(mip.assignment, mip.objective, 0, ())]
+            mip_bound = mip.objective if mip.optimal else mip.bound
     rest = seconds - (time.monotonic() - phase_started)
     starts = [pattern.assignment] if pattern.assignment is not None else []
     if pattern.cost is not None:
@@ -381,7 +461,7 @@ def _search_phases(
         if rest > 0.05 and starts
         else []
     )
-    return _cheapest(first + side + last), pattern
+    return _cheapest(first + side + last), pattern, mip_bound
 
 
 def _cheapest(outcomes: list[SearchOutcome]) -> list[SearchOutcome]:

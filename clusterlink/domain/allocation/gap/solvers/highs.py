@@ -26,9 +26,18 @@ class HighsOutcome:
 
 
 def solve_highs_mip(
-    costs: IntArray, weights: IntArray, capacities: IntArray, *, time_limit_s: float, seed: int
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    *,
+    time_limit_s: float,
+    seed: int,
+    hint: IntArray | None = None,
 ) -> HighsOutcome:
-    """Plain MIP baseline. HiGHS's thread count is a process-wide setting MathOpt cannot pass."""
+    """The textbook MIP; without `hint` the plain baseline. With `hint` (an assignment, agent per
+    job) HiGHS starts from it as its incumbent, so it only searches for cheaper ones and prunes
+    with that value from the first node. HiGHS's thread count is a process-wide setting MathOpt
+    cannot pass."""
     n_agents, n_jobs = costs.shape
     model = mathopt.Model(name="gap")
     x = [[model.add_binary_variable() for _ in range(n_jobs)] for _ in range(n_agents)]
@@ -40,7 +49,15 @@ def solve_highs_mip(
     params = mathopt.SolveParameters(
         time_limit=datetime.timedelta(seconds=max(0.01, time_limit_s)), random_seed=seed
     )
-    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+    model_params = None
+    if hint is not None:
+        start = {x[i][j]: float(hint[j] == i) for i in range(n_agents) for j in range(n_jobs)}
+        model_params = mathopt.ModelSolveParameters(
+            solution_hints=[mathopt.SolutionHint(variable_values=start)]
+        )
+    result = mathopt.solve(
+        model, mathopt.SolverType.HIGHS, params=params, model_params=model_params
+    )
     reason = result.termination.reason
     bound_value = result.termination.objective_bounds.dual_bound
     bound = int(np.ceil(bound_value - 1e-6)) if np.isfinite(bound_value) else None
