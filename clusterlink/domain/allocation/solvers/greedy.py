@@ -166,6 +166,8 @@ def reinsert_order(plan: CategoryPlan, k: int) -> bool:
             cost = q * int(arcs.arc_units[a]) + (pairs - q) * arcs.penalty_units
             if cost < best_cost:
                 best, best_q, best_cost = a, q, cost
+            if q == pairs:
+                break  # arcs come cheapest first: no later one can beat a whole fit
         if best >= 0:
             plan.set(best, best_q)
     else:
