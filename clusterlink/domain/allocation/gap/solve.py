@@ -3,26 +3,29 @@
 Method "ours" (the default):
 1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
 2. Search phases (see `_search_phases`): tabu searches (shift and swap, adaptive capacity
-   penalties) from the rounded LP, one per thread; then column generation over agent patterns
-   (knapsack pricing, GLOP master) seeded with their assignments, which yields the Lagrangian
-   bound, and a dive to a packed assignment, beside one more tabu search; then tabu searches
-   from the dive's assignment. Each tabu search has a deterministic work budget and moves only
-   to each job's few agents of smallest reduced cost.
-3. Recombination: CP-SAT over the pairs used by the searches' elite solutions and the LP support.
+   penalties) from the rounded LP, one per thread. Then, with few jobs per agent and when its
+   root fits the time, column generation over agent patterns (knapsack pricing, GLOP master)
+   seeded with their assignments, which yields the Lagrangian bound, and several dives to packed
+   assignments, followed by tabu searches from the best dive; otherwise one more tabu search.
+   With two threads, HiGHS on the textbook MIP runs beside either, from the best assignment of
+   the first searches, and its dual bound counts too.
+3. Recombination: CP-SAT over the pairs used by the searches' elite solutions, the dives and the
+   LP support.
 4. Polish: CP-SAT with the best assignment as a hint, restricted by exact reduced-cost fixing and
    asked for a strictly cheaper assignment; its bound then bounds the whole problem, so it can
-   prove optimality. lower_bound = max(LP bound, Lagrangian bound, that bound).
+   prove optimality (with one thread and no column generation, HiGHS from the best assignment
+   instead). lower_bound = max(LP, Lagrangian, HiGHS and CP-SAT bounds).
 
 Methods "cpsat" and "highs" are the plain textbook models, kept as baselines and as a check.
 
 Determinism: for a given seed and thread count, "ours" returns the same assignment on every run
-as long as no wall-clock safety stop fires: the tabu search counts work instead of seconds, the
-column generation counts master solves, and CP-SAT runs with a deterministic-time limit and
-deterministic interleaved workers. On a machine
-much slower than the one the work rates were calibrated on, or a busy one (as the shared
-benchmark machine usually is), the safety stops end the phases early and the result may vary:
-in practice determinism holds when the search ends on its own counters (small instances). The plain baselines stop on the wall clock and are not
-deterministic.
+as long as no wall-clock limit ends a phase: the tabu search counts work instead of seconds, the
+column generation counts master solves, CP-SAT runs with a deterministic-time limit and
+deterministic interleaved workers, but HiGHS's MIP stops on the wall clock unless it proves
+optimality first. On a busy machine (as the shared benchmark machine usually is) the safety
+stops end the phases early and the result may vary: in practice determinism holds on small
+instances, where every phase ends on its own counters or proof. The plain baselines stop on the
+wall clock and are not deterministic.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import functools
 import math
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -46,10 +50,11 @@ from clusterlink.domain.allocation.gap.local_search import SearchOutcome, tabu_s
 from clusterlink.domain.allocation.gap.problem import GapInstance
 from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
-from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
+from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome, solve_highs_mip
 from clusterlink.domain.allocation.gap.solvers.lp import solve_lp_relaxation
 
 Method = Literal["ours", "cpsat", "highs"]
+_T = TypeVar("_T")
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -183,7 +188,8 @@ def _solve_ours(
     # e05100, and on type E); CP-SAT's polish rarely improved anything there.
     search_time = deadline - time.monotonic()
     use_patterns = _patterns_pay(costs, capacities, (1.0 - _CPSAT_SHARE) * search_time)
-    mip_polish = not use_patterns
+    # With two threads HiGHS already ran beside the searches.
+    mip_polish = not use_patterns and threads == 1
     polish_share = _MIP_SHARE if mip_polish else _CPSAT_SHARE
     search, pattern, mip_bound = _search_phases(
         costs,
@@ -383,10 +389,29 @@ def _search_phases(
         return first, None, None
     if not first or not use_patterns:
         # No assignment to seed the patterns with, or column generation would not reach the
-        # LP optimum in time to leave room for dives: tabu search only, from the best so far.
+        # LP optimum in time to leave room for dives: tabu search from the best so far, beside
+        # HiGHS on the MIP from it when there are two threads.
         rest = seconds - (time.monotonic() - phase_started)
         if rest <= 0.05:
             return first, None, None
+        if first and first[0].assignment is not None and threads >= 2:
+            search_call = functools.partial(
+                tabu_search,
+                costs,
+                weights,
+                capacities,
+                first[0].assignment,
+                penalty,
+                work_budget=rest * _TABU_MOVES_PER_SECOND,
+                seed=(seed + 7919) * 1000,
+                deadline=time.monotonic() + rest,
+                stop_at=stop_at,
+                excluded=excluded,
+            )
+            searched, mip = _beside_highs(
+                search_call, costs, weights, capacities, first[0].assignment, rest, seed
+            )
+            return _cheapest([*first, searched, *_as_outcomes(mip)]), None, _mip_bound(mip)
         restart = first[0].assignment if first and first[0].assignment is not None else start
         more = _run_searches(
             costs,
@@ -420,25 +445,13 @@ def _search_phases(
     if threads == 1:
         pattern = pattern_call()
     else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-            pattern_future = pool.submit(pattern_call)
-            # Beside it, HiGHS on the textbook MIP from the best assignment so far: on some
-            # instances (type E) its branch and cut beats the dives, on others the dives win.
-            side_future = pool.submit(
-                solve_highs_mip,
-                costs,
-                weights,
-                capacities,
-                time_limit_s=max(0.05, pattern_deadline - time.monotonic() - _MIP_BUILD_MARGIN),
-                seed=seed,
-                hint=first[0].assignment,
-            )
-            pattern = pattern_future.result()
-            mip = side_future.result()
-            if mip.assignment is not None and mip.objective is not None:
-                side = [SearchOutcome(mip.assignment, mip.objective, 0, ())]
-            mip_bound = mip.objective if mip.optimal else mip.bound
+        # Beside it, HiGHS on the textbook MIP from the best assignment so far: on some
+        # instances (type E) its branch and cut beats the dives, on others the dives win.
+        pattern, mip = _beside_highs(
+            pattern_call, costs, weights, capacities, first[0].assignment, pattern_seconds, seed
+        )
+        side = _as_outcomes(mip)
+        mip_bound = _mip_bound(mip)
     rest = seconds - (time.monotonic() - phase_started)
     starts = [pattern.assignment] if pattern.assignment is not None else []
     if pattern.cost is not None:
@@ -462,6 +475,43 @@ def _search_phases(
         else []
     )
     return _cheapest(first + side + last), pattern, mip_bound
+
+
+def _beside_highs(
+    call: Callable[[], _T],
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    hint: IntArray | None,
+    seconds: float,
+    seed: int,
+) -> tuple[_T, HighsOutcome]:
+    """Run `call` in one process and HiGHS on the textbook MIP from `hint` in another, for
+    `seconds` (HiGHS's clock starts after the model is built)."""
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        main_future = pool.submit(call)
+        mip_future = pool.submit(
+            solve_highs_mip,
+            costs,
+            weights,
+            capacities,
+            time_limit_s=max(0.05, seconds - _MIP_BUILD_MARGIN),
+            seed=seed,
+            hint=hint,
+        )
+        return main_future.result(), mip_future.result()
+
+
+def _as_outcomes(mip: HighsOutcome) -> list[SearchOutcome]:
+    if mip.assignment is None or mip.objective is None:
+        return []
+    return [SearchOutcome(mip.assignment, mip.objective, 0, ())]
+
+
+def _mip_bound(mip: HighsOutcome) -> int | None:
+    """HiGHS's proven bound on the whole problem (its optimum when it proved one)."""
+    return mip.objective if mip.optimal else mip.bound
 
 
 def _cheapest(outcomes: list[SearchOutcome]) -> list[SearchOutcome]:

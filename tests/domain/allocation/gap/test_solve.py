@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clusterlink.domain.allocation.gap import (
@@ -12,6 +13,8 @@ from clusterlink.domain.allocation.gap import (
     read_orlib_gap,
     solve_gap,
 )
+from clusterlink.domain.allocation.gap.solve import _patterns_pay
+from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
 
 BACKENDS: list[Method] = ["ours", "cpsat", "highs"]
 DATA = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "gap"
@@ -112,3 +115,34 @@ def test_rejects_a_non_positive_time_limit() -> None:
 
     with pytest.raises(ValueError, match="time_limit_s must be positive"):
         solve_gap(instance, time_limit_s=0)
+
+
+def test_highs_started_from_a_dear_assignment_still_finds_the_optimum() -> None:
+    # Given the instance of the first test and, as MIP start, the dearer feasible assignment
+    # (job 2 on agent 0: 2 + 4 + 1 = 7), HiGHS returns the optimum 5 and proves it.
+    costs = np.array([[1, 5, 2], [4, 1, 3]], dtype=np.int64)
+    weights = np.full((2, 3), 2, dtype=np.int64)
+    capacities = np.array([2, 4], dtype=np.int64)
+
+    outcome = solve_highs_mip(
+        costs, weights, capacities, time_limit_s=5.0, seed=0, hint=np.array([1, 1, 0])
+    )
+
+    assert outcome.objective == 5
+    assert outcome.assignment is not None
+    assert outcome.assignment.tolist() == [0, 1, 1]
+    assert outcome.optimal
+
+
+def test_column_generation_runs_only_with_few_jobs_per_agent_and_time_for_its_root() -> None:
+    # Given 2 agents × 20 jobs (10 per agent) of capacity 100, and 2 × 21 jobs (over 10).
+    few = np.ones((2, 20), dtype=np.int64)
+    many = np.ones((2, 21), dtype=np.int64)
+    capacities = np.array([100, 100], dtype=np.int64)
+
+    assert _patterns_pay(few, capacities, search_seconds=10.0)
+    assert not _patterns_pay(many, capacities, search_seconds=10.0)
+    # 40 × 400 jobs with capacity 425 (d40400): its root would not fit in a 10 s run.
+    assert not _patterns_pay(
+        np.ones((40, 400), dtype=np.int64), np.full(40, 425, dtype=np.int64), search_seconds=8.5
+    )
