@@ -84,6 +84,9 @@ _SECONDS_PER_SQUARED_JOB = 1.0e-6
 _EXPECTED_ROOT_ROUNDS = 150
 # With more jobs per agent the LP master is too fractional for good dives (d05100, e05100).
 _PATTERN_MAX_JOBS_PER_AGENT = 10
+# Above this many jobs a dive takes far longer than its root (d20200: 16-30 s a dive against a
+# 5 s root; GLOP re-solves slowly once columns are fixed), so no dive ends even in 60 s.
+_PATTERN_MAX_JOBS = 150
 # Where column generation does not run, the final phase is HiGHS on the textbook MIP, given this
 # share of the time after the LP.
 _MIP_SHARE = 0.6
@@ -346,7 +349,8 @@ def _patterns_pay(costs: IntArray, capacities: IntArray, search_seconds: float) 
     )
     expected_root_seconds = round_seconds * _EXPECTED_ROOT_ROUNDS
     return bool(
-        n_jobs <= _PATTERN_MAX_JOBS_PER_AGENT * n_agents
+        n_jobs <= _PATTERN_MAX_JOBS
+        and n_jobs <= _PATTERN_MAX_JOBS_PER_AGENT * n_agents
         and pricing_cells <= MAX_PRICING_CELLS
         and expected_root_seconds <= 0.5 * _PATTERN_SHARE * search_seconds
     )
