@@ -120,3 +120,42 @@ def test_openapi_and_docs_are_served_without_a_cdn(client: Any) -> None:
 
     assert finders.find("ninja/swagger-ui-bundle.js")
     assert finders.find("ninja/swagger-ui.css")
+
+
+def test_no_two_schemas_share_a_component_name(monkeypatch) -> None:
+    """django-ninja files each model and enum of the OpenAPI schema under its class name and
+    silently keeps the last of two that share one (two `Status` enums, two `PartyOut` models),
+    so the documented bodies would be another operation's."""
+    from ninja.openapi.schema import OpenAPISchema
+
+    from config.api import api
+
+    seen: dict[str, Any] = {}
+    clashes: set[str] = set()
+    add = OpenAPISchema.add_schema_definitions
+
+    def add_checked(self: OpenAPISchema, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            if seen.setdefault(name, definition) != definition:
+                clashes.add(name)
+        add(self, definitions)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", add_checked)
+
+    components = api.get_openapi_schema()["components"]["schemas"]
+
+    assert clashes == set()
+    assert {"DemandStatus", "MeetingStatus", "ParticipantRole"} <= {
+        d.get("title") for d in _inline_enums(components)
+    }
+
+
+def _inline_enums(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "enum" in node:
+            yield node
+        for value in node.values():
+            yield from _inline_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _inline_enums(value)

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -71,6 +71,16 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def inline_choices(choices: type[TextChoices], title: str) -> WithJsonSchema:
+    """The JSON schema of a model's choices, written inline under `title`.
+
+    django-ninja files every enum and model under its class name in the OpenAPI components, so
+    two `Status` enums (of meetings and of demands) would overwrite each other there and the
+    schema would describe one with the other's values.
+    """
+    return WithJsonSchema({"title": title, "type": "string", "enum": list(choices.values)})
+
+
 # Status codes every operation may answer with the error shape.
 ERROR_STATUSES = frozenset({400, 401, 403, 404, 409, 422, 429})
 
@@ -107,7 +117,8 @@ class ApiPagination(LimitOffsetPagination):
             # This page ends the list, so it tells the count without another query.
             return {"items": items, "count": offset + len(items), "count_capped": False}
         horizon = offset + COUNT_PAGES_AHEAD * limit
-        counted = queryset.order_by()[: horizon + 1].count()
+        # Only the keys: annotations of the page (role codes…) would be computed for every row.
+        counted = queryset.order_by().values("pk")[: horizon + 1].count()
         return {
             "items": items,
             "count": min(counted, horizon),

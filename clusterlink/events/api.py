@@ -24,12 +24,12 @@ from clusterlink.directory.models import Enterprise
 from clusterlink.events import scheduling, selectors, services
 from clusterlink.events.models import Event, Meeting, Participant, Registration, ScheduleRun
 from clusterlink.events.schemas import (
-    DecisionIn,
     EventDetailOut,
     EventOut,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
+    RegistrationDecisionIn,
     RegistrationIn,
     RegistrationOut,
     RequestIn,
@@ -223,7 +223,10 @@ def registration_create(
     summary="Validate or reject a registration (the event's operators)",
 )
 def registration_decide(
-    request: HttpRequest, slug: str, payload: DecisionIn, registration_id: int = ObjectId
+    request: HttpRequest,
+    slug: str,
+    payload: RegistrationDecisionIn,
+    registration_id: int = ObjectId,
 ) -> dict[str, Any]:
     viewer = _viewer(request)
     event = selectors.event_operated_get_for(viewer, slug)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
-from clusterlink.common.schemas import Id, InputSchema, SafeStr
+from clusterlink.common.schemas import Id, InputSchema, SafeStr, inline_choices
 from clusterlink.events.models import Meeting, MeetingRequest, Participant, ScheduleRun
 
 Name = Annotated[SafeStr, Field(max_length=100)]
@@ -85,9 +85,13 @@ class RegistrationOut(Schema):
     participants: list[ParticipantOut]
 
 
+ParticipantRole = Annotated[Participant.Role, inline_choices(Participant.Role, "ParticipantRole")]
+MeetingStatus = Annotated[Meeting.Status, inline_choices(Meeting.Status, "MeetingStatus")]
+
+
 class RepresentativeIn(InputSchema):
     name: Name
-    role: Participant.Role
+    role: ParticipantRole
     title: Annotated[SafeStr, Field(max_length=100)] = ""
     email: Annotated[SafeStr, Field(max_length=254)] = ""
     phone: Annotated[SafeStr, Field(max_length=30)] = ""
@@ -101,7 +105,7 @@ class RegistrationIn(InputSchema):
     representatives: Annotated[list[RepresentativeIn], Field(min_length=1, max_length=20)]
 
 
-class DecisionIn(InputSchema):
+class RegistrationDecisionIn(InputSchema):
     decision: Literal["validate", "reject"]
     reason: Annotated[SafeStr, Field(max_length=300)] = ""
 
@@ -130,7 +134,7 @@ class MeetingOut(Schema):
     id: int
     slot: SlotOut
     table: int
-    status: Meeting.Status
+    status: MeetingStatus
     source: Meeting.Source
     weight: int
     version: int = Field(description="Send it back when changing the meeting (conflict check).")

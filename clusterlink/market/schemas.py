@@ -16,15 +16,19 @@ from clusterlink.common.schemas import (
     Pairs,
     PairsOrZero,
     SafeStr,
+    inline_choices,
 )
 from clusterlink.directory.schemas import ContactsOut
 from clusterlink.market.models import Demand, DemandShare, DemandType, Offer, Visibility
+
+DemandStatus = Annotated[Demand.Status, inline_choices(Demand.Status, "DemandStatus")]
+OfferStatus = Annotated[Offer.Status, inline_choices(Offer.Status, "OfferStatus")]
 
 CodeList = Annotated[list[Code], Field(max_length=50)]
 MaxFactories = Annotated[int, Field(ge=1, le=1000)]
 
 
-class PartyOut(Schema):
+class FirmRefOut(Schema):
     id: int
     name: str = Field(description="Display name in the request's language.")
 
@@ -36,7 +40,7 @@ class DemandQuery(Schema):
     demand_type: DemandType | None = None
     category: Code | None = Field(None, description="Product category code.")
     cluster: Code | None = Field(None, description="Cluster slug of the owner.")
-    status: Demand.Status | None = None
+    status: DemandStatus | None = None
     owner_id: Id | None = None
     q: SafeStr | None = Field(
         None, max_length=100, description="Words in the title or description."
@@ -45,7 +49,7 @@ class DemandQuery(Schema):
 
 class DemandFields(Schema):
     id: int
-    owner: PartyOut
+    owner: FirmRefOut
     demand_type: DemandType
     title: str
     description: str
@@ -61,7 +65,7 @@ class DemandFields(Schema):
     required_processes: list[str]
     required_certifications: list[str]
     visibility: Visibility
-    status: Demand.Status
+    status: DemandStatus
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -93,7 +97,7 @@ class DemandDetailOut(DemandFields):
     owner_contacts: ContactsOut | None = Field(
         description="Private: the owner's contacts, null unless you may see them."
     )
-    shared_with: list[PartyOut] | None = Field(
+    shared_with: list[FirmRefOut] | None = Field(
         description="Firms the demand is shared with: for the owner's members and operators only."
     )
     may_edit: bool
@@ -144,7 +148,7 @@ class DemandPatch(InputSchema):
     required_processes: CodeList | None = None
     required_certifications: CodeList | None = None
     visibility: Visibility | None = None
-    status: Demand.Status | None = None
+    status: DemandStatus | None = None
 
 
 class DemandShareIn(InputSchema):
@@ -152,7 +156,7 @@ class DemandShareIn(InputSchema):
 
 
 class DemandShareOut(Schema):
-    enterprise: PartyOut
+    enterprise: FirmRefOut
     reason: DemandShare.Reason
     created_at: dt.datetime
 
@@ -166,7 +170,7 @@ class OfferQuery(Schema):
 
 class OfferOut(Schema):
     id: int
-    owner: PartyOut
+    owner: FirmRefOut
     offer_type: Offer.OfferType
     title: str
     description: str
@@ -178,7 +182,7 @@ class OfferOut(Schema):
     available_from: dt.date | None
     available_to: dt.date | None
     visibility: Visibility
-    status: Offer.Status
+    status: OfferStatus
     created_at: dt.datetime
 
     @staticmethod

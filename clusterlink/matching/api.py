@@ -22,9 +22,9 @@ from clusterlink.market.models import Quote
 from clusterlink.matching import selectors, services
 from clusterlink.matching.models import MatchRun, Proposal
 from clusterlink.matching.schemas import (
-    DecisionIn,
     MatchRunIn,
     MatchRunOut,
+    ProposalDecisionIn,
     ProposalOut,
     QuoteIn,
     QuoteOut,
@@ -119,7 +119,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int = ObjectId) -> Propos
     summary="Accept or decline a proposal",
 )
 def proposal_decide(
-    request: HttpRequest, payload: DecisionIn, proposal_id: int = ObjectId
+    request: HttpRequest, payload: ProposalDecisionIn, proposal_id: int = ObjectId
 ) -> Proposal:
     """As the brand (members of the order's firm) or the factory. When both accepted, the
     factory's weeks are reserved and an agreement is created; 409 lists every short week."""

@@ -88,7 +88,7 @@ class ProposalOut(Schema):
         ]
 
 
-class DecisionIn(InputSchema):
+class ProposalDecisionIn(InputSchema):
     side: str = Field(..., pattern="^(brand|factory)$")
     accept: bool
 
