@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 
 from clusterlink.agreements.models import Agreement
 from clusterlink.agreements.services import agreement_transition
@@ -269,6 +271,20 @@ def test_expired_proposal_cannot_be_accepted(django_capture_on_commit_callbacks:
         proposal.refresh_from_db()
         assert (proposal.status, proposal.brand_decision) == ("expired", "pending")
         assert proposals_expire() == 2
+
+
+def test_expire_command_records_lapsed_proposals_once(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    with clock.frozen(clock.now() + dt.timedelta(days=15)):
+        call_command("expire_proposals", stdout=out)
+        call_command("expire_proposals", stdout=out)
+
+    assert out.getvalue().splitlines() == ["3 proposal(s) expired", "0 proposal(s) expired"]
+    assert set(Proposal.objects.filter(run=run).values_list("status", flat=True)) == {"expired"}
 
 
 def test_repair_run_keeps_accepted_and_replans_declined(
