@@ -4,9 +4,9 @@
    third of the rows, credit codes (valid check characters) on half, roles, products,
    processes, addresses, coordinates; 1% of the rows are suffix/spelling variants of other
    rows, so duplicate screening has real work.
-2. Imports it through `import_enterprises` (the path the pages and the command use: read-only
-   openpyxl, every row validated, duplicate screening against the directory and within the
-   file, search keys, batched inserts with history) into an empty database, once on SQLite
+2. Imports it through `import_enterprises` (the path the pages and the command use: the
+   workbook read by calamine, every row validated, duplicate screening against the directory
+   and within the file, search keys, batched inserts with history, COPY on PostgreSQL) into an empty database, once on SQLite
    and once on PostgreSQL, each in a fresh process so peak memory is that import's own.
 
 Usage: ``.venv/bin/python -m bench.imports [--rows 100000] [--postgres URL] [--no-write]``.

@@ -2,10 +2,9 @@
 
 `bulk_create` spends most of a 100,000-row import building SQL in Python; here each table's rows
 are plain tuples, sent by one COPY on PostgreSQL and one `executemany` of a fixed INSERT on
-SQLite. Primary keys are reserved up front
-(PostgreSQL: the table's sequence; SQLite: above the highest id ever used, safe because the
-import's transaction holds SQLite's write lock), so roles, taxonomy links and history rows can
-be written alongside. Other backends use `bulk_create_with_history`.
+SQLite. Primary keys are reserved up front (PostgreSQL: the table's sequence; SQLite: above the
+highest id ever used, safe because the import's transaction holds SQLite's write lock), so roles,
+taxonomy links and history rows can be written alongside. Other backends use `bulk_create_with_history`.
 
 Rows are exactly what the ORM would write: values were validated by the models' field
 validators before, and the history rows are simple_history's "created" ("+") records.
