@@ -321,6 +321,10 @@ class UnplacedPairs(models.Model):
             "no_factory_with_required_certifications",
             _("No factory holds the required certifications"),
         )
+        ALL_CAPABLE_EXCLUDED = (
+            "every_capable_factory_declined",
+            _("Every factory that can make it declined it"),
+        )
         NO_CAPACITY_BEFORE_DUE = "no_capacity_before_due", _("No free capacity before the due week")
         BELOW_MIN_LOT = "below_min_lot", _("Rest is below the minimum lot")
         CAPACITY_EXHAUSTED = "capacity_exhausted", _("Capacity taken by orders that save more")

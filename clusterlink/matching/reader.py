@@ -2,7 +2,8 @@
 
 - Orders: the run's demands. Period 0 is the run's first week; an order is due in the
   period of its delivery week (the last week when no delivery week is set). Pairs already
-  accepted in weeks before the first week are taken off the order.
+  accepted in weeks before the first week are taken off the order. A factory whose proposal
+  for the demand was declined (by either side, in any run) is excluded from the order.
 - Factories: firms with capacity weeks in the horizon for the orders' categories (the run's
   selection if it has one). Free capacity per week is free − reserved; for pairs accepted
   in this horizon (kept fixed) their own reservation is given back, because the engine
@@ -91,6 +92,12 @@ def build_problem(run: MatchRun) -> BuiltProblem:
     if selected:
         weeks = weeks.filter(enterprise_id__in=selected)
     fixed_factories = {f for (_, f, _) in fixed_in}
+    declined: dict[int, set[str]] = defaultdict(set)
+    for demand_id, factory_id in Proposal.objects.filter(
+        demand__in=demands, status=Proposal.Status.DECLINED
+    ).values_list("demand_id", "factory_id"):
+        if not any(d == demand_id and f == factory_id for (d, f, _) in fixed_in):
+            declined[demand_id].add(str(factory_id))
     if not selected:
         weeks = weeks.filter(enterprise__is_listed=True) | weeks.filter(
             enterprise_id__in=fixed_factories
@@ -197,6 +204,7 @@ def build_problem(run: MatchRun) -> BuiltProblem:
                 split=demand.split_allowed,
                 max_factories=demand.max_factories if demand.split_allowed else 1,
                 cluster=demand.owner.cluster.slug if demand.owner.cluster else "",
+                excluded_factories=frozenset(declined[demand.pk]),
             )
         )
         by_id[oid] = demand

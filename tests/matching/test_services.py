@@ -311,13 +311,15 @@ def test_repair_run_keeps_accepted_and_replans_declined(
             operator=world.operator, viewer=world.viewer(world.operator), run=run
         )
     repair = match_run_execute(run_id=repair.pk)
-    # then the accepted 300 stay fixed (no new proposal for them) and count in the cost
+    # then the accepted 300 stay fixed (no new proposal for them) and count in the cost, and the
+    # 100 pairs the dear factory declined are not proposed to it again
     assert repair.repair_of == run
-    assert plan(repair) == {
-        ("跑鞋 400", world.cheap.legal_name): 300,
-        ("跑鞋 400", world.dear.legal_name): 100,
-    }
-    assert repair.objective_rmb == Decimal("7300.00")
+    assert plan(repair) == {("跑鞋 400", world.cheap.legal_name): 300}
+    assert list(repair.unplaced.values_list("demand__title", "pairs", "reason")) == [
+        ("跑鞋 400", 100, "capacity_exhausted")
+    ]
+    # (the first plan's 7,300 RMB with the dear factory's 1,300 replaced by 100 × 100 penalty)
+    assert repair.objective_rmb == Decimal("16000.00")
     assert (
         Proposal.objects.get(run=run, demand=world.big, factory=world.cheap).status == "superseded"
     )

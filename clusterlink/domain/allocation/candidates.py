@@ -168,6 +168,14 @@ def build_candidates(problem: AllocationProblem) -> Candidates:
             if key not in signature_cache:
                 signature_cache[key] = _eligible(order, fac_proc, fac_cert, p_index, c_index)
             eligible, failure = signature_cache[key]
+            if order.excluded_factories and eligible.size:
+                allowed = np.asarray(
+                    [factories[x].id not in order.excluded_factories for x in eligible], dtype=bool
+                )
+                if not allowed.any():
+                    static_reason[i] = UnplacedReason.ALL_CAPABLE_EXCLUDED
+                    continue
+                eligible = eligible[allowed]
             if eligible.size == 0:
                 static_reason[i] = (
                     UnplacedReason.MISSING_PROCESS

@@ -129,6 +129,9 @@ class Order:
     split: bool = True
     max_factories: int = 1
     cluster: str = ""
+    # Factories that may not take this order, whatever they can make (they or the brand
+    # declined it in an earlier round).
+    excluded_factories: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _require(isinstance(self.id, str) and bool(self.id), f"order id must be text: {self.id!r}")
@@ -142,6 +145,7 @@ class Order:
         )
         _check_labels(self.requires, f"{what}: requires")
         _check_labels(self.certifications, f"{what}: certifications")
+        _check_labels(self.excluded_factories, f"{what}: excluded_factories")
         _require(_is_int(self.min_lot) and self.min_lot >= 0, f"{what}: min_lot must be >= 0")
         _require(isinstance(self.split, bool), f"{what}: split must be true or false")
         _require(

@@ -27,6 +27,7 @@ class UnplacedReason(StrEnum):
     NO_FACTORY_FOR_CATEGORY = "no_factory_for_category"
     MISSING_PROCESS = "no_factory_with_required_processes"
     MISSING_CERTIFICATION = "no_factory_with_required_certifications"
+    ALL_CAPABLE_EXCLUDED = "every_capable_factory_declined"
     NO_CAPACITY_BEFORE_DUE = "no_capacity_before_due"
     BELOW_MIN_LOT = "below_min_lot"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
