@@ -34,6 +34,7 @@ FIX_SHARE = 0.25
 FIX_AT_LEAST = 10
 MAX_ROUNDS = 60
 POLISH_SWEEPS = 2
+USABLE_ARCS = 256
 
 
 def residual_capacity(plan: CategoryPlan) -> IntArray:
@@ -71,9 +72,10 @@ def round_by_flow(
     for round_no in range(rounds):
         if round_no > 0:
             demand = np.where(free, placeable, 0)
-            arc_ids = np.flatnonzero(free[arcs.arc_order]).astype(np.int64)
+            capacity = residual_capacity(plan)
+            arc_ids = _usable_arcs(arcs, free, capacity)
             flow = solve_relaxation(
-                arcs, arc_ids=arc_ids, demand=demand, capacity=residual_capacity(plan)
+                arcs, arc_ids=arc_ids, demand=demand, capacity=capacity
             ).arc_pairs
         out_of_time = deadline is not None and time.monotonic() > deadline
         last = round_no == rounds - 1 or out_of_time
@@ -131,6 +133,21 @@ def round_by_flow(
                 return plan, False
             reinsert_order(plan, k)
     return plan, not cut_short
+
+
+def _usable_arcs(arcs: CategoryArcs, free: np.ndarray, capacity: IntArray) -> IntArray:
+    """The arcs a later round's flow may use: of each free order, the USABLE_ARCS
+    cheapest into factories with room for a minimum lot before the deadline (the room the
+    fixed orders leave). Cheap factories fill up first, so these are not the cheapest
+    arcs overall (a cut at the 24 cheapest left 2 M pairs unplaced at 2,000 × 20,000; 64
+    usable ones still lose 4 % at 5,000 × 50,000, 256 lose nothing and halve the time
+    there). The pruning only narrows the rounding, never the bound."""
+    room = np.cumsum(capacity, axis=1)[arcs.arc_factory, arcs.arc_deadline]
+    usable = np.flatnonzero(free[arcs.arc_order] & (room >= arcs.lot[arcs.arc_order]))
+    order_of = arcs.arc_order[usable]
+    rank = np.arange(usable.size, dtype=np.int64) - np.searchsorted(order_of, order_of)
+    result: IntArray = usable[rank < USABLE_ARCS].astype(np.int64)
+    return result
 
 
 def _tightness(arcs: CategoryArcs) -> np.ndarray:
