@@ -90,7 +90,10 @@ _PATTERN_MAX_JOBS = 150
 # Where column generation does not run, the final phase is HiGHS on the textbook MIP, given this
 # share of the time after the LP.
 _MIP_SHARE = 0.6
-_MIP_BUILD_MARGIN = 0.3  # seconds kept for building the MIP in Python before HiGHS's clock
+_MIP_BUILD_MARGIN = 0.3
+# Above this many pairs HiGHS falls far behind in 10 s (d40400 1.5 %, e40400 2.0 % in
+# BENCHMARKS.md and our passes, against 0.03-0.45 % up to 20 × 400): two tabu searches instead.
+_MIP_BESIDE_MAX_PAIRS = 8000  # seconds kept for building the MIP in Python before HiGHS's clock
 _EXPECTED_ROOT_ROUNDS = 120
 
 
@@ -192,7 +195,7 @@ def _solve_ours(
     search_time = deadline - time.monotonic()
     use_patterns = _patterns_pay(costs, capacities, (1.0 - _CPSAT_SHARE) * search_time)
     # With two threads HiGHS already ran beside the searches.
-    mip_polish = not use_patterns and threads == 1
+    mip_polish = not use_patterns and threads == 1 and costs.size <= _MIP_BESIDE_MAX_PAIRS
     polish_share = _MIP_SHARE if mip_polish else _CPSAT_SHARE
     search, pattern, mip_bound = _search_phases(
         costs,
@@ -228,7 +231,9 @@ def _solve_ours(
             seed=seed,
             started=started,
         )
-    if incumbent is not None and incumbent_cost is not None:
+    # Nothing to recombine once a bound (HiGHS's, typically) proves the best optimal.
+    proven = incumbent_cost is not None and incumbent_cost == lower_bound
+    if incumbent is not None and incumbent_cost is not None and not proven:
         incumbent, incumbent_cost = _recombine(
             costs,
             weights,
@@ -398,7 +403,8 @@ def _search_phases(
         rest = seconds - (time.monotonic() - phase_started)
         if rest <= 0.05:
             return first, None, None
-        if first and first[0].assignment is not None and threads >= 2:
+        highs_pays = costs.size <= _MIP_BESIDE_MAX_PAIRS
+        if first and first[0].assignment is not None and threads >= 2 and highs_pays:
             search_call = functools.partial(
                 tabu_search,
                 costs,

@@ -14,6 +14,7 @@ from clusterlink.domain.allocation.gap import (
     solve_gap,
 )
 from clusterlink.domain.allocation.gap.solve import _patterns_pay
+from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
 from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
 
 BACKENDS: list[Method] = ["ours", "cpsat", "highs"]
@@ -146,3 +147,32 @@ def test_column_generation_runs_only_with_few_jobs_per_agent_and_time_for_its_ro
     assert not _patterns_pay(
         np.ones((40, 400), dtype=np.int64), np.full(40, 425, dtype=np.int64), search_seconds=8.5
     )
+
+
+def test_cpsat_with_one_allowed_agent_per_job_answers_without_searching() -> None:
+    # Given pairs that leave each job one agent: the answer is that assignment when it fits
+    # and is cheaper than asked, "infeasible" otherwise (CP-SAT itself aborted on such models).
+    costs = np.array([[1, 5, 2], [4, 1, 3]], dtype=np.int64)
+    weights = np.full((2, 3), 2, dtype=np.int64)
+    capacities = np.array([2, 4], dtype=np.int64)
+    allowed = np.array([[True, False, False], [False, True, True]])
+
+    fits = solve_cpsat(
+        costs, weights, capacities, time_limit_s=1.0, workers=1, seed=0, allowed=allowed
+    )
+    not_cheaper = solve_cpsat(
+        costs,
+        weights,
+        capacities,
+        time_limit_s=1.0,
+        workers=1,
+        seed=0,
+        allowed=allowed,
+        objective_below=5,
+    )
+
+    assert fits.assignment is not None
+    assert fits.assignment.tolist() == [0, 1, 1]
+    assert fits.objective == 5
+    assert fits.optimal
+    assert not_cheaper.infeasible

@@ -54,6 +54,11 @@ def solve_cpsat(
     if skip_if_build_too_slow and int(mask.sum()) * _BUILD_SECONDS_PER_PAIR > time_limit_s / 2:
         # Building the model in Python would eat most of the time left; report "not run".
         return CpSatOutcome(None, None, None, optimal=False, infeasible=False)
+    if (mask.sum(axis=0) <= 1).all():
+        # At most one agent per job: nothing to search, and CP-SAT's interleaved search aborts
+        # on a model its presolve fixes entirely ("Check failed: heuristics.fixed_search !=
+        # nullptr", OR-Tools 9.15).
+        return _only_candidate(costs, weights, capacities, mask, objective_below)
     model = cp_model.CpModel()
     literal: dict[tuple[int, int], cp_model.IntVar] = {}
     for agent, job in zip(*np.nonzero(mask), strict=True):
@@ -96,6 +101,26 @@ def solve_cpsat(
     return CpSatOutcome(
         assignment=None, objective=None, bound=bound, optimal=False, infeasible=infeasible
     )
+
+
+def _only_candidate(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    mask: BoolArray,
+    objective_below: int | None,
+) -> CpSatOutcome:
+    """The answer when each job has at most one allowed agent."""
+    infeasible = CpSatOutcome(None, None, None, optimal=False, infeasible=True)
+    if not mask.any(axis=0).all():
+        return infeasible
+    jobs = np.arange(mask.shape[1])
+    assignment = mask.argmax(axis=0).astype(np.int64)
+    load = np.bincount(assignment, weights=weights[assignment, jobs], minlength=mask.shape[0])
+    cost = int(costs[assignment, jobs].sum())
+    if (load > capacities).any() or (objective_below is not None and cost >= objective_below):
+        return infeasible
+    return CpSatOutcome(assignment, cost, cost, optimal=True, infeasible=False)
 
 
 def _add_one_agent_per_job(
