@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from clusterlink.domain.allocation.candidates import build_candidates
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
 from clusterlink.domain.allocation.solvers.greedy import CategoryPlan
-from clusterlink.domain.allocation.solvers.rounding import place_along_flow, round_by_flow
+from clusterlink.domain.allocation.solvers.rounding import (
+    _make_room,
+    place_along_flow,
+    round_by_flow,
+)
 from tests.domain.allocation.builders import make_factory, make_order, make_problem
 
 
@@ -68,3 +74,28 @@ def test_place_along_flow_puts_an_unsplittable_order_where_it_fits_whole() -> No
     place_along_flow(plan, 0, [(arc_of[0], 60), (arc_of[1], 20)])
     # then neither a (room 60) nor b (30) holds 80 pairs; c does
     assert totals(plan) == {"c": 80}
+
+
+def test_unsplittable_order_without_room_evicts_the_smallest_orders_in_its_way() -> None:
+    # given a (room 200) holds a small order of 50 and b has room 120: no factory has room
+    # for the unsplittable order of 180 that the flow split over both
+    problem = make_problem(
+        [
+            make_factory("a", cost="10.00", capacity=(100, 100)),
+            make_factory("b", cost="11.00", capacity=(60, 60)),
+        ],
+        [make_order("big", 180, split=False), make_order("small", 50)],
+    )
+    plan = CategoryPlan(build_candidates(problem).categories[0])
+    arc = {
+        (int(plan.arcs.arc_order[a]), int(plan.arcs.arc_factory[a])): a
+        for a in range(plan.arcs.arc_count)
+    }
+    plan.set(arc[(1, 0)], 50)
+    anchored = np.zeros(2, dtype=bool)
+    # when
+    evicted = _make_room(plan, 0, [(arc[(0, 0)], 100), (arc[(0, 1)], 80)], anchored)
+    # then the small order leaves a, to be planned again, and the big one takes a whole
+    assert evicted == [1]
+    assert totals(plan) == {"a": 180}
+    assert anchored.tolist() == [True, False]

@@ -35,6 +35,7 @@ FIX_AT_LEAST = 10
 MAX_ROUNDS = 60
 POLISH_SWEEPS = 2
 USABLE_ARCS = 256
+EVICT_CANDIDATES = 8
 
 
 def residual_capacity(plan: CategoryPlan) -> IntArray:
@@ -66,6 +67,9 @@ def round_by_flow(
     placeable = arcs.placeable
     tightness = _tightness(arcs)
     free = np.ones(n_orders, dtype=bool)
+    # Orders that made room for themselves by evicting others; never evicted in turn,
+    # so evictions end.
+    anchored = np.zeros(n_orders, dtype=bool)
     cut_short = False
     arc_ids = np.arange(arcs.arc_count, dtype=np.int64)
     flow = first_flow
@@ -114,9 +118,13 @@ def round_by_flow(
                 strict=True,
             ):
                 shares[k].append((a, x))
+            evicted: list[int] = []
             for k in chosen.tolist():
                 place_along_flow(plan, k, shares[k])
+                if not last and limit[k] == 1 and plan.placed(k) < placeable[k]:
+                    evicted += _make_room(plan, k, shares[k], anchored)
             free[chosen] = False
+            free[evicted] = True
         if last or not free.any():
             break
     leftovers = [k for k in range(n_orders) if plan.placed(k) < int(pairs[k])]
@@ -133,6 +141,61 @@ def round_by_flow(
                 return plan, False
             reinsert_order(plan, k)
     return plan, not cut_short
+
+
+def _make_room(
+    plan: CategoryPlan, k: int, shares: list[tuple[int, int]], anchored: np.ndarray
+) -> list[int]:
+    """An unsplittable order that no factory has room for any more (the flow split it
+    over several, and the orders fixed meanwhile took the rest): move it whole to one of
+    its first EVICT_CANDIDATES factories able to hold it, preferring the flow's, by
+    taking out the fewest pairs of other orders there, smallest first. The orders taken
+    out (all their pairs) are returned to be planned again by the next flow; k is
+    anchored. Returns [] and changes nothing if no candidate works."""
+    arcs = plan.arcs
+    need = int(arcs.placeable[k])
+    preferred = [a for a, _ in sorted(shares, key=lambda s: (-s[1], s[0]))]
+    seen = set(preferred)
+    ranked = preferred + [a for a in arcs.arcs_of(k) if a not in seen]
+    fits = [
+        a
+        for a in ranked
+        if int(arcs.cumulative[plan.factory_of[a], plan.deadline_of[a]]) >= need
+        and int(arcs.arc_units[a]) < arcs.penalty_units
+    ][:EVICT_CANDIDATES]
+    if not fits:
+        return []
+    own = [(a, plan.pairs[a]) for a in arcs.arcs_of(k) if plan.pairs[a]]
+    for a, _ in own:
+        plan.set(a, 0)
+    in_use = np.asarray(plan.pairs, dtype=np.int64) > 0
+    for target in fits:
+        g = plan.factory_of[target]
+        at_factory = np.flatnonzero((arcs.arc_factory == g) & in_use)
+        owners = arcs.arc_order[at_factory]
+        keep = ~anchored[owners] & (owners != k)
+        at_factory, owners = at_factory[keep], owners[keep]
+        by_size = np.argsort(
+            np.asarray([plan.pairs[b] for b in at_factory.tolist()]), kind="stable"
+        )
+        taken: list[tuple[int, list[tuple[int, int]]]] = []
+        for o in owners[by_size].tolist():
+            if plan.room(target) >= need:
+                break
+            saved = [(b, plan.pairs[b]) for b in arcs.arcs_of(o) if plan.pairs[b]]
+            for b, _ in saved:
+                plan.set(b, 0)
+            taken.append((o, saved))
+        if plan.room(target) >= need:
+            plan.set(target, min(int(arcs.pairs[k]), plan.room(target)))
+            anchored[k] = True
+            return [o for o, _ in taken]
+        for _, saved in taken:
+            for b, x in saved:
+                plan.set(b, x)
+    for a, x in own:
+        plan.set(a, x)
+    return []
 
 
 def _usable_arcs(arcs: CategoryArcs, free: np.ndarray, capacity: IntArray) -> IntArray:
