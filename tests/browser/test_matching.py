@@ -290,17 +290,17 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
     work_the_queue()
     gate.open_until(tid("by-order"))
     # then the accepted 100 pairs stay where they are (no new proposal for them), the other
-    # 600 are planned anew, and the first run's open proposals are superseded
-    repaired = Proposal.objects.filter(run=repair).select_related("demand")
-    assert sorted((p.demand.title, p.pairs, p.status) for p in repaired) == [
-        ("BSCI 跑鞋 300", 300, "open"),
-        ("跑鞋 400", 300, "open"),
+    # 600 are planned anew without the factory that declined them, and the first run's open
+    # proposals are superseded
+    repaired = Proposal.objects.filter(run=repair).select_related("demand", "factory")
+    assert sorted((p.demand.title, p.factory_id, p.pairs, p.status) for p in repaired) == [
+        ("BSCI 跑鞋 300", w.cheap.pk, 300, "open"),
+        ("跑鞋 400", w.dear.pk, 300, "open"),
     ]
-    assert not repaired.filter(factory=w.dear).exists()
     assert sorted(Proposal.objects.filter(run=run).values_list("status", flat=True)) == [
         "accepted",
         "declined",
         "superseded",
     ]
-    assert page.inner_text(tid("objective")) == "12200.00"
+    assert page.inner_text(tid("objective")) == "12800.00"  # 300 pairs at 12 instead of 10 RMB
     shot(page, "matching-repair")
