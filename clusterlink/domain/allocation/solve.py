@@ -21,9 +21,9 @@ a budget of windows, each with a node limit); only a run that reaches the wall-c
 first (or a rounding that reaches its share of it) can differ from one repetition to the
 next, and then reports TIME_LIMIT.
 
-Figures (bench/results/): at 2,000 factories × 20,000 orders × 12 periods the plan is
-0.19 % above the bound in 120 s (the rounding alone reaches about 0.2 % in some 30 s);
-at 5,000 × 50,000, 0.50 % in 300 s, 3.7 GB.
+Figures (bench/results/, machine load about 4 on 2 cores): at 2,000 factories × 20,000
+orders × 12 periods the plan is 0.12 % above the bound in 120 s (the rounding alone
+reaches about that in 40–50 s); at 5,000 × 50,000, 0.09 % in 300 s and 3.7 GB.
 """
 
 from __future__ import annotations
