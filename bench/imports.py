@@ -325,7 +325,7 @@ def write_results(results: list[dict[str, Any]], *, rows: int, size_mb: float) -
     lines = [
         f"# Enterprise import benchmark — {today}",
         "",
-        f"Machine: {machine()}. The machine was shared with other jobs during the run (2 cores), so times are pessimistic.",
+        f"Machine: {machine()}. Load average (1, 5, 15 min) when the results were written: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (the import itself keeps up to 2 cores busy); on a machine shared with other jobs times are pessimistic.",
         "",
         f"Input: {rows:,} enterprise rows in one .xlsx ({size_mb:.1f} MB), generated deterministically by `bench/imports.py`; imported into an empty database through `import_enterprises` (validation, duplicate screening in the file and against the directory, search keys, batched inserts with history).",
         "",
