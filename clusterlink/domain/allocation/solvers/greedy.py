@@ -121,16 +121,21 @@ def place_order(plan: CategoryPlan, k: int) -> None:
             return
         if plan.pairs[a] > 0:
             continue
-        take = min(missing, plan.room(a))
-        rest = missing - take
-        if 0 < rest < lot and opened + 1 < limit:
-            # Leave a whole minimum lot for the next factory rather than a remainder
-            # no factory may take.
-            take = missing - lot
+        take = lot_share(missing, plan.room(a), lot=lot, opened=opened, limit=limit)
         if take >= lot:
             plan.set(a, take)
             missing -= take
             opened += 1
+
+
+def lot_share(missing: int, room: int, *, lot: int, opened: int, limit: int) -> int:
+    """Pairs of an order's `missing` to give the next factory (with `room`, after `opened` of
+    `limit` factories): as many as fit, but leaving a whole minimum lot for a further factory
+    rather than a remainder no factory may take."""
+    take = min(missing, room)
+    if 0 < missing - take < lot and opened + 1 < limit:
+        take = missing - lot
+    return take
 
 
 def order_cost_units(plan: CategoryPlan, k: int) -> int:

@@ -25,7 +25,12 @@ import numpy as np
 
 from clusterlink.domain.allocation.candidates import CategoryArcs, IntArray
 from clusterlink.domain.allocation.solvers.flow import solve_relaxation
-from clusterlink.domain.allocation.solvers.greedy import CategoryPlan, place_order, reinsert_order
+from clusterlink.domain.allocation.solvers.greedy import (
+    CategoryPlan,
+    lot_share,
+    place_order,
+    reinsert_order,
+)
 
 # Share of the rule-breaking orders fixed per round (at least FIX_AT_LEAST): small enough
 # that the next flow can still make room for what was fixed, large enough that a category
@@ -263,12 +268,7 @@ def place_along_flow(plan: CategoryPlan, k: int, shares: list[tuple[int, int]]) 
         fits = [a for a in open_arcs if room[a] >= even_share]
         a = fits[0] if fits else max(open_arcs, key=lambda a: (room[a], -a))
         open_arcs.remove(a)
-        take = min(missing, room[a])
-        rest = missing - take
-        if 0 < rest < lot and opened + 1 < limit:
-            # Leave a whole minimum lot for the next factory rather than a remainder
-            # no factory may take.
-            take = missing - lot
+        take = lot_share(missing, room[a], lot=lot, opened=opened, limit=limit)
         if take >= lot:
             plan.set(a, take)
             missing -= take
