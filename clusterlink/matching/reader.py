@@ -92,11 +92,12 @@ def build_problem(run: MatchRun) -> BuiltProblem:
     if selected:
         weeks = weeks.filter(enterprise_id__in=selected)
     fixed_factories = {f for (_, f, _) in fixed_in}
+    fixed_pairs = {(d, f) for (d, f, _) in fixed_in}
     declined: dict[int, set[str]] = defaultdict(set)
     for demand_id, factory_id in Proposal.objects.filter(
         demand__in=demands, status=Proposal.Status.DECLINED
     ).values_list("demand_id", "factory_id"):
-        if not any(d == demand_id and f == factory_id for (d, f, _) in fixed_in):
+        if (demand_id, factory_id) not in fixed_pairs:
             declined[demand_id].add(str(factory_id))
     if not selected:
         weeks = weeks.filter(enterprise__is_listed=True) | weeks.filter(

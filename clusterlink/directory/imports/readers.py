@@ -166,8 +166,7 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
     sheet = workbook.worksheets[0]
     table = Table(headers=[], rows=iter(()), encoding="xlsx")
     rows = _xlsx_rows(sheet, table)
-    first = _header_row(rows)
-    table.headers = ["" if v is None else cells.text(v) for v in first.values]
+    first, table.headers = _header_row(rows)
     table.header_row = first.number
     if first.formulas:
         raise FileRejected(
@@ -221,18 +220,18 @@ def _open_xlsx_values(stream: IO[bytes]) -> Table:
         RawRow(number=i + 1, values=[None if v == "" else v for v in values])
         for i, values in enumerate(grid)
     )
-    first = _header_row(rows)
-    headers = ["" if v is None else cells.text(v) for v in first.values]
+    first, headers = _header_row(rows)
     return Table(
         headers=headers, rows=rows, encoding="xlsx", merged=merged, header_row=first.number
     )
 
 
-def _header_row(rows: Iterator[RawRow]) -> RawRow:
-    """The first row with a value or a formula: blank rows above the table are not its header."""
+def _header_row(rows: Iterator[RawRow]) -> tuple[RawRow, list[str]]:
+    """The first row with a value or a formula, and its cells as column names: blank rows above
+    the table are not its header."""
     for row in rows:
         if row.formulas or not all(cells.is_blank(v) for v in row.values):
-            return row
+            return row, ["" if v is None else cells.text(v) for v in row.values]
     raise FileRejected(_("The file is empty."))
 
 

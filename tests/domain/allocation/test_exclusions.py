@@ -8,10 +8,8 @@ from decimal import Decimal
 import pytest
 
 from clusterlink.domain.allocation.result import SolveStatus, UnplacedReason
-from clusterlink.domain.allocation.solve import solve
 from tests.domain.allocation.builders import make_factory, make_order, make_problem
-
-BACKENDS = ["mip", "cpsat", "scale", "auto"]
+from tests.domain.allocation.test_solve import BACKENDS, run, totals
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -24,12 +22,9 @@ def test_excluded_factory_is_passed_over_for_the_next_cheapest(backend: str) -> 
         ],
     )
 
-    result = solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend)  # type: ignore[arg-type]
+    result = run(problem, backend)
 
-    placed = {(p.order_id, p.factory_id): 0 for p in result.placements}
-    for p in result.placements:
-        placed[(p.order_id, p.factory_id)] += p.pairs
-    assert placed == {("o1", "dear"): 50, ("o2", "cheap"): 30}
+    assert totals(result) == {("o1", "dear"): 50, ("o2", "cheap"): 30}
     assert result.objective == Decimal("900.00") and result.lower_bound <= result.objective
     assert result.status is SolveStatus.OPTIMAL
 
@@ -43,7 +38,7 @@ def test_order_every_capable_factory_declined_is_unplaced_with_that_reason(
         [make_order("o1", 20, requires=("injection",), excluded_factories=frozenset({"c"}))],
     )
 
-    result = solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend)  # type: ignore[arg-type]
+    result = run(problem, backend)
 
     assert result.placements == ()
     assert [(u.order_id, u.pairs, u.reason) for u in result.unplaced] == [
