@@ -8,12 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common.forms import IsoWeekField
-from clusterlink.directory.models import Category, Certification, Cluster, Process, Role
+from clusterlink.directory.models import Cluster, Role
 from clusterlink.directory.selectors import EnterpriseFilters
-
-
-def _choices(rows: Any, *, empty: Any) -> list[tuple[str, str]]:
-    return [("", str(empty)), *[(row.code, row.name) for row in rows]]
+from clusterlink.directory.taxonomy_fields import (
+    category_choices,
+    certification_choices,
+    process_choices,
+)
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -45,19 +46,13 @@ class EnterpriseFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Labels depend on the active language, so choices are built per request.
-        any_label = _("Any")
+        any_choice = ("", str(_("Any")))
         fields: Any = self.fields
-        fields["cluster"].choices = [
-            ("", str(any_label)),
-            *[(c.slug, c.name) for c in Cluster.objects.all()],
-        ]
-        fields["role"].choices = [
-            ("", str(any_label)),
-            *[(v, str(label)) for v, label in Role.choices],
-        ]
-        fields["category"].choices = _choices(Category.objects.all(), empty=any_label)
-        fields["certification"].choices = _choices(Certification.objects.all(), empty=any_label)
-        fields["process"].choices = _choices(Process.objects.all(), empty=any_label)
+        fields["cluster"].choices = [any_choice, *[(c.slug, c.name) for c in Cluster.objects.all()]]
+        fields["role"].choices = [any_choice, *[(v, str(label)) for v, label in Role.choices]]
+        fields["category"].choices = [any_choice, *category_choices()]
+        fields["certification"].choices = [any_choice, *certification_choices()]
+        fields["process"].choices = [any_choice, *process_choices()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

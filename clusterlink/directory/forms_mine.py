@@ -28,21 +28,9 @@ from clusterlink.directory.models import (
     Role,
 )
 from clusterlink.directory.services import CapacityCell
+from clusterlink.directory.taxonomy_fields import taxonomy_checkboxes
 
 GRID_WEEKS = 12
-
-
-# Choices are read from the taxonomy tables each time a form renders (callables).
-def category_choices() -> list[tuple[str, str]]:
-    return [(row.code, row.name) for row in Category.objects.all()]
-
-
-def process_choices() -> list[tuple[str, str]]:
-    return [(row.code, row.name) for row in Process.objects.all()]
-
-
-def certification_choices() -> list[tuple[str, str]]:
-    return [(row.code, row.name) for row in Certification.objects.all()]
 
 
 class ProfileForm(ServiceErrorsMixin, forms.Form):
@@ -79,27 +67,9 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Unknown role: %(value)s.")},
     )
-    categories = forms.MultipleChoiceField(
-        label=_("Products"),
-        required=False,
-        choices=category_choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
-    )
-    processes = forms.MultipleChoiceField(
-        label=_("Processes"),
-        required=False,
-        choices=process_choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Unknown process: %(value)s.")},
-    )
-    certifications = forms.MultipleChoiceField(
-        label=_("Certifications"),
-        required=False,
-        choices=certification_choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Unknown certification: %(value)s.")},
-    )
+    categories = taxonomy_checkboxes(Category, label=_("Products"))
+    processes = taxonomy_checkboxes(Process, label=_("Processes"))
+    certifications = taxonomy_checkboxes(Certification, label=_("Certifications"))
 
     @staticmethod
     def initial_for(enterprise: Enterprise) -> dict[str, Any]:

@@ -11,16 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common import clock
 from clusterlink.common.forms import IsoWeekField, ServiceErrorsMixin, pairs_field, rmb_field
-from clusterlink.directory.forms_mine import (
+from clusterlink.directory.models import Certification, Process
+from clusterlink.directory.taxonomy_fields import (
     category_choices,
-    certification_choices,
-    process_choices,
+    category_select,
+    taxonomy_checkboxes,
 )
 from clusterlink.market.models import Demand, DemandType, Offer, Visibility
-
-
-def _category_or_blank() -> list[tuple[str, str]]:
-    return [("", "—"), *category_choices()]
 
 
 class DemandForm(ServiceErrorsMixin, forms.Form):
@@ -37,12 +34,9 @@ class DemandForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    category = forms.ChoiceField(
+    category = category_select(
         label=_("Product category"),
-        required=False,
-        choices=_category_or_blank,
         help_text=_("Required for processing orders, order purchasing and brand OEM."),
-        error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
     )
     pairs = pairs_field(required=False, label=_("Pairs"), help_text=_("Required for order types."))
     target_unit_price_rmb = rmb_field(
@@ -71,20 +65,8 @@ class DemandForm(ServiceErrorsMixin, forms.Form):
             "max_value": _("At most 50 factories."),
         },
     )
-    required_processes = forms.MultipleChoiceField(
-        label=_("Required processes"),
-        required=False,
-        choices=process_choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Unknown process: %(value)s.")},
-    )
-    required_certifications = forms.MultipleChoiceField(
-        label=_("Required certifications"),
-        required=False,
-        choices=certification_choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Unknown certification: %(value)s.")},
-    )
+    required_processes = taxonomy_checkboxes(Process, label=_("Required processes"))
+    required_certifications = taxonomy_checkboxes(Certification, label=_("Required certifications"))
     visibility = forms.ChoiceField(
         label=_("Who may see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
@@ -186,12 +168,7 @@ class OfferForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    category = forms.ChoiceField(
-        label=_("Product category"),
-        required=False,
-        choices=_category_or_blank,
-        error_messages={"invalid_choice": _("Unknown product category: %(value)s.")},
-    )
+    category = category_select(label=_("Product category"))
     pairs = pairs_field(required=False, label=_("Quantity (pairs)"))
     unit_price_rmb = rmb_field(
         label=_("Unit price (RMB)"),
