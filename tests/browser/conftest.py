@@ -134,81 +134,13 @@ def browser_user(transactional_db: None) -> Any:
 def directory_firms(taxonomy: None) -> dict[str, Any]:
     """Two clusters and three firms: a Putian shoe factory (with private contacts and capacity),
     a Jinjiang brand and a Xiaobeihe sock maker."""
-    from decimal import Decimal
+    from tests.directory import worlds
 
-    from clusterlink.directory.services import enterprise_create
-    from tests.directory.factories import CapacityWeekFactory, ClusterFactory
-
-    putian = ClusterFactory(
-        slug="putian",
-        name_zh="莆田鞋业集群",
-        name_en="Putian footwear cluster",
-        name_ja="莆田靴産業クラスター",
-        firms_count=4200,
-        annual_pairs=900_000_000,
-        output_value_rmb=Decimal("120000000000.00"),
-        national_rank=3,
-        titles_zh="中国鞋都",
-        titles_en="China Shoe Capital",
-        titles_ja="中国靴の都",
-        summary_en="Skilled OEM factories for sports and casual shoes.",
-    )
-    xiaobeihe = ClusterFactory(
-        slug="xiaobeihe",
-        name_zh="小北河棉袜集群",
-        name_en="Xiaobeihe cotton-sock cluster",
-        name_ja="小北河綿靴下クラスター",
-        region_code="211021",
-        region_zh="辽宁省辽阳县",
-        region_en="Liaoyang, Liaoning",
-        region_ja="遼寧省遼陽県",
-        trade="hosiery",
-        firms_count=226,
-        annual_pairs=2_200_000_000,
-        output_value_rmb=Decimal("3500000000.00"),
-        national_rank=2,
-        titles_zh="中国袜业名镇",
-        titles_en="China Famous Sock Town",
-        titles_ja="中国靴下名鎮",
-    )
-    shoe_factory = enterprise_create(
-        legal_name="莆田市荔城区鸿达鞋业有限公司",
-        name_en="Putian Hongda Footwear Co., Ltd.",
-        cluster=putian,
-        roles=["oem_factory"],
-        categories=["sports-shoes", "casual-shoes"],
-        processes=["injection", "stitching"],
-        certifications=["bsci"],
-        address="福建省莆田市荔城区黄石镇",
-        employees=420,
-        description="运动鞋代工，注塑大底。",
-        contact_name="陈秘书",
-        contact_phone="13912345678",
-        contact_email="chen@hongda-shoes.cn",
-    )
-    CapacityWeekFactory(
-        enterprise=shoe_factory, free_pairs=43217, unit_price_min_rmb=Decimal("37.45")
-    )
-    brand = enterprise_create(
-        legal_name="晋江市华丰鞋业有限公司",
-        name_en="Jinjiang Huafeng Shoes Co., Ltd.",
-        cluster=putian,
-        roles=["brand"],
-        categories=["sports-shoes"],
-    )
-    sock_maker = enterprise_create(
-        legal_name="辽阳县小北河袜业有限公司",
-        name_en="Xiaobeihe Hosiery Co., Ltd.",
-        cluster=xiaobeihe,
-        roles=["oem_factory", "brand"],
-        categories=["cotton-socks"],
-        processes=["needle-200"],
-        certifications=["oeko-tex"],
-    )
+    putian, xiaobeihe = worlds.putian_cluster(), worlds.xiaobeihe_cluster()
     return {
         "putian": putian,
         "xiaobeihe": xiaobeihe,
-        "shoe_factory": shoe_factory,
-        "brand": brand,
-        "sock_maker": sock_maker,
+        "shoe_factory": worlds.putian_shoe_factory(putian),
+        "brand": worlds.jinjiang_shoe_brand(putian),
+        "sock_maker": worlds.xiaobeihe_sock_maker(xiaobeihe),
     }

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,17 +10,20 @@ from django.utils import translation
 from clusterlink.directory.models import Certification, Process
 from clusterlink.directory.services import enterprise_create
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
-from tests.directory.factories import CapacityWeekFactory, ClusterFactory, EnterpriseFactory
+from tests.directory.factories import EnterpriseFactory
+from tests.directory.worlds import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    CONTACT_PHONE,
+    putian_cluster,
+    putian_shoe_factory,
+    xiaobeihe_cluster,
+    xiaobeihe_sock_maker,
+)
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["zh-hans", "en", "ja"]
-# Private values of the profile firm: none of them may appear in a page the viewer may not see.
-CONTACT_NAME = "陈秘书"
-CONTACT_PHONE = "13912345678"
-CONTACT_EMAIL = "secret-contact@putian-shoes.cn"
-FREE_PAIRS = 43217
-PRICE_MIN = Decimal("37.45")
 
 
 @pytest.fixture(autouse=True)
@@ -37,71 +39,17 @@ def url(name: str, lang: str = "en", *args: object, query: str = "") -> str:
 
 @pytest.fixture
 def clusters() -> dict[str, Any]:
-    putian = ClusterFactory(
-        slug="putian",
-        name_zh="莆田鞋业集群",
-        name_en="Putian footwear cluster",
-        name_ja="莆田靴産業クラスター",
-        firms_count=4200,
-        annual_pairs=900_000_000,
-        output_value_rmb=Decimal("120000000000.00"),
-        national_rank=3,
-        titles_zh="中国鞋都",
-        titles_en="China Shoe Capital",
-        titles_ja="中国靴の都",
-    )
-    xiaobeihe = ClusterFactory(
-        slug="xiaobeihe",
-        name_zh="小北河棉袜集群",
-        name_en="Xiaobeihe cotton-sock cluster",
-        name_ja="小北河綿靴下クラスター",
-        region_code="211021",
-        region_zh="辽宁省辽阳县",
-        region_en="Liaoyang, Liaoning",
-        trade="hosiery",
-        firms_count=226,
-        annual_pairs=2_200_000_000,
-        output_value_rmb=Decimal("3500000000.00"),
-        national_rank=2,
-        titles_zh="中国袜业名镇",
-        titles_en="China Famous Sock Town",
-        titles_ja="中国靴下名鎮",
-    )
-    return {"putian": putian, "xiaobeihe": xiaobeihe}
+    return {"putian": putian_cluster(), "xiaobeihe": xiaobeihe_cluster()}
 
 
 @pytest.fixture
 def putian_factory(clusters: dict[str, Any]) -> Any:
-    firm = enterprise_create(
-        legal_name="莆田市荔城区鸿达鞋业有限公司",
-        name_en="Putian Hongda Footwear Co., Ltd.",
-        cluster=clusters["putian"],
-        roles=["oem_factory"],
-        categories=["sports-shoes"],
-        processes=["injection"],
-        certifications=["bsci"],
-        address="福建省莆田市荔城区黄石镇",
-        employees=420,
-        description="运动鞋代工，注塑大底。",
-        contact_name=CONTACT_NAME,
-        contact_phone=CONTACT_PHONE,
-        contact_email=CONTACT_EMAIL,
-    )
-    CapacityWeekFactory(enterprise=firm, free_pairs=FREE_PAIRS, unit_price_min_rmb=PRICE_MIN)
-    return firm
+    return putian_shoe_factory(clusters["putian"])
 
 
 @pytest.fixture
 def sock_firm(clusters: dict[str, Any]) -> Any:
-    return enterprise_create(
-        legal_name="辽阳县小北河袜业有限公司",
-        name_en="Xiaobeihe Hosiery Co., Ltd.",
-        cluster=clusters["xiaobeihe"],
-        roles=["oem_factory", "brand"],
-        categories=["cotton-socks"],
-        processes=["needle-200"],
-        certifications=["oeko-tex"],
-    )
+    return xiaobeihe_sock_maker(clusters["xiaobeihe"])
 
 
 def names_in(html: str, *firms: Any) -> list[str]:
