@@ -1,17 +1,20 @@
 """The GAP engine's one entry point: `solve_gap`.
 
-Method "ours" (the default):
+Method "ours" (the default) is a portfolio: with two or more threads, HiGHS on the textbook MIP
+runs on one thread for the whole limit (a separate process), and the pipeline below runs on the
+others; the answer is the cheaper assignment and the larger proven bound. Where the MIP's LP
+bound is tight (type E, many jobs per agent) branch and cut wins given the whole time; where it
+is loose (type D, few jobs per agent) the pipeline wins. The pipeline:
 1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
 2. Search phases (see `_search_phases`): tabu searches (shift and swap, adaptive capacity
    penalties) from the rounded LP, one per thread. Then, with few jobs per agent and when its
    root fits the time, column generation over agent patterns (knapsack pricing, GLOP master)
    seeded with their assignments, which yields the Lagrangian bound, and several dives to packed
    assignments, followed by tabu searches from the best dive; otherwise one more tabu search.
-   With two threads, HiGHS on the textbook MIP runs beside either, from the best assignment of
-   the first searches, and its dual bound counts too.
 3. Recombination: CP-SAT over the pairs used by the searches' elite solutions, the dives and the
    LP support.
-4. Polish: CP-SAT with the best assignment as a hint, restricted by exact reduced-cost fixing and
+4. Large neighbourhood search: the jobs of a few related agents re-solved exactly by CP-SAT.
+5. Polish: CP-SAT with the best assignment as a hint, restricted by exact reduced-cost fixing and
    asked for a strictly cheaper assignment; its bound then bounds the whole problem, so it can
    prove optimality (with one thread and no column generation, HiGHS from the best assignment
    instead). lower_bound = max(LP, Lagrangian, HiGHS and CP-SAT bounds).
@@ -34,9 +37,9 @@ import functools
 import math
 import multiprocessing
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Literal, TypeVar
+from multiprocessing.connection import Connection
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +49,7 @@ from clusterlink.domain.allocation.gap.column_generation import (
     PatternOutcome,
     pattern_search,
 )
+from clusterlink.domain.allocation.gap.lns import agent_subset_lns
 from clusterlink.domain.allocation.gap.local_search import SearchOutcome, tabu_search
 from clusterlink.domain.allocation.gap.problem import GapInstance
 from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
@@ -54,7 +58,6 @@ from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome, solve_
 from clusterlink.domain.allocation.gap.solvers.lp import solve_lp_relaxation
 
 Method = Literal["ours", "cpsat", "highs"]
-_T = TypeVar("_T")
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -65,6 +68,10 @@ _TABU_MOVES_PER_SECOND = 4.0e7
 _CPSAT_DTIME_PER_SECOND = 1.0
 _LP_SHARE = 0.5  # the LP may use at most this share of the limit
 _RECOMBINE_SHARE = 0.3  # of the time left after the searches
+# Agent-subset LNS: this share of the time left after recombination (the rest polishes), and its
+# step budget per second, which keeps it deterministic (the deadline is only a safety stop).
+_LNS_SHARE = 0.6
+_LNS_STEPS_PER_SECOND = 25.0
 _CPSAT_SHARE = 0.15  # share of the time left after the LP given to the CP-SAT phase
 _PLAIN_CPSAT_WORKERS = 2
 # The search moves a job only to its this-many agents of smallest LP reduced cost (plus its LP
@@ -87,13 +94,16 @@ _PATTERN_MAX_JOBS_PER_AGENT = 10
 # Above this many jobs a dive takes far longer than its root (d20200: 16-30 s a dive against a
 # 5 s root; GLOP re-solves slowly once columns are fixed), so no dive ends even in 60 s.
 _PATTERN_MAX_JOBS = 150
-# Where column generation does not run, the final phase is HiGHS on the textbook MIP, given this
-# share of the time after the LP.
+# With one thread, where column generation does not run, the final phase is HiGHS on the
+# textbook MIP, given this share of the time after the LP.
 _MIP_SHARE = 0.6
-_MIP_BUILD_MARGIN = 0.3
-# Above this many pairs HiGHS falls far behind in 10 s (d40400 1.5 %, e40400 2.0 % in
-# BENCHMARKS.md and our passes, against 0.03-0.45 % up to 20 × 400): two tabu searches instead.
-_MIP_BESIDE_MAX_PAIRS = 8000  # seconds kept for building the MIP in Python before HiGHS's clock
+# The portfolio's MIP stops this long before the limit, for its answer to come back; the
+# pipeline then waits at most _MIP_GRACE past the limit for it.
+_MIP_RETURN_MARGIN = 0.15
+_MIP_GRACE = 1.0
+# With one thread and above this many pairs, HiGHS falls behind the tabu search in a short
+# polish phase (d40400 1.5 %, e40400 2.0 % at 10 s in BENCHMARKS.md): tabu search instead.
+_MIP_POLISH_MAX_PAIRS = 8000
 _EXPECTED_ROOT_ROUNDS = 120
 
 
@@ -159,11 +169,90 @@ def _solve_ours(
     started: float,
 ) -> GapResult:
     deadline = started + time_limit_s
-    n_agents, n_jobs = costs.shape
     # A job that fits on no agent, even alone, makes the instance infeasible outright.
     if not np.all((weights <= capacities[:, None]).any(axis=0)):
         return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
+    if threads < 2:
+        return _pipeline(
+            costs, weights, capacities, time_limit_s, seed, threads, started, background=None
+        )
+    # Portfolio: HiGHS on the textbook MIP for the whole limit on one thread, from the start
+    # (its own warm start barely matters: measured on e10200, e20400, d10400, e40400), and the
+    # pipeline on the others. Where the MIP's LP bound is tight (type E, many jobs per agent)
+    # branch and cut beats any heuristic given the time; where it is loose (type D with few jobs
+    # per agent) the pipeline wins. Starved of time the MIP lost to plain HiGHS on e10100,
+    # e10200 and e20400 at 10 s.
+    background = _BackgroundMip(
+        costs,
+        weights,
+        capacities,
+        seconds=deadline - time.monotonic() - _MIP_RETURN_MARGIN,
+        seed=seed,
+    )
+    try:
+        own = _pipeline(
+            costs,
+            weights,
+            capacities,
+            time_limit_s,
+            seed,
+            threads - 1,
+            started,
+            background=background,
+        )
+        mip = background.result(timeout=max(0.0, deadline - time.monotonic()) + _MIP_GRACE)
+    finally:
+        background.stop()
+    return _merge(own, mip, started)
 
+
+def _merge(own: GapResult, mip: HighsOutcome | None, started: float) -> GapResult:
+    """The cheaper of the pipeline's and the MIP's assignments with the larger proven bound."""
+    if own.status == SolveStatus.INFEASIBLE or mip is None:
+        return own
+    if mip.infeasible:
+        return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
+    assignment = np.array(own.assignment, dtype=np.int64) if own.objective is not None else None
+    objective = own.objective
+    # On a tie a proven MIP optimum wins: small instances then get the same answer whichever
+    # side finished first.
+    if (
+        mip.assignment is not None
+        and mip.objective is not None
+        and (
+            objective is None
+            or mip.objective < objective
+            or (mip.objective == objective and mip.optimal)
+        )
+    ):
+        assignment, objective = mip.assignment, mip.objective
+    bounds = [b for b in (own.lower_bound, _mip_bound(mip)) if b is not None]
+    lower_bound = max(bounds) if bounds else None
+    return _result(
+        assignment,
+        objective,
+        lower_bound,
+        proven_optimal=lower_bound is not None and lower_bound == objective,
+        infeasible=False,
+        started=started,
+    )
+
+
+def _pipeline(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    time_limit_s: float,
+    seed: int,
+    threads: int,
+    started: float,
+    *,
+    background: _BackgroundMip | None,
+) -> GapResult:
+    """LP, searches, recombination and polish on `threads` threads; `background` (if any) is
+    the MIP running beside, whose proof of optimality ends the pipeline early."""
+    deadline = started + time_limit_s
+    n_agents, n_jobs = costs.shape
     lp = solve_lp_relaxation(costs, weights, capacities, time_limit_s=_LP_SHARE * time_limit_s)
     if lp == "infeasible":
         return _result(None, None, None, proven_optimal=False, infeasible=True, started=started)
@@ -195,9 +284,14 @@ def _solve_ours(
     search_time = deadline - time.monotonic()
     use_patterns = _patterns_pay(costs, capacities, (1.0 - _CPSAT_SHARE) * search_time)
     # With two threads HiGHS already ran beside the searches.
-    mip_polish = not use_patterns and threads == 1 and costs.size <= _MIP_BESIDE_MAX_PAIRS
+    mip_polish = (
+        background is None
+        and not use_patterns
+        and threads == 1
+        and costs.size <= _MIP_POLISH_MAX_PAIRS
+    )
     polish_share = _MIP_SHARE if mip_polish else _CPSAT_SHARE
-    search, pattern, mip_bound = _search_phases(
+    search, pattern = _search_phases(
         costs,
         weights,
         capacities,
@@ -211,14 +305,22 @@ def _solve_ours(
         stop_at=lower_bound,
         excluded=excluded,
     )
-    if mip_bound is not None:
-        lower_bound = mip_bound if lower_bound is None else max(lower_bound, mip_bound)
     if pattern is not None and pattern.lagrangian_bound is not None:
         # Any multipliers give a valid Lagrangian bound; the knapsack one beats the LP's.
         tolerance = 1e-6 * max(1.0, abs(pattern.lagrangian_bound))
         lagrangian = math.ceil(pattern.lagrangian_bound - tolerance)
         lower_bound = lagrangian if lower_bound is None else max(lower_bound, lagrangian)
     incumbent, incumbent_cost = (search[0].assignment, search[0].cost) if search else (None, None)
+    if background is not None and background.proved_optimal():
+        # The MIP beside proved its optimum: nothing left to find (the merge takes it).
+        return _result(
+            incumbent,
+            incumbent_cost,
+            lower_bound,
+            proven_optimal=False,
+            infeasible=False,
+            started=started,
+        )
     if mip_polish and incumbent is not None and incumbent_cost is not None:
         return _polish_with_mip(
             costs,
@@ -244,6 +346,22 @@ def _solve_ours(
             seed=seed,
             threads=threads,
         )
+    proven = incumbent_cost is not None and incumbent_cost == lower_bound
+    if incumbent is not None and incumbent_cost is not None and not proven and _LNS_SHARE > 0:
+        lns_seconds = _LNS_SHARE * (deadline - time.monotonic())
+        improved = agent_subset_lns(
+            costs,
+            weights,
+            capacities,
+            incumbent,
+            reduced_costs=reduced_costs,
+            seed=seed,
+            deadline=time.monotonic() + lns_seconds,
+            max_steps=max(1, int(lns_seconds * _LNS_STEPS_PER_SECOND)),
+            stop_at=lower_bound,
+        )
+        if improved.cost < incumbent_cost:
+            incumbent, incumbent_cost = improved.assignment, improved.cost
     if incumbent is not None and lower_bound is not None and incumbent_cost == lower_bound:
         return _result(
             incumbent,
@@ -312,6 +430,63 @@ def _solve_ours(
     )
 
 
+class _BackgroundMip:
+    """HiGHS on the textbook MIP in a forked process, for `seconds` of its own clock (the model
+    is built in a few hundredths of a second before it starts)."""
+
+    def __init__(
+        self, costs: IntArray, weights: IntArray, capacities: IntArray, *, seconds: float, seed: int
+    ) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_mip_worker,
+            args=(sender, costs, weights, capacities, max(0.05, seconds), seed),
+            daemon=True,
+        )
+        self._process.start()
+        sender.close()
+        self._outcome: HighsOutcome | None = None
+        self._received = False
+
+    def proved_optimal(self) -> bool:
+        """Whether the MIP has finished with a proof of optimality (never waits)."""
+        if not self._received and self._receiver.poll():
+            self._receive()
+        return self._outcome is not None and (self._outcome.optimal or self._outcome.infeasible)
+
+    def result(self, *, timeout: float) -> HighsOutcome | None:
+        """The MIP's outcome, waiting up to `timeout` seconds; None if none came."""
+        if not self._received and self._receiver.poll(timeout):
+            self._receive()
+        return self._outcome
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receiver.close()
+
+    def _receive(self) -> None:
+        try:
+            self._outcome = self._receiver.recv()
+        except EOFError:
+            self._outcome = None
+        self._received = True
+
+
+def _mip_worker(
+    sender: Connection,
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    seconds: float,
+    seed: int,
+) -> None:
+    sender.send(solve_highs_mip(costs, weights, capacities, time_limit_s=seconds, seed=seed))
+    sender.close()
+
+
 def _polish_with_mip(
     costs: IntArray,
     weights: IntArray,
@@ -375,12 +550,12 @@ def _search_phases(
     threads: int,
     stop_at: int | None,
     excluded: npt.NDArray[np.bool_] | None,
-) -> tuple[list[SearchOutcome], PatternOutcome | None, int | None]:
+) -> tuple[list[SearchOutcome], PatternOutcome | None]:
     """Tabu searches from the rounded LP; then column generation with dives, seeded with their
-    best assignments, beside HiGHS on the MIP from the best of them (with two or more threads);
-    then tabu searches from the dives' best assignment, which is packed the way single moves
-    rarely reach. Returns every search's outcome, cheapest first, the pattern search's outcome
-    (None when not run) and HiGHS's proven bound (None when not run or none)."""
+    best assignments, then tabu searches from the dives' best assignment, which is packed the way
+    single moves rarely reach (without column generation, tabu searches from the best so far).
+    Returns every search's outcome, cheapest first, and the pattern search's outcome (None when
+    not run)."""
     phase_started = time.monotonic()
     first = _run_searches(
         costs,
@@ -395,33 +570,13 @@ def _search_phases(
     )
     reached_bound = bool(first) and stop_at is not None and first[0].cost == stop_at
     if reached_bound:
-        return first, None, None
+        return first, None
     if not first or not use_patterns:
         # No assignment to seed the patterns with, or column generation would not reach the
-        # LP optimum in time to leave room for dives: tabu search from the best so far, beside
-        # HiGHS on the MIP from it when there are two threads.
+        # LP optimum in time to leave room for dives: tabu search from the best so far.
         rest = seconds - (time.monotonic() - phase_started)
         if rest <= 0.05:
-            return first, None, None
-        highs_pays = costs.size <= _MIP_BESIDE_MAX_PAIRS
-        if first and first[0].assignment is not None and threads >= 2 and highs_pays:
-            search_call = functools.partial(
-                tabu_search,
-                costs,
-                weights,
-                capacities,
-                first[0].assignment,
-                penalty,
-                work_budget=rest * _TABU_MOVES_PER_SECOND,
-                seed=(seed + 7919) * 1000,
-                deadline=time.monotonic() + rest,
-                stop_at=stop_at,
-                excluded=excluded,
-            )
-            searched, mip = _beside_highs(
-                search_call, costs, weights, capacities, first[0].assignment, rest, seed
-            )
-            return _cheapest([*first, searched, *_as_outcomes(mip)]), None, _mip_bound(mip)
+            return first, None
         restart = first[0].assignment if first and first[0].assignment is not None else start
         more = _run_searches(
             costs,
@@ -434,7 +589,7 @@ def _search_phases(
             stop_at=stop_at,
             excluded=excluded,
         )
-        return _cheapest(first + more), None, None
+        return _cheapest(first + more), None
     incumbents = [o.assignment for o in first if o.assignment is not None]
     for outcome in first:
         incumbents.extend(outcome.elite)
@@ -451,17 +606,7 @@ def _search_phases(
         deadline=pattern_deadline,
     )
     side: list[SearchOutcome] = []
-    mip_bound: int | None = None
-    if threads == 1:
-        pattern = pattern_call()
-    else:
-        # Beside it, HiGHS on the textbook MIP from the best assignment so far: on some
-        # instances (type E) its branch and cut beats the dives, on others the dives win.
-        pattern, mip = _beside_highs(
-            pattern_call, costs, weights, capacities, first[0].assignment, pattern_seconds, seed
-        )
-        side = _as_outcomes(mip)
-        mip_bound = _mip_bound(mip)
+    pattern = pattern_call()
     rest = seconds - (time.monotonic() - phase_started)
     starts = [pattern.assignment] if pattern.assignment is not None else []
     if pattern.cost is not None:
@@ -484,39 +629,7 @@ def _search_phases(
         if rest > 0.05 and starts
         else []
     )
-    return _cheapest(first + side + last), pattern, mip_bound
-
-
-def _beside_highs(
-    call: Callable[[], _T],
-    costs: IntArray,
-    weights: IntArray,
-    capacities: IntArray,
-    hint: IntArray | None,
-    seconds: float,
-    seed: int,
-) -> tuple[_T, HighsOutcome]:
-    """Run `call` in one process and HiGHS on the textbook MIP from `hint` in another, for
-    `seconds` (HiGHS's clock starts after the model is built)."""
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        main_future = pool.submit(call)
-        mip_future = pool.submit(
-            solve_highs_mip,
-            costs,
-            weights,
-            capacities,
-            time_limit_s=max(0.05, seconds - _MIP_BUILD_MARGIN),
-            seed=seed,
-            hint=hint,
-        )
-        return main_future.result(), mip_future.result()
-
-
-def _as_outcomes(mip: HighsOutcome) -> list[SearchOutcome]:
-    if mip.assignment is None or mip.objective is None:
-        return []
-    return [SearchOutcome(mip.assignment, mip.objective, 0, ())]
+    return _cheapest(first + side + last), pattern
 
 
 def _mip_bound(mip: HighsOutcome) -> int | None:

@@ -7,10 +7,12 @@ the incumbent when the time limit stops the solve (it reports "no solution" inst
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from ortools.math_opt import model_pb2
 from ortools.math_opt.python import mathopt
 
 IntArray = npt.NDArray[np.int64]
@@ -39,13 +41,9 @@ def solve_highs_mip(
     with that value from the first node. HiGHS's thread count is a process-wide setting MathOpt
     cannot pass."""
     n_agents, n_jobs = costs.shape
-    model = mathopt.Model(name="gap")
-    x = [[model.add_binary_variable() for _ in range(n_jobs)] for _ in range(n_agents)]
-    _add_one_agent_per_job(model, x, n_agents, n_jobs)
-    _add_capacities(model, x, weights, capacities)
-    model.minimize(
-        mathopt.fast_sum(int(costs[i, j]) * x[i][j] for i in range(n_agents) for j in range(n_jobs))
-    )
+    model = mathopt.Model.from_model_proto(_textbook_model(costs, weights, capacities))
+    # Variable id agent·n_jobs + job (see _textbook_model).
+    x = [[model.get_variable(i * n_jobs + j) for j in range(n_jobs)] for i in range(n_agents)]
     params = mathopt.SolveParameters(
         time_limit=datetime.timedelta(seconds=max(0.01, time_limit_s)), random_seed=seed
     )
@@ -84,21 +82,36 @@ def solve_highs_mip(
     )
 
 
-def _add_one_agent_per_job(
-    model: mathopt.Model, x: list[list[mathopt.Variable]], n_agents: int, n_jobs: int
-) -> None:
-    """Σ_i x[i, j] = 1 for every job."""
-    for j in range(n_jobs):
-        model.add_linear_constraint(mathopt.fast_sum(x[i][j] for i in range(n_agents)) == 1)
-
-
-def _add_capacities(
-    model: mathopt.Model, x: list[list[mathopt.Variable]], weights: IntArray, capacities: IntArray
-) -> None:
-    """Σ_j w[i, j]·x[i, j] ≤ b[i] for every agent."""
-    n_agents, n_jobs = weights.shape
-    for i in range(n_agents):
-        model.add_linear_constraint(
-            mathopt.fast_sum(int(weights[i, j]) * x[i][j] for j in range(n_jobs))
-            <= int(capacities[i])
-        )
+def _textbook_model(
+    costs: IntArray, weights: IntArray, capacities: IntArray
+) -> model_pb2.ModelProto:
+    """The model as a MathOpt proto built from arrays: variable x[i, j] has id i·n + j; rows
+    0..n−1 are Σ_i x[i, j] = 1 for every job, rows n..n+m−1 Σ_j w[i, j]·x[i, j] ≤ b[i] for every
+    agent. The same model as adding variables and constraints one by one, built in 0.08 s instead
+    of 1.0 s on 40 × 400 (time the MIP then has)."""
+    n_agents, n_jobs = costs.shape
+    pairs = n_agents * n_jobs
+    ids = np.arange(pairs)
+    proto = model_pb2.ModelProto(name="gap")
+    proto.variables.ids.extend(ids.tolist())
+    proto.variables.lower_bounds.extend([0.0] * pairs)
+    proto.variables.upper_bounds.extend([1.0] * pairs)
+    proto.variables.integers.extend([True] * pairs)
+    proto.objective.linear_coefficients.ids.extend(ids.tolist())
+    proto.objective.linear_coefficients.values.extend(costs.ravel().astype(np.float64).tolist())
+    proto.linear_constraints.ids.extend(range(n_jobs + n_agents))
+    proto.linear_constraints.lower_bounds.extend([1.0] * n_jobs + [-math.inf] * n_agents)
+    proto.linear_constraints.upper_bounds.extend(
+        [1.0] * n_jobs + capacities.astype(np.float64).tolist()
+    )
+    # Row-major, columns ascending within a row, as the proto requires.
+    job_rows = np.repeat(np.arange(n_jobs), n_agents)
+    job_columns = (np.arange(n_agents)[None, :] * n_jobs + np.arange(n_jobs)[:, None]).ravel()
+    agent_rows = np.repeat(np.arange(n_jobs, n_jobs + n_agents), n_jobs)
+    matrix = proto.linear_constraint_matrix
+    matrix.row_ids.extend(np.concatenate([job_rows, agent_rows]).tolist())
+    matrix.column_ids.extend(np.concatenate([job_columns, ids]).tolist())
+    matrix.coefficients.extend(
+        np.concatenate([np.ones(pairs), weights.ravel().astype(np.float64)]).tolist()
+    )
+    return proto

@@ -1,0 +1,97 @@
+"""Agent-subset large neighbourhood search and the portfolio's merge of the MIP's answer."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from clusterlink.domain.allocation.gap import GapResult, SolveStatus, read_orlib_gap
+from clusterlink.domain.allocation.gap.lns import agent_subset_lns
+from clusterlink.domain.allocation.gap.solve import _merge
+from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
+from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome
+
+DATA = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "gap"
+
+
+def test_lns_moves_a_chain_of_jobs_that_no_single_shift_or_swap_improves() -> None:
+    # Given 3 agents of capacity 4 and 5 jobs; the start puts jobs 0 and 1 (weight 2 each) on
+    # agent 0 and job 2 (weight 4) on agent 1, jobs 3 and 4 (weight 2 each) on agent 2: cost 14.
+    # The optimum (cost 5) needs job 2 on agent 0, jobs 0 and 1 on agent 1: three jobs at once.
+    costs = np.array(
+        [[3, 3, 1, 9, 9], [1, 1, 3, 9, 9], [9, 9, 9, 1, 1]],
+        dtype=np.int64,
+    )
+    weights = np.array(
+        [[2, 2, 4, 2, 2], [2, 2, 4, 2, 2], [2, 2, 4, 2, 2]],
+        dtype=np.int64,
+    )
+    capacities = np.array([4, 4, 4], dtype=np.int64)
+    start = np.array([0, 0, 1, 2, 2], dtype=np.int64)
+
+    outcome = agent_subset_lns(
+        costs,
+        weights,
+        capacities,
+        start,
+        reduced_costs=None,
+        seed=0,
+        deadline=time.monotonic() + 30.0,
+        max_steps=20,
+        stop_at=5,
+    )
+
+    assert outcome.assignment.tolist() == [1, 1, 0, 2, 2]
+    assert outcome.cost == 5
+    assert outcome.improvements >= 1
+
+
+def test_lns_keeps_every_answer_feasible_and_its_cost_exact() -> None:
+    instance = read_orlib_gap(DATA / "orlib_small" / "gap4-2.txt")
+    costs = np.array(instance.costs, dtype=np.int64)
+    weights = np.array(instance.weights, dtype=np.int64)
+    capacities = np.array(instance.capacities, dtype=np.int64)
+    # A feasible but dear start: the dearest assignment CP-SAT finds (costs negated).
+    dear = solve_cpsat(-costs, weights, capacities, time_limit_s=5.0, workers=1, seed=0)
+    assert dear.assignment is not None
+    start = dear.assignment
+    start_cost = instance.assignment_cost(start.tolist())
+
+    outcome = agent_subset_lns(
+        costs,
+        weights,
+        capacities,
+        start,
+        reduced_costs=None,
+        seed=1,
+        deadline=time.monotonic() + 30.0,
+        max_steps=30,
+    )
+
+    assert instance.is_feasible(outcome.assignment.tolist())
+    assert instance.assignment_cost(outcome.assignment.tolist()) == outcome.cost
+    assert outcome.cost < start_cost
+
+
+def test_merge_takes_the_cheaper_assignment_and_the_larger_bound() -> None:
+    own = GapResult((0, 0, 1), 12, 9, SolveStatus.FEASIBLE, 1.0)
+    cheaper = HighsOutcome(np.array([1, 0, 1]), 10, 8, optimal=False, infeasible=False)
+    dearer = HighsOutcome(np.array([1, 1, 1]), 15, 11, optimal=False, infeasible=False)
+
+    took_mip = _merge(own, cheaper, started=time.monotonic())
+    kept_own = _merge(own, dearer, started=time.monotonic())
+
+    assert (took_mip.assignment, took_mip.objective, took_mip.lower_bound) == ((1, 0, 1), 10, 9)
+    assert (kept_own.assignment, kept_own.objective, kept_own.lower_bound) == ((0, 0, 1), 12, 11)
+    assert took_mip.status == kept_own.status == SolveStatus.FEASIBLE
+
+
+def test_merge_with_a_proven_mip_optimum_is_optimal() -> None:
+    own = GapResult((0, 0, 1), 10, 9, SolveStatus.FEASIBLE, 1.0)
+    proven = HighsOutcome(np.array([1, 0, 0]), 10, 10, optimal=True, infeasible=False)
+
+    merged = _merge(own, proven, started=time.monotonic())
+
+    assert merged.assignment == (1, 0, 0)
+    assert merged.lower_bound == 10
+    assert merged.status == SolveStatus.OPTIMAL
