@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                 "instance": path.stem,
                 "limit_s": limit,
                 "best_known": best.get(path.stem),
+                # 1-minute load average before the instance: other work on the machine slows
+                # every method, the portfolio's two processes and the plain MIP alike.
+                "load_before": round(os.getloadavg()[0], 2),
             }
             for method in args.methods:
                 record = _run_one(path, method, limit)
@@ -198,6 +201,14 @@ def _write(
     ]
     for limit in args.time_limits:
         sub = [r for r in rows if r["limit_s"] == limit]
+        loads = [v for r in sub if isinstance(v := r.get("load_before"), float)]
+        if loads:
+            lines += [
+                f"Load average (1 min) before each instance: {min(loads):.2f} to "
+                f"{max(loads):.2f}, mean {mean(loads):.2f} (the machine has {machine['nproc']} "
+                "cores; above about 2 other work was running).",
+                "",
+            ]
         lines += [
             f"## {limit:g} s",
             "",
