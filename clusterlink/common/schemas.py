@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.db.models import QuerySet, TextChoices
+from django.db.models import IntegerField, QuerySet, Subquery, TextChoices
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -112,15 +112,39 @@ class ApiPagination(LimitOffsetPagination):
     ) -> dict[str, Any]:
         limit = min(pagination.limit, self.max_limit)
         offset = pagination.offset
-        items = list(queryset[offset : offset + limit])
-        if len(items) < limit and (items or offset == 0):
-            # This page ends the list, so it tells the count without another query.
-            return {"items": items, "count": offset + len(items), "count_capped": False}
         horizon = offset + COUNT_PAGES_AHEAD * limit
-        # Only the keys: annotations of the page (role codes…) would be computed for every row.
-        counted = queryset.order_by().values("pk")[: horizon + 1].count()
+        # The page and its capped count in one statement: one round trip, one plan.
+        page = queryset.annotate(**{MATCHES: CappedCount(queryset, horizon + 1)})
+        items = list(page[offset : offset + limit])
+        if items:
+            counted = _matches(items[0])
+        else:  # past the end: only the count can say how far the list goes
+            counted = queryset.order_by().values("pk")[: horizon + 1].count()
+        if len(items) < limit and (items or offset == 0):
+            counted = offset + len(items)  # this page ends the list
         return {
             "items": items,
             "count": min(counted, horizon),
             "count_capped": counted > horizon,
         }
+
+
+# The annotation that carries the capped count on every row of a page.
+MATCHES = "_matches_capped"
+
+
+def _matches(row: Any) -> int:
+    return int(row[MATCHES] if isinstance(row, dict) else getattr(row, MATCHES))
+
+
+class CappedCount(Subquery):
+    """How many rows `queryset` has, counting no further than `cap`, as a scalar subquery.
+
+    It does not depend on the outer row, so the database computes it once per statement. Only the
+    keys are counted: annotations of the rows (role codes…) would be computed for each one."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet[Any], cap: int) -> None:
+        super().__init__(queryset.order_by().values("pk")[:cap])

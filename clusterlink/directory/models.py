@@ -220,6 +220,16 @@ class Cluster(TranslatedNameMixin, TimeStampedModel):
 SORT_NAME_LENGTH = 100
 
 
+def display_name(legal_name: str, name_en: str) -> str:
+    """A firm's name in the active language: the English name outside Chinese when it has one."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "zh-hans").lower()
+    if not language.startswith("zh") and name_en:
+        return name_en
+    return legal_name or name_en
+
+
 class Enterprise(TimeStampedModel):
     class Size(models.TextChoices):
         MICRO = "micro", _("Micro (< 20)")
@@ -407,12 +417,7 @@ class Enterprise(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        language = (get_language() or "zh-hans").lower()
-        if not language.startswith("zh") and self.name_en:
-            return self.name_en
-        return self.legal_name or self.name_en
+        return display_name(self.legal_name, self.name_en)
 
     @property
     def role_codes(self) -> list[str]:

@@ -121,9 +121,17 @@ class RoleCodes(Func):
         return sql, list(params)
 
 
-def with_role_codes(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """`role_codes_joined` on every firm (see EnterpriseListOut.resolve_roles)."""
-    return qs.annotate(role_codes_joined=RoleCodes(F("pk")))
+# The columns of a list row (schemas.EnterpriseListOut), besides its cluster and role codes.
+ROW_FIELDS = ("id", "legal_name", "name_en", "size", "employees", "address")
+
+
+def enterprise_rows(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise, dict[str, Any]]:
+    """The firms of `qs` as list rows: dicts of ROW_FIELDS, `cluster_slug` and
+    `role_codes_joined`, read in one query and cheaper to build than firms."""
+    rows: QuerySet[Enterprise, dict[str, Any]] = qs.annotate(
+        role_codes_joined=RoleCodes(F("pk"))
+    ).values(*ROW_FIELDS, "role_codes_joined", cluster_slug=F("cluster__slug"))
+    return rows
 
 
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
