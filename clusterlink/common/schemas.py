@@ -116,12 +116,12 @@ class ApiPagination(LimitOffsetPagination):
         # The page and its capped count in one statement: one round trip, one plan.
         page = queryset.annotate(**{MATCHES: CappedCount(queryset, horizon + 1)})
         items = list(page[offset : offset + limit])
-        if items:
+        if len(items) < limit and (items or offset == 0):
+            counted = offset + len(items)  # this page ends the list
+        elif items:
             counted = _matches(items[0])
         else:  # past the end: only the count can say how far the list goes
             counted = queryset.order_by().values("pk")[: horizon + 1].count()
-        if len(items) < limit and (items or offset == 0):
-            counted = offset + len(items)  # this page ends the list
         return {
             "items": items,
             "count": min(counted, horizon),

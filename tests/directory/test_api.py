@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusterlink.accounts.models import Membership
 from clusterlink.common import clock
@@ -110,7 +112,10 @@ def test_list_counts_stop_some_pages_past_the_offset(
         body = client.get("/enterprises", q="同名", limit=2, offset=offset).json()
         return body["count"], body["count_capped"], len(body["items"])
 
-    assert page(0) == (4, True, 2)  # two pages of two looked at, more beyond
+    with CaptureQueriesContext(connection) as queries:
+        assert page(0) == (4, True, 2)  # two pages of two looked at, more beyond
+    # The page and its count are one statement.
+    assert sum("directory_enterprise" in q["sql"] for q in queries.captured_queries) == 1
     assert page(4) == (8, True, 2)
     assert page(6) == (9, False, 2)  # the count reached the end
     assert page(8) == (9, False, 1)  # the last page tells the count itself
