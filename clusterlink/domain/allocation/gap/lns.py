@@ -14,6 +14,7 @@ Deterministic for a given seed: the sub-solves stop on CP-SAT's deterministic ti
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,9 +54,11 @@ def agent_subset_lns(
     deadline: float,
     max_steps: int | None = None,
     stop_at: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> LnsOutcome:
-    """Improve the feasible assignment `start` until `deadline` (monotonic seconds) or
-    `max_steps`; every step frees the jobs of a few agents and re-solves them exactly."""
+    """Improve the feasible assignment `start` until `deadline` (monotonic seconds), `max_steps`,
+    the cost `stop_at` (a proven bound) or `stop()` returns true (asked every few steps); every
+    step frees the jobs of a few agents and re-solves them exactly."""
     n_agents, n_jobs = costs.shape
     jobs = np.arange(n_jobs)
     rng = np.random.default_rng(seed)
@@ -69,6 +72,8 @@ def agent_subset_lns(
     steps = improvements = stale = 0
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps):
         if stop_at is not None and cost <= stop_at:
+            break
+        if stop is not None and steps % 8 == 0 and stop():
             break
         steps += 1
         chosen = _choose_agents(rng, n_agents, size, assign, related, steps)

@@ -71,7 +71,7 @@ _RECOMBINE_SHARE = 0.3  # of the time left after the searches
 # Agent-subset LNS: this share of the time left after recombination (the rest polishes), and its
 # step budget per second, which keeps it deterministic (the deadline is only a safety stop).
 _LNS_SHARE = 0.6
-_LNS_STEPS_PER_SECOND = 25.0
+_LNS_STEPS_PER_SECOND = 30.0
 _CPSAT_SHARE = 0.15  # share of the time left after the LP given to the CP-SAT phase
 _PLAIN_CPSAT_WORKERS = 2
 # The search moves a job only to its this-many agents of smallest LP reduced cost (plus its LP
@@ -347,8 +347,11 @@ def _pipeline(
             threads=threads,
         )
     proven = incumbent_cost is not None and incumbent_cost == lower_bound
-    if incumbent is not None and incumbent_cost is not None and not proven and _LNS_SHARE > 0:
-        lns_seconds = _LNS_SHARE * (deadline - time.monotonic())
+    if incumbent is not None and incumbent_cost is not None and not proven:
+        # Beside the MIP the polish below is not worth its time (the MIP's bound is the better
+        # one, and the LNS improves more than the polish finds): the LNS takes it all.
+        share = _LNS_SHARE if background is None else 1.0
+        lns_seconds = share * (deadline - time.monotonic())
         improved = agent_subset_lns(
             costs,
             weights,
@@ -359,9 +362,19 @@ def _pipeline(
             deadline=time.monotonic() + lns_seconds,
             max_steps=max(1, int(lns_seconds * _LNS_STEPS_PER_SECOND)),
             stop_at=lower_bound,
+            stop=None if background is None else background.proved_optimal,
         )
         if improved.cost < incumbent_cost:
             incumbent, incumbent_cost = improved.assignment, improved.cost
+    if background is not None:
+        return _result(
+            incumbent,
+            incumbent_cost,
+            lower_bound,
+            proven_optimal=incumbent_cost is not None and incumbent_cost == lower_bound,
+            infeasible=False,
+            started=started,
+        )
     if incumbent is not None and lower_bound is not None and incumbent_cost == lower_bound:
         return _result(
             incumbent,
