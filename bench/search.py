@@ -1,19 +1,22 @@
 """Directory search through the API on PostgreSQL under 20 concurrent clients.
 
-    python -m bench.search [--firms 100000] [--clients 20] [--requests 150]
+    python -m bench.search [--firms 100000] [--clients 20] [--requests 150] [--workers 3] [--threads 4]
 
 Creates the database `bench_search` on the local PostgreSQL, migrates it, inserts the firms,
 starts gunicorn (the production server) on a loopback port, and measures p50/p95 latency and
 requests per second of `/api/enterprises?q=…`, with the anonymous-answer cache on and then off,
-beside the same server's `/api/health` in the same run. Every client makes a bounded number of
-requests; traffic goes to 127.0.0.1 only.
+beside the same server's `/api/health` in the same run. Searches are the 12 popular QUERIES
+repeated, and a mix of 2,000 distinct queries drawn with Zipf weights (zipf_mix). Every client
+makes a bounded number of requests; traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import http.client
+import json
 import os
 import random
 import statistics
@@ -54,8 +57,9 @@ def _django(database_url: str) -> None:
     django.setup()
 
 
-def populate(database_url: str, firms: int, seed: int = 7) -> float:
-    """Insert `firms` generated enterprises with their search keys; return seconds."""
+def populate(database_url: str, firms: int, seed: int = 7) -> tuple[float, list[str]]:
+    """Insert `firms` generated enterprises with their search keys; return the seconds taken and
+    a pool of distinct queries people would type to find some of them (`mix_queries`)."""
     _django(database_url)
     from clusterlink.directory.demo import (
         CLUSTERS,
@@ -81,8 +85,11 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
             ),
         )
         clusters.append((cluster, c))
+    from pypinyin import lazy_pinyin
+
     started = time.perf_counter()
     batch: list[Enterprise] = []
+    pool: list[str] = []
     for i in range(firms):
         cluster, seed_cluster = clusters[i % len(clusters)]
         place = rng.choice(seed_cluster.town_names)
@@ -95,6 +102,8 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
             english_name(words, place, suffix_en) + f" {i}",
         )
         address = f"{seed_cluster.region[0]}{place}工业区{rng.randint(1, 500)}号"
+        if i % MIX_EVERY == 0:
+            pool.append(_query_for(len(pool), words, "".join(lazy_pinyin(words)), english, i))
         search_keys, sort_name = search_fields(legal_name=legal, name_en=english, address=address)
         batch.append(
             Enterprise(
@@ -114,7 +123,34 @@ def populate(database_url: str, firms: int, seed: int = 7) -> float:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE directory_enterprise")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, list(dict.fromkeys(pool))
+
+
+# One firm in MIX_EVERY gives a query to the mix: 2,000 distinct ones over 100,000 firms.
+MIX_EVERY = 50
+
+
+def _query_for(k: int, words: str, pinyin: str, english: str, number: int) -> str:
+    """What someone looking for this firm types, in turn: its name in pinyin, in Chinese, with
+    the city, a pinyin or Chinese prefix, the name with its number."""
+    city = english.split()[0].lower()
+    kinds = (
+        pinyin,
+        words,
+        f"{city} {pinyin}",
+        pinyin[:5],
+        words[:2],
+        f"{pinyin} {number}",
+    )
+    return kinds[k % len(kinds)]
+
+
+def zipf_mix(pool: list[str], requests: int, seed: int = 11, s: float = 1.0) -> list[str]:
+    """`requests` queries drawn from QUERIES followed by `pool`, the query of rank r with weight
+    1/(r+1)^s: a few popular searches and a long tail, as search logs have."""
+    ranked = [*QUERIES, *(q for q in pool if q not in QUERIES)]
+    weights = [1 / (r + 1) ** s for r in range(len(ranked))]
+    return random.Random(seed).choices(ranked, weights=weights, k=requests)
 
 
 def _load(port: int, paths: list[str], clients: int, per_client: int) -> dict[str, float]:
@@ -173,13 +209,13 @@ def _load(port: int, paths: list[str], clients: int, per_client: int) -> dict[st
 
 @contextlib.contextmanager
 def _server(
-    python: str, env: dict[str, str], port: int, workers: int, *, cache_seconds: int
+    python: str, env: dict[str, str], port: int, workers: int, threads: int, *, cache_seconds: int
 ) -> Iterator[None]:
     """gunicorn (the production server) on a loopback port, ready when this yields."""
     gunicorn = str(Path(python).parent / "gunicorn")
     server = subprocess.Popen(
         [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"],
+         "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning"],
         cwd=ROOT,
         env={**env, "CLUSTERLINK_DIRECTORY_CACHE_SECONDS": str(cache_seconds)},
     )  # fmt: skip
@@ -205,11 +241,13 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=150, help="requests per client")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
     parser.add_argument("--populate-only", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.populate_only:
-        print(f"{populate(args.populate_only, args.firms):.1f}")
+        seconds, pool = populate(args.populate_only, args.firms)
+        print(json.dumps({"seconds": seconds, "pool": pool}, ensure_ascii=False))
         return 0
 
     if not args.port:
@@ -251,7 +289,7 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url}
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    insert_seconds = float(
+    populated = json.loads(
         subprocess.run(
             [python, "-m", "bench.search", "--firms", str(args.firms), "--populate-only", url],
             cwd=ROOT,
@@ -263,19 +301,30 @@ def main() -> int:
         .stdout.strip()
         .splitlines()[-1]
     )
+    insert_seconds = populated["seconds"]
     print(f"inserted {args.firms} firms in {insert_seconds:.1f} s")
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
-    search_paths = [f"/api/enterprises?q={urllib.parse.quote(q)}&limit=20" for q in QUERIES]
+    def search_path(query: str) -> str:
+        return f"/api/enterprises?q={urllib.parse.quote(query)}&limit=20"
+
+    popular = [search_path(q) for q in QUERIES]
+    mix = [search_path(q) for q in zipf_mix(populated["pool"], args.clients * args.requests)]
+    repeats = len(mix) - len(set(mix))
+    run = functools.partial(_load, args.port, clients=args.clients, per_client=args.requests)
+    server = functools.partial(_server, python, env, args.port, args.workers, args.threads)
     # The same server twice: as deployed (anonymous answers cached), then with the cache off,
     # which is what a query nobody asked in the last minute costs.
-    with _server(python, env, args.port, args.workers, cache_seconds=60):
+    with server(cache_seconds=60):
         # Warm every worker's connection and caches before measuring.
-        _load(args.port, [*search_paths, "/api/health"], 4, 10)
-        health = _load(args.port, ["/api/health"], args.clients, args.requests)
-        search = _load(args.port, search_paths, args.clients, args.requests)
-    with _server(python, env, args.port, args.workers, cache_seconds=0):
-        _load(args.port, [*search_paths, "/api/health"], 4, 10)
-        uncached = _load(args.port, search_paths, args.clients, args.requests)
+        _load(args.port, [*popular, "/api/health"], 4, 10)
+        health = run(["/api/health"])
+        search = run(popular)
+        search_mix = run(mix)
+    with server(cache_seconds=0):
+        _load(args.port, [*popular, "/api/health"], 4, 10)
+        uncached = run(popular)
+        uncached_mix = run(mix)
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
          f"DROP DATABASE IF EXISTS {database}"],
@@ -286,18 +335,26 @@ def main() -> int:
         f"| {name} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.0f} |"
         for name, r in (
             ("GET /api/health (baseline)", health),
-            ("GET /api/enterprises?q=… (search, as deployed)", search),
-            ("GET /api/enterprises?q=… (search, cache off)", uncached),
+            (f"search, {len(QUERIES)} popular queries, as deployed", search),
+            ("search, query mix, as deployed", search_mix),
+            (f"search, {len(QUERIES)} popular queries, cache off", uncached),
+            ("search, query mix, cache off", uncached_mix),
         )
     )
     markdown = (
-        f"Directory search over {args.firms:,} firms on PostgreSQL, gunicorn {args.workers} workers × 4 threads, "
-        f"{args.clients} concurrent clients on loopback, {args.requests} requests each. Insert: {insert_seconds:.1f} s.\n\n"
-        "| endpoint | requests | errors | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n"
+        f"Directory search (`GET /api/enterprises?q=…&limit=20`) over {args.firms:,} firms on PostgreSQL, "
+        f"gunicorn {args.workers} workers × {args.threads} threads, {args.clients} concurrent clients on "
+        f"loopback, {args.requests} requests each. Insert: {insert_seconds:.1f} s. "
+        f"Load average before the run: {load_before}.\n\n"
+        "| requests of | requests | errors | p50 ms | p95 ms | req/s |\n|---|---|---|---|---|---|\n"
         + rows
         + "\n\nAs deployed, anonymous answers are cached for 60 s and dropped by any write to the "
         "directory (clusterlink/directory/public_cache.py); with the cache off every request "
-        "runs the search. Target: search p95 ≤ 100 ms.\n"
+        f"runs the search. The query mix draws {len(mix):,} requests from {len(set(mix)):,} distinct "
+        f"queries (the {len(QUERIES)} popular ones first, then names, Chinese words, prefixes, "
+        "city + name and name + number of firms in the directory) with Zipf weights 1/rank: "
+        f"{repeats / len(mix):.0%} of its requests repeat an earlier one. "
+        "Target: search p95 ≤ 100 ms.\n"
     )
     path = write_results(
         "search",
@@ -305,9 +362,16 @@ def main() -> int:
             "firms": args.firms,
             "clients": args.clients,
             "insert_seconds": insert_seconds,
+            "workers": args.workers,
+            "threads": args.threads,
+            "load_before": load_before,
             "health": health,
             "search": search,
+            "search_mix": search_mix,
             "search_uncached": uncached,
+            "search_mix_uncached": uncached_mix,
+            "mix_distinct_queries": len(set(mix)),
+            "mix_repeat_share": repeats / len(mix),
         },
         markdown,
     )
