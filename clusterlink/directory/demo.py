@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import math
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,39 @@ from clusterlink.market.services import demand_create
 DEMO_PASSWORD = "clusterlink-demo"
 OSH_DIR = Path(__file__).resolve().parent / "data" / "osh"
 WEEKS_AHEAD = 12
+
+# Capacity calendars. A sock firm's weekly output is its headcount's share of its cluster's annual
+# pairs (Xiaobeihe: 2.2 billion a year, about 1,500 pairs a worker a week); a shoe worker makes
+# 40-70 pairs a week (a 100-worker Putian line: 4,000-7,000). Firms offer the platform part of a
+# week's output: the sock town sells most of its output to standing customers and wholesale
+# markets, a Putian OEM plant between brand seasons has more idle lines. Some weeks a firm is
+# fully booked and offers nothing.
+SHOE_PAIRS_PER_EMPLOYEE_WEEK = (40.0, 70.0)
+SOCK_IDLE_SHARE = (0.02, 0.08)
+SHOE_IDLE_SHARE = (0.15, 0.45)
+FULLY_BOOKED_WEEK = 0.15
+# Orders. Sizes are written round: (from pairs, round to a multiple of).
+ORDER_ROUNDING = ((1_000_000, 50_000), (100_000, 10_000), (20_000, 5_000), (0, 1_000))
+SHOE_ORDER_MIN_PAIRS = 5_000
+SOCK_ORDER_MIN_PAIRS = 20_000
+# The brands' product lines by category, for the orders' titles.
+SHOE_LINES = {
+    "sports-shoes": ("跑鞋", "篮球鞋", "飞织跑鞋", "户外徒步鞋"),
+    "casual-shoes": ("休闲板鞋", "硫化帆布鞋"),
+    "childrens-shoes": ("儿童运动鞋", "儿童学生鞋"),
+}
+SOCK_LINES = {
+    "cotton-socks": ("精梳棉袜", "纯棉中筒袜"),
+    "sports-socks": ("运动中筒袜", "毛圈运动袜", "隐形船袜"),
+    "dress-socks": ("商务棉袜", "丝光棉商务袜"),
+}
+# How many factories a brand lets share a splittable order, and the clusters that make its trade.
+SHOE_MAX_FACTORIES = (2, 5)
+SOCK_MAX_FACTORIES = (3, 8)
+SHOE_SUPPLIERS = ("putian", "quanzhou-jinjiang")
+SOCK_SUPPLIERS = ("xiaobeihe",)
+# The sock-factory login's line: a category and the processes its docking order asks for.
+SOCK_LOGIN_PROFILE = ("sports-socks", ("hand-linking", "auto-toe-closing"))
 
 
 @dataclass(frozen=True)
@@ -225,6 +259,42 @@ HOSIERY_CATEGORIES = (
 CERTIFICATIONS = ("iso9001", "bsci", "oeko-tex", "grs", "iso14001", "smeta", "bluesign")
 
 
+@dataclass
+class _Offer:
+    """One factory's free pairs of one category by week, as the demand generator sizes orders:
+    what earlier orders would take is taken off, so later orders fit what is left."""
+
+    cluster: str
+    category: str
+    processes: frozenset[str]
+    certifications: frozenset[str]
+    lead_weeks: int
+    free_by_week: list[int]
+
+    def free_before(self, due: int) -> int:
+        """Free pairs in the weeks an order due in week `due` can use (lead time before it)."""
+        return sum(self.free_by_week[: max(0, due - self.lead_weeks + 1)])
+
+    def take(self, pairs: int, due: int) -> int:
+        """Take up to `pairs` from the earliest usable weeks; return the pairs not taken."""
+        for week in range(max(0, min(len(self.free_by_week), due - self.lead_weeks + 1))):
+            taken = min(pairs, self.free_by_week[week])
+            self.free_by_week[week] -= taken
+            pairs -= taken
+        return pairs
+
+
+def _round_pairs(pairs: float) -> int:
+    """An order size as a brand writes it: 48,000, 65,000, 480,000, 1,250,000."""
+    step = next(step for floor, step in ORDER_ROUNDING if pairs >= floor)
+    return round(pairs / step) * step
+
+
+def _headcount(firm: Enterprise) -> int:
+    # Open Supply Hub rows carry no headcount: count them as a 50-worker plant.
+    return max(firm.employees or 50, 20)
+
+
 def credit_code(rng: random.Random, region_code: str) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     body = "91" + region_code + "".join(rng.choice(alphabet) for _ in range(9))
@@ -280,6 +350,7 @@ class DemoLoader:
         self.start_week = start_week or clock.current_week()
         self.progress = progress
         self.clusters: dict[str, Cluster] = {}
+        self.offers: list[_Offer] = []
 
     def already_loaded(self) -> bool:
         return User.objects.filter(username="operator").exists()
@@ -441,21 +512,49 @@ class DemoLoader:
         return firms
 
     def _capacity(self, factories: list[Enterprise]) -> None:
+        """Each OEM factory's calendar of free pairs, from its weekly output.
+
+        Weekly output: a sock firm's share of its cluster's annual pairs (by employees, so the
+        cluster's factories together make the headline figure), a shoe firm's employees times
+        SHOE_PAIRS_PER_EMPLOYEE_WEEK. It is split over the firm's categories, and each week the
+        firm offers an idle share of it (none in a fully booked week). Lead time and minimum lot
+        belong to the firm, not to the week.
+        """
         weeks = [self.start_week + dt.timedelta(weeks=k) for k in range(WEEKS_AHEAD)]
-        rows = 0
+        by_id = {cluster.pk: cluster for cluster in self.clusters.values()}
+        makers: list[tuple[Enterprise, Cluster]] = []
+        headcount: dict[str, int] = defaultdict(int)
         for firm in factories:
             if firm.cluster_id is None or not firm.roles.filter(role="oem_factory").exists():
                 continue
-            scale = max(firm.employees or 50, 20) * self.rng.uniform(
-                8, 14
-            )  # pairs a week per employee
+            cluster = by_id[firm.cluster_id]
+            makers.append((firm, cluster))
+            headcount[cluster.slug] += _headcount(firm)
+        rows = 0
+        for firm, cluster in makers:
+            hosiery = cluster.trade == "hosiery"
+            if cluster.annual_pairs:
+                per_employee = cluster.annual_pairs / 52 / headcount[cluster.slug]
+                output = _headcount(firm) * per_employee * self.rng.uniform(0.8, 1.2)
+            else:
+                output = _headcount(firm) * self.rng.uniform(*SHOE_PAIRS_PER_EMPLOYEE_WEEK)
+            idle_low, idle_high = SOCK_IDLE_SHARE if hosiery else SHOE_IDLE_SHARE
+            lead_days = self.rng.choice([7, 7, 10, 14] if hosiery else [10, 14, 14, 21])
+            min_lot = self.rng.choice([1000, 2000, 5000] if hosiery else [500, 1000, 2000])
+            categories = list(firm.categories.all())
+            shares = [self.rng.uniform(0.5, 1.5) for _ in categories]
             cells = []
-            for category in firm.categories.all():
+            for category, share in zip(categories, shares, strict=True):
+                category_output = output * share / sum(shares)
                 base_price = Decimal(
-                    self.rng.choice([4, 6, 9] if category.trade == "hosiery" else [28, 35, 45, 60])
-                ) / (10 if category.trade == "hosiery" else 1)
+                    self.rng.choice([4, 6, 9] if hosiery else [28, 35, 45, 60])
+                ) / (10 if hosiery else 1)
+                free_by_week = []
                 for week in weeks:
-                    free = int(scale * self.rng.uniform(0.0, 0.6)) // 100 * 100
+                    booked = self.rng.random() < FULLY_BOOKED_WEEK
+                    idle = self.rng.uniform(idle_low, idle_high)
+                    free = 0 if booked else int(category_output * idle) // 100 * 100
+                    free_by_week.append(free)
                     if free == 0:
                         continue
                     low = (
@@ -468,8 +567,19 @@ class DemoLoader:
                             free_pairs=free,
                             unit_price_min_rmb=low,
                             unit_price_max_rmb=(low * Decimal("1.15")).quantize(Decimal("0.01")),
-                            min_lot_pairs=self.rng.choice([500, 1000, 2000, 5000]),
-                            lead_time_days=self.rng.choice([7, 10, 14, 21]),
+                            min_lot_pairs=min_lot,
+                            lead_time_days=lead_days,
+                        )
+                    )
+                if any(free_by_week):
+                    self.offers.append(
+                        _Offer(
+                            cluster=cluster.slug,
+                            category=category.code,
+                            processes=frozenset(p.code for p in firm.processes.all()),
+                            certifications=frozenset(c.code for c in firm.certifications.all()),
+                            lead_weeks=math.ceil(lead_days / 7),
+                            free_by_week=free_by_week,
                         )
                     )
             capacity_weeks_save(enterprise=firm, cells=cells)
@@ -477,24 +587,57 @@ class DemoLoader:
         self.progress(f"capacity weeks: {rows}")
 
     def _demands(self, brands: list[Enterprise]) -> None:
+        """The brands' open orders, each written to what the cluster's factories make.
+
+        An order takes its processes (and sometimes a certification) from one factory that makes
+        its category, so some factory can always make it; its size is a round figure near what
+        the factories able to make it can deliver before its due week within its factory limit,
+        sometimes above it, so a run places most pairs and leaves a believable rest."""
         count = 0
-        shoe_lines = ["跑鞋", "篮球鞋", "休闲板鞋", "儿童运动鞋", "户外徒步鞋", "飞织跑鞋"]
-        sock_lines = ["精梳棉袜", "运动中筒袜", "商务棉袜", "儿童卡通袜", "隐形船袜"]
         for brand in brands:
             hosiery = brand.cluster is not None and brand.cluster.trade == "hosiery"
+            suppliers = SOCK_SUPPLIERS if hosiery else SHOE_SUPPLIERS
+            lines = SOCK_LINES if hosiery else SHOE_LINES
             for k in range(4 if not hosiery else 3):
-                line = self.rng.choice(sock_lines if hosiery else shoe_lines)
-                category = self.rng.choice(
-                    ["cotton-socks", "sports-socks", "dress-socks"]
-                    if hosiery
-                    else ["sports-shoes", "casual-shoes", "childrens-shoes"]
+                category = self.rng.choice(sorted(lines))
+                line = self.rng.choice(lines[category])
+                makers = [
+                    o
+                    for o in self.offers
+                    if o.category == category and o.cluster in suppliers and o.processes
+                ]
+                model = self.rng.choice(makers)
+                processes = self.rng.sample(
+                    sorted(model.processes), min(len(model.processes), self.rng.choice([1, 1, 2]))
                 )
-                pairs = self.rng.choice(
-                    [50_000, 100_000, 200_000, 300_000]
-                    if hosiery
-                    else [20_000, 50_000, 80_000, 150_000, 300_000]
+                certifications = (
+                    self.rng.sample(sorted(model.certifications), 1)
+                    if model.certifications and self.rng.random() < 0.25
+                    else []
                 )
-                split = self.rng.random() < 0.6
+                due = self.rng.randint(5, 12)
+                split = self.rng.random() < (0.8 if hosiery else 0.7)
+                limit = self.rng.randint(*(SOCK_MAX_FACTORIES if hosiery else SHOE_MAX_FACTORIES))
+                limit = limit if split else 1
+                able = sorted(
+                    (
+                        o
+                        for o in makers
+                        if set(processes) <= o.processes and set(certifications) <= o.certifications
+                    ),
+                    key=lambda o: -o.free_before(due),
+                )
+                # Earlier orders have taken part of these factories' weeks (see _Offer.take).
+                fit = min(
+                    sum(o.free_before(due) for o in able[:limit]),
+                    sum(o.free_before(due) for o in able) // 2,
+                ) * self.rng.uniform(0.6, 1.3)
+                pairs = max(
+                    _round_pairs(fit), SOCK_ORDER_MIN_PAIRS if hosiery else SHOE_ORDER_MIN_PAIRS
+                )
+                rest = pairs
+                for offer in able[:limit]:
+                    rest = offer.take(rest, due)
                 demand_create(
                     owner=brand,
                     created_by=None,
@@ -509,17 +652,15 @@ class DemoLoader:
                             ["3.20", "4.50", "5.80"] if hosiery else ["32.00", "45.00", "58.00"]
                         )
                     ),
-                    delivery_week=self.start_week + dt.timedelta(weeks=self.rng.randint(4, 12)),
-                    min_lot_pairs=min(pairs, self.rng.choice([5_000, 10_000])),
-                    split_allowed=split,
-                    max_factories=self.rng.randint(2, 4) if split else 1,
-                    required_processes=self.rng.sample(
-                        HOSIERY_PROCESSES[:3]
-                        if hosiery
-                        else ("injection", "knit-uppers", "cementing"),
-                        1,
+                    delivery_week=self.start_week + dt.timedelta(weeks=due),
+                    min_lot_pairs=min(
+                        pairs // limit,
+                        self.rng.choice([2_000, 5_000] if hosiery else [1_000, 2_000, 3_000]),
                     ),
-                    required_certifications=["bsci"] if self.rng.random() < 0.3 else [],
+                    split_allowed=split,
+                    max_factories=limit,
+                    required_processes=processes,
+                    required_certifications=certifications,
                     visibility=self.rng.choice(
                         [
                             Visibility.PUBLIC,
@@ -541,6 +682,33 @@ class DemoLoader:
             )
             count += 1
         self.progress(f"demands: {count}")
+
+    def _sock_login_firm(self, factories: list[Enterprise]) -> Enterprise:
+        """The sock-factory login's firm: of the Xiaobeihe firms that hand-link and close toes
+        and offer sports socks, the one quoting them keenest, so the engine has work to propose
+        to it (the matching demo posts it a docking order in its line, SOCK_LOGIN_PROFILE)."""
+        category, processes = SOCK_LOGIN_PROFILE
+        able = [
+            f
+            for f in factories
+            if f.cluster_id == self.clusters["xiaobeihe"].pk
+            and set(processes) <= set(f.processes.values_list("code", flat=True))
+        ]
+        prices = {
+            f.pk: min(
+                (
+                    c.unit_price_min_rmb or Decimal(0)
+                    for c in f.capacity_weeks.all()
+                    if c.category.code == category
+                ),
+                default=None,
+            )
+            for f in able
+        }
+        return min(
+            (f for f in able if prices[f.pk] is not None),
+            key=lambda f: (prices[f.pk], f.pk),
+        )
 
     def _users(self, brands: list[Enterprise], factories: list[Enterprise]) -> dict[str, str]:
         operator = User.objects.create_user(
@@ -568,11 +736,7 @@ class DemoLoader:
             display_name="工厂厂长 Factory manager",
         )
         Membership.objects.create(user=factory_user, enterprise=factory, role=Membership.Role.OWNER)
-        sock = next(
-            f
-            for f in factories
-            if f.cluster_id == self.clusters["xiaobeihe"].pk and f.capacity_weeks.exists()
-        )
+        sock = self._sock_login_firm(factories)
         sock_user = User.objects.create_user(
             "sockfactory", "sock@clusterlink.demo", DEMO_PASSWORD, display_name="袜厂 Sock factory"
         )

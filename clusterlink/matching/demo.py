@@ -4,12 +4,13 @@ Both are started through match_run_start by the demo operator and solved by the 
 (short time limit, fixed seed, one thread), exactly as a worker would; nothing here writes a
 result by hand. Loading again is skipped (idempotent).
 
-The directory demo's orders are large and ask for processes drawn at random, so none of them
-fits the demo factory logins. Before the runs, two docking orders are posted through the
-market's demand_create, written to what those logins' firms make (category, processes, no
-certification they lack), so that the factory and the sock-factory accounts see work the
-engine proposes to them. The demo brand then accepts its proposal at the demo factory: the
-factory account finds a proposal waiting only for its own answer (accept → agreement).
+The directory demo's orders are written to what the clusters' factories make, but not to the
+demo factory logins in particular. Before the runs, two docking orders are posted through the
+market's demand_create, written to what those logins' firms make (category, processes, and
+the certifications they hold, which narrows the factories able to take them), so that the
+factory and the sock-factory accounts see work the engine proposes to them. The demo brand
+then accepts its proposal for the docking order at the demo factory: the factory account
+finds a proposal waiting only for its own answer (accept → agreement).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from decimal import Decimal
 from clusterlink.accounts.access import viewer_for
 from clusterlink.accounts.models import User
 from clusterlink.common import clock
+from clusterlink.directory.demo import SOCK_LOGIN_PROFILE
 from clusterlink.directory.models import Cluster, Enterprise
 from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandType, Visibility
 from clusterlink.market.services import demand_create
@@ -38,7 +40,8 @@ DEMO_SEED = 2024
 
 @dataclass(frozen=True)
 class DockingOrder:
-    """An order written to a demo factory login's profile (category, processes it has)."""
+    """An order written to a demo factory login's profile (category, processes it has; the
+    certifications it holds are added when the order is posted)."""
 
     factory_login: str
     title: str
@@ -56,13 +59,13 @@ SHOE_DOCKING_ORDER = DockingOrder(
     processes=("stitching", "vulcanising", "injection", "sole-making"),
     pairs=10_000,
     target_unit_price_rmb=Decimal("52.00"),
-    weeks_to_delivery=8,
+    weeks_to_delivery=10,
 )
 SOCK_DOCKING_ORDER = DockingOrder(
     factory_login="sockfactory",
     title="手工对目运动袜代工 9,000 双",
-    category="sports-socks",
-    processes=("hand-linking", "auto-toe-closing"),
+    category=SOCK_LOGIN_PROFILE[0],
+    processes=SOCK_LOGIN_PROFILE[1],
     pairs=9_000,
     target_unit_price_rmb=Decimal("0.60"),
     weeks_to_delivery=8,
@@ -75,7 +78,9 @@ def _first_firm(username: str) -> Enterprise | None:
     return None if membership is None else membership.enterprise
 
 
-def _docking_order(owner: Enterprise, created_by: User | None, spec: DockingOrder) -> Demand:
+def _docking_order(
+    owner: Enterprise, created_by: User | None, spec: DockingOrder, factory: Enterprise
+) -> Demand:
     return demand_create(
         owner=owner,
         created_by=created_by,
@@ -89,6 +94,7 @@ def _docking_order(owner: Enterprise, created_by: User | None, spec: DockingOrde
         split_allowed=True,
         max_factories=3,
         required_processes=spec.processes,
+        required_certifications=sorted(c.code for c in factory.certifications.all()),
         visibility=Visibility.PUBLIC,
     )
 
@@ -107,15 +113,18 @@ def load_matching_demo(progress: Callable[[str], None] = lambda line: None) -> l
     socks = Cluster.objects.filter(slug="xiaobeihe").first()
     brand_user = User.objects.filter(username="brand").first()
     brand = _first_firm("brand")
-    if brand is not None and _first_firm(SHOE_DOCKING_ORDER.factory_login) is not None:
-        _docking_order(brand, brand_user, SHOE_DOCKING_ORDER)
+    factory = _first_firm(SHOE_DOCKING_ORDER.factory_login)
+    docking = None
+    if brand is not None and factory is not None:
+        docking = _docking_order(brand, brand_user, SHOE_DOCKING_ORDER, factory)
     sock_brand = (
         Enterprise.objects.filter(cluster=socks, roles__role="brand").order_by("pk").first()
         if socks is not None
         else None
     )
-    if sock_brand is not None and _first_firm(SOCK_DOCKING_ORDER.factory_login) is not None:
-        _docking_order(sock_brand, None, SOCK_DOCKING_ORDER)
+    sock_factory = _first_firm(SOCK_DOCKING_ORDER.factory_login)
+    if sock_brand is not None and sock_factory is not None:
+        _docking_order(sock_brand, None, SOCK_DOCKING_ORDER, sock_factory)
     if shoe_brands is not None:
         # The docking event's question: the Quanzhou brands' open orders on the factories of
         # Putian and Quanzhou, at the least landed cost.
@@ -158,12 +167,11 @@ def load_matching_demo(progress: Callable[[str], None] = lambda line: None) -> l
             f"{Proposal.objects.filter(run=run).count()} proposals, "
             f"cost {run.objective_rmb} RMB, bound {run.lower_bound_rmb} RMB"
         )
-    factory = _first_firm(SHOE_DOCKING_ORDER.factory_login)
-    if brand_user is not None and brand is not None and factory is not None:
+    if brand_user is not None and docking is not None:
         waiting = (
             Proposal.objects.filter(
                 run__in=finished,
-                demand__owner=brand,
+                demand=docking,
                 factory=factory,
                 status=Proposal.Status.OPEN,
             )
