@@ -64,6 +64,16 @@ GIVEN = (
 # agreements demo signs its intentions between the same firms.
 INTENTION_PAIRS = {(0, 0), (1, 1), (2, 2), (0, 1)}
 TITLES = ("采购总监", "生产厂长", "总经理", "业务经理", "开发部经理", "电商负责人")
+# The halls and rooms of the demo agendas: Chinese → (English, Japanese).
+PLACES = {
+    "主会场": ("Main hall", "メイン会場"),
+    "洽谈区": ("Meeting area", "商談エリア"),
+    "会议中心": ("Conference centre", "会議センター"),
+    "袜业产业园广场": ("Sock industrial park square", "靴下産業園広場"),
+    "袜业产业园展厅": ("Sock industrial park showroom", "靴下産業園ショールーム"),
+    "袜业研究院": ("Sock research institute", "靴下研究院"),
+    "电商选品中心": ("E-commerce selection centre", "EC選品センター"),
+}
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -95,6 +105,7 @@ class _Builder:
     ) -> list[EventSession]:
         made = []
         for kind, start, end, zh, en, ja, place in rows:
+            place_en, place_ja = PLACES[place]
             session = EventSession(
                 event=event,
                 kind=kind,
@@ -103,7 +114,9 @@ class _Builder:
                 title_ja=ja,
                 starts_at=start,
                 ends_at=end,
-                place=place,
+                place_zh=place,
+                place_en=place_en,
+                place_ja=place_ja,
             )
             session.full_clean()
             session.save()

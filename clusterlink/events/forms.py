@@ -84,7 +84,9 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
     title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200, required=False)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place_zh = forms.CharField(label=_("Place (Chinese)"), max_length=200, required=False)
+    place_en = forms.CharField(label=_("Place (English)"), max_length=200, required=False)
+    place_ja = forms.CharField(label=_("Place (Japanese)"), max_length=200, required=False)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -241,8 +241,23 @@ class EventSession(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"), help_text=_("Start time."))
     ends_at = models.DateTimeField(_("ends at"), help_text=_("End time."))
-    place = models.CharField(
-        _("place"), max_length=200, blank=True, help_text=_("Hall or room within the venue.")
+    place_zh = models.CharField(
+        _("place (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hall or room within the venue, in Simplified Chinese."),
+    )
+    place_en = models.CharField(
+        _("place (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hall or room within the venue, in English."),
+    )
+    place_ja = models.CharField(
+        _("place (Japanese)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Hall or room within the venue, in Japanese."),
     )
 
     class Meta:
@@ -261,6 +276,10 @@ class EventSession(models.Model):
     @property
     def title(self) -> str:
         return in_active_language(self.title_zh, self.title_en, self.title_ja)
+
+    @property
+    def place(self) -> str:
+        return in_active_language(self.place_zh, self.place_en, self.place_ja)
 
 
 class Slot(models.Model):

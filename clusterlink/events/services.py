@@ -188,7 +188,9 @@ def event_session_save(
     ends_at: dt.datetime,
     title_en: str = "",
     title_ja: str = "",
-    place: str = "",
+    place_zh: str = "",
+    place_en: str = "",
+    place_ja: str = "",
     description: str = "",
 ) -> EventSession:
     """Add (or change) an agenda session; it must lie within the event and overlap no other."""
@@ -201,7 +203,9 @@ def event_session_save(
     target.title_ja = (title_ja or "").strip()
     target.starts_at = starts_at
     target.ends_at = ends_at
-    target.place = (place or "").strip()
+    target.place_zh = (place_zh or "").strip()
+    target.place_en = (place_en or "").strip()
+    target.place_ja = (place_ja or "").strip()
     target.description = description or ""
     full_clean_into(target, errors, exclude=["event"])
     _check_within_event(event, starts_at, ends_at, errors, _("The session"))

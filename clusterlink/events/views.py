@@ -225,8 +225,7 @@ def session_edit(request: HttpRequest, slug: str, session_id: int) -> HttpRespon
         messages.success(request, _("Session removed from the agenda."))
         return redirect(reverse("events:manage", args=[slug]) + "#agenda")
     initial = {
-        name: getattr(session, name)
-        for name in ("kind", "title_zh", "title_en", "title_ja", "starts_at", "ends_at", "place")
+        name: getattr(session, name) for name in SessionForm.base_fields if name != "description"
     }
     initial["description"] = session.description
     form = SessionForm(request.POST or None, initial=initial)

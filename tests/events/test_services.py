@@ -79,6 +79,24 @@ def test_session_back_to_back_is_accepted() -> None:
     assert list(session.event.sessions.values_list("pk", flat=True)) == [session.pk, added.pk]
 
 
+def test_session_place_is_shown_in_the_reader_s_language() -> None:
+    session = services.event_session_save(
+        event=EventFactory(),
+        kind=EventSession.Kind.SPEECH,
+        title_zh="主旨演讲",
+        starts_at=at(10, 10),
+        ends_at=at(10, 11),
+        place_zh=" 主会场 ",
+        place_en="Main hall",
+        place_ja="メイン会場",
+    )
+    shown = {}
+    for language in ("zh-hans", "en", "ja"):
+        with translation.override(language):
+            shown[language] = session.place
+    assert shown == {"zh-hans": "主会场", "en": "Main hall", "ja": "メイン会場"}
+
+
 def test_slots_outside_the_event_are_refused_and_none_written() -> None:
     # given an event on 10–11 December
     event = EventFactory()
