@@ -122,13 +122,14 @@ def test_demo_runs_place_most_pairs_and_say_why_the_rest_is_left() -> None:
         }
         unplaced = {u.demand_id: u for u in UnplacedPairs.objects.filter(run=run)}
         assert sum(placed.values()) >= 0.85 * demanded, run.cluster
-        # every order is accounted for, and what is left carries a reason about capacity or
-        # lots, never an order no factory of the cluster could make at all
+        # every order is accounted for, and what is left carries a reason about capacity,
+        # factory limits or lots, never an order no factory of the cluster could make at all
         for order in orders:
             rest = unplaced[order.pk].pairs if order.pk in unplaced else 0
             assert placed[order.pk] + rest == order.pairs, order.title
         assert {u.reason for u in unplaced.values()} <= {
             UnplacedPairs.Reason.CAPACITY_EXHAUSTED,
+            UnplacedPairs.Reason.FACTORY_LIMIT_REACHED,
             UnplacedPairs.Reason.BELOW_MIN_LOT,
             UnplacedPairs.Reason.NO_CAPACITY_BEFORE_DUE,
         }

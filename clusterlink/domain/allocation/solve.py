@@ -569,6 +569,13 @@ def _reason(
     span = arcs.arcs_of(k)
     if int(arcs.arc_units[span.start]) >= arcs.penalty_units:
         return UnplacedReason.PENALTY_CHEAPER
-    if missing < int(arcs.lot[k]) and any(outcome.plan.pairs[a] for a in span):
+    plan = outcome.plan
+    if missing < int(arcs.lot[k]) and any(plan.pairs[a] for a in span):
         return UnplacedReason.BELOW_MIN_LOT
+    lot = max(int(arcs.lot[k]), 1)
+    if sum(1 for a in span if plan.pairs[a]) >= int(arcs.limit[k]) and any(
+        not plan.pairs[a] and plan.room(a) >= lot for a in span
+    ):
+        # Another able factory has room for a lot, but the order may use no more factories.
+        return UnplacedReason.FACTORY_LIMIT_REACHED
     return UnplacedReason.CAPACITY_EXHAUSTED

@@ -148,7 +148,10 @@ def test_max_factories(backend: str) -> None:
     # then the two cheapest are full and 30 pairs stay unplaced
     assert totals(result) == {("o1", "a"): 60, ("o1", "b"): 60}
     assert result.objective == Decimal("4260.00")  # 600 + 660 + 30 × 100
-    assert result.unplaced[0].pairs == 30
+    # because the order may use no third factory, though c has room
+    assert [(u.pairs, u.reason) for u in result.unplaced] == [
+        (30, UnplacedReason.FACTORY_LIMIT_REACHED)
+    ]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -167,6 +170,7 @@ def test_bound_counts_pairs_no_allowed_factories_can_hold(backend: str) -> None:
     assert build_candidates(problem).categories[0].placeable.tolist() == [60]
     assert totals(result) == {("o1", "cheap"): 60}
     assert result.objective == Decimal("4600.00")  # 60 × 10 + 40 × 100
+    assert result.unplaced[0].reason is UnplacedReason.FACTORY_LIMIT_REACHED  # small has room
     # (the models round each pair's cost down by 1/10,000 RMB; without the cap the flow
     # bound would be 60 × 10 + 40 × 12 = 1,080)
     assert result.lower_bound == Decimal("4599.99")
