@@ -108,6 +108,10 @@ _MIP_SHARE = 0.6
 # pipeline then waits at most _MIP_GRACE past the limit for it.
 _MIP_RETURN_MARGIN = 0.15
 _MIP_GRACE = 1.0
+# The MIP beside the pipeline stops this share of the limit (at most the seconds) early, for the
+# pipeline to recombine the two assignments and search around the better.
+_FINAL_SHARE = 0.08
+_FINAL_MAX_SECONDS = 3.0
 # Scheduling priority of the pipeline beside the MIP (added to the caller's niceness) on
 # instances with at least this many jobs per agent, where the MIP's LP bound is tight.
 _PIPELINE_NICENESS = 5
@@ -193,11 +197,14 @@ def _solve_ours(
     # branch and cut beats any heuristic given the time; where it is loose (type D with few jobs
     # per agent) the pipeline wins. Starved of time the MIP lost to plain HiGHS on e10100,
     # e10200 and e20400 at 10 s.
+    # The MIP stops this long before the limit; the pipeline then recombines its assignment
+    # with the MIP's and searches around the better (see _finish_with_mip).
+    final_seconds = min(_FINAL_SHARE * time_limit_s, _FINAL_MAX_SECONDS)
     background = _BackgroundMip(
         costs,
         weights,
         capacities,
-        seconds=deadline - time.monotonic() - _MIP_RETURN_MARGIN,
+        seconds=deadline - time.monotonic() - _MIP_RETURN_MARGIN - final_seconds,
         seed=seed,
     )
     # The pipeline runs in a child process; with many jobs per agent, where the MIP is the
@@ -219,6 +226,7 @@ def _solve_ours(
             threads - 1,
             started,
             background=background,
+            final_seconds=final_seconds,
         ),
         niceness=niceness,
     )
@@ -276,10 +284,13 @@ def _pipeline(
     started: float,
     *,
     background: _BackgroundMip | None,
+    final_seconds: float = 0.0,
 ) -> GapResult:
     """LP, searches, recombination and polish on `threads` threads; `background` (if any) is
-    the MIP running beside, whose proof of optimality ends the pipeline early."""
-    deadline = started + time_limit_s
+    the MIP running beside, whose proof of optimality ends the pipeline early, and whose
+    assignment the last `final_seconds` combine with the pipeline's."""
+    final_deadline = started + time_limit_s
+    deadline = final_deadline - final_seconds
     n_agents, n_jobs = costs.shape
     lp = solve_lp_relaxation(costs, weights, capacities, time_limit_s=_LP_SHARE * time_limit_s)
     if lp == "infeasible":
@@ -395,6 +406,20 @@ def _pipeline(
         if improved.cost < incumbent_cost:
             incumbent, incumbent_cost = improved.assignment, improved.cost
     if background is not None:
+        if incumbent is not None and incumbent_cost is not None and not proven:
+            elite = tuple(o.assignment for o in search[:3] if o.assignment is not None)
+            incumbent, incumbent_cost = _finish_with_mip(
+                costs,
+                weights,
+                capacities,
+                SearchOutcome(incumbent, incumbent_cost, 0, elite),
+                background,
+                lp_support,
+                reduced_costs,
+                lower_bound,
+                deadline=final_deadline - _MIP_RETURN_MARGIN,
+                seed=seed,
+            )
         return _result(
             incumbent,
             incumbent_cost,
@@ -471,6 +496,63 @@ def _pipeline(
     )
 
 
+def _finish_with_mip(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    own: SearchOutcome,
+    background: _BackgroundMip,
+    lp_support: npt.NDArray[np.bool_],
+    reduced_costs: FloatArray | None,
+    lower_bound: int | None,
+    *,
+    deadline: float,
+    seed: int,
+) -> tuple[IntArray, int]:
+    """CP-SAT over the pairs of the pipeline's and the MIP's assignments (and the LP support),
+    then the LNS from the better, until `deadline`. The two sides reach their assignments by
+    unrelated routes, so each usually holds parts the other lacks."""
+    assert own.assignment is not None and own.cost is not None
+    mip = background.outcome_for_pipeline(timeout=max(0.0, deadline - time.monotonic()) / 4)
+    found = [own]
+    if mip is not None and mip.assignment is not None and mip.objective is not None:
+        found = _cheapest([own, SearchOutcome(mip.assignment, mip.objective, 0, ())])
+    best = found[0]
+    assert best.assignment is not None and best.cost is not None
+    incumbent, incumbent_cost = best.assignment, best.cost
+    if lower_bound is not None and incumbent_cost <= lower_bound:
+        return incumbent, incumbent_cost
+    if len(found) > 1:
+        merged, merged_cost = _recombine(
+            costs,
+            weights,
+            capacities,
+            found,
+            lp_support,
+            seconds=0.5 * (deadline - time.monotonic()),
+            seed=seed,
+            threads=1,
+        )
+        if merged is not None and merged_cost is not None:
+            incumbent, incumbent_cost = merged, merged_cost
+    seconds = deadline - time.monotonic()
+    if seconds > 0.05:
+        improved = agent_subset_lns(
+            costs,
+            weights,
+            capacities,
+            incumbent,
+            reduced_costs=reduced_costs,
+            seed=seed + 1,
+            deadline=deadline,
+            max_steps=max(1, int(seconds * _LNS_STEPS_PER_SECOND)),
+            stop_at=lower_bound,
+        )
+        if improved.cost < incumbent_cost:
+            incumbent, incumbent_cost = improved.assignment, improved.cost
+    return incumbent, incumbent_cost
+
+
 class _BackgroundMip:
     """HiGHS on the textbook MIP in a forked process, for `seconds` of its own clock (the model
     is built in a few hundredths of a second before it starts)."""
@@ -480,14 +562,25 @@ class _BackgroundMip:
     ) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        # A second copy of the outcome for the pipeline, forked after this object was made.
+        self._pipeline_receiver, pipeline_sender = context.Pipe(duplex=False)
         self._proved = context.Event()
         self._process = context.Process(
             target=_mip_worker,
-            args=(sender, self._proved, costs, weights, capacities, max(0.05, seconds), seed),
+            args=(
+                (sender, pipeline_sender),
+                self._proved,
+                costs,
+                weights,
+                capacities,
+                max(0.05, seconds),
+                seed,
+            ),
             daemon=True,
         )
         self._process.start()
         sender.close()
+        pipeline_sender.close()
         self._outcome: HighsOutcome | None = None
         self._received = False
 
@@ -495,6 +588,17 @@ class _BackgroundMip:
         """Whether the MIP has finished with a proof of optimality or infeasibility (never waits;
         usable from processes forked after this object was made)."""
         return self._proved.is_set()
+
+    def outcome_for_pipeline(self, *, timeout: float) -> HighsOutcome | None:
+        """The MIP's outcome as the pipeline's process receives it (its own copy), waiting up to
+        `timeout` seconds; None if none came."""
+        if not self._pipeline_receiver.poll(timeout):
+            return None
+        try:
+            outcome: HighsOutcome = self._pipeline_receiver.recv()
+        except EOFError:
+            return None
+        return outcome
 
     def result(self, *, timeout: float) -> HighsOutcome | None:
         """The MIP's outcome, waiting up to `timeout` seconds; None if none came."""
@@ -507,6 +611,7 @@ class _BackgroundMip:
             self._process.terminate()
         self._process.join()
         self._receiver.close()
+        self._pipeline_receiver.close()
 
     def _receive(self) -> None:
         try:
@@ -517,7 +622,7 @@ class _BackgroundMip:
 
 
 def _mip_worker(
-    sender: Connection,
+    senders: tuple[Connection, Connection],
     proved: EventType,
     costs: IntArray,
     weights: IntArray,
@@ -528,8 +633,9 @@ def _mip_worker(
     outcome = solve_highs_mip(costs, weights, capacities, time_limit_s=seconds, seed=seed)
     if outcome.optimal or outcome.infeasible:
         proved.set()
-    sender.send(outcome)
-    sender.close()
+    for sender in senders:
+        sender.send(outcome)
+        sender.close()
 
 
 class _ChildProcess:

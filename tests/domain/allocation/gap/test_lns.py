@@ -1,13 +1,15 @@
-"""Agent-subset large neighbourhood search and the portfolio's merge of the MIP's answer."""
+"""Agent-subset large neighbourhood search and how the portfolio combines the MIP's answer."""
 
 import time
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from clusterlink.domain.allocation.gap import GapResult, SolveStatus, read_orlib_gap
 from clusterlink.domain.allocation.gap.lns import agent_subset_lns
-from clusterlink.domain.allocation.gap.solve import _merge
+from clusterlink.domain.allocation.gap.local_search import SearchOutcome
+from clusterlink.domain.allocation.gap.solve import _BackgroundMip, _finish_with_mip, _merge
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
 from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome
 
@@ -95,3 +97,48 @@ def test_merge_with_a_proven_mip_optimum_is_optimal() -> None:
     assert merged.assignment == (1, 0, 0)
     assert merged.lower_bound == 10
     assert merged.status == SolveStatus.OPTIMAL
+
+
+class _FinishedMip:
+    """Stands in for the MIP beside the pipeline: its outcome is ready at once."""
+
+    def __init__(self, outcome: HighsOutcome) -> None:
+        self.outcome = outcome
+        self.asked = 0
+
+    def outcome_for_pipeline(self, *, timeout: float) -> HighsOutcome | None:
+        self.asked += 1
+        return self.outcome
+
+
+def test_finish_combines_the_pipelines_and_the_mips_halves() -> None:
+    # Given two independent blocks (agents 0-1 with jobs 0-2, agents 2-3 with jobs 3-5; any
+    # other pair costs 100), each the first test's instance: optimum 5 per block, 10 in all.
+    # The pipeline solved the first block (5 + 7), the MIP the second (7 + 5): 12 each.
+    block = [[1, 5, 2], [4, 1, 3]]
+    costs = np.full((4, 6), 100, dtype=np.int64)
+    costs[0:2, 0:3] = block
+    costs[2:4, 3:6] = block
+    weights = np.full((4, 6), 2, dtype=np.int64)
+    capacities = np.array([2, 4, 2, 4], dtype=np.int64)
+    own = SearchOutcome(np.array([0, 1, 1, 3, 3, 2]), 12, 0, ())
+    mip = _FinishedMip(
+        HighsOutcome(np.array([1, 1, 0, 2, 3, 3]), 12, None, optimal=False, infeasible=False)
+    )
+
+    assignment, cost = _finish_with_mip(
+        costs,
+        weights,
+        capacities,
+        own,
+        cast(_BackgroundMip, mip),
+        np.zeros((4, 6), dtype=bool),
+        None,
+        None,
+        deadline=time.monotonic() + 10.0,
+        seed=0,
+    )
+
+    assert mip.asked == 1
+    assert assignment.tolist() == [0, 1, 1, 2, 3, 3]
+    assert cost == 10
