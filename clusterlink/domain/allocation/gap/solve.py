@@ -14,7 +14,9 @@ is loose (type D, few jobs per agent) the pipeline wins. The pipeline:
 3. Recombination: CP-SAT over the pairs used by the searches' elite solutions, the dives and the
    LP support.
 4. Large neighbourhood search: the jobs of a few related agents re-solved exactly by CP-SAT;
-   beside the MIP it takes all the time left (the MIP's bound makes the polish redundant).
+   beside the MIP it takes all the time left (the MIP's bound makes the polish redundant) but
+   the last 8 % of the limit (at most 3 s), where the MIP has stopped: CP-SAT recombines the
+   pipeline's assignment with the MIP's and the LNS searches around the better one.
 5. With one thread only, polish: CP-SAT with the best assignment as a hint, restricted by exact
    reduced-cost fixing and asked for a strictly cheaper assignment; its bound then bounds the
    whole problem, so it can prove optimality (without column generation, HiGHS from the best
