@@ -110,13 +110,7 @@ def enterprise_out(enterprise: Enterprise, viewer: Viewer) -> dict[str, Any]:
     private data."""
     sees_private = viewer.may_see_private_of(enterprise.pk, enterprise.cluster_id)
     return {
-        **EnterpriseListOut.model_validate(
-            {
-                **{name: getattr(enterprise, name) for name in selectors.ROW_FIELDS},
-                "cluster_slug": enterprise.cluster.slug if enterprise.cluster else None,
-                "role_codes_joined": " ".join(enterprise.role_codes),
-            }
-        ).model_dump(),
+        **EnterpriseListOut.model_validate(selectors.enterprise_row(enterprise)).model_dump(),
         "credit_code": enterprise.credit_code,
         "lat": enterprise.lat,
         "lng": enterprise.lng,

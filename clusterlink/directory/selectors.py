@@ -134,6 +134,15 @@ def enterprise_rows(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise, dict[str, 
     return rows
 
 
+def enterprise_row(enterprise: Enterprise) -> dict[str, Any]:
+    """The list row (as enterprise_rows reads it) of a firm already loaded."""
+    return {
+        **{name: getattr(enterprise, name) for name in ROW_FIELDS},
+        "cluster_slug": enterprise.cluster.slug if enterprise.cluster_id else None,  # type: ignore[union-attr]
+        "role_codes_joined": " ".join(enterprise.role_codes),
+    }
+
+
 def enterprise_get_for(viewer: Viewer, enterprise_id: int) -> Enterprise:
     """The firm if the viewer may see it at all; NotFoundError otherwise (never a 403)."""
     try:
