@@ -632,7 +632,9 @@ def _mip_worker(
     seconds: float,
     seed: int,
 ) -> None:
-    outcome = solve_highs_mip(costs, weights, capacities, time_limit_s=seconds, seed=seed)
+    outcome = solve_highs_mip(
+        costs, weights, capacities, time_limit_s=seconds, seed=seed, exact=True
+    )
     if outcome.optimal or outcome.infeasible:
         proved.set()
     for sender in senders:
@@ -689,13 +691,17 @@ def _polish_with_mip(
 ) -> GapResult:
     """HiGHS on the full textbook MIP from the incumbent; its dual bound bounds the problem."""
     mip = solve_highs_mip(
-        costs, weights, capacities, time_limit_s=max(0.05, seconds), seed=seed, hint=incumbent
+        costs,
+        weights,
+        capacities,
+        time_limit_s=max(0.05, seconds),
+        seed=seed,
+        hint=incumbent,
+        exact=True,
     )
     if mip.assignment is not None and mip.objective is not None and mip.objective < incumbent_cost:
         incumbent, incumbent_cost = mip.assignment, mip.objective
-    if mip.optimal:
-        lower_bound = incumbent_cost
-    elif mip.bound is not None:
+    if mip.bound is not None:
         lower_bound = mip.bound if lower_bound is None else max(lower_bound, mip.bound)
     return _result(
         incumbent,
@@ -821,8 +827,9 @@ def _search_phases(
 
 
 def _mip_bound(mip: HighsOutcome) -> int | None:
-    """HiGHS's proven bound on the whole problem (its optimum when it proved one)."""
-    return mip.objective if mip.optimal else mip.bound
+    """HiGHS's proven bound on the whole problem: its dual bound, never its objective (its
+    "optimal" allows a gap unless it ran with `exact`)."""
+    return mip.bound
 
 
 def _cheapest(outcomes: list[SearchOutcome]) -> list[SearchOutcome]:

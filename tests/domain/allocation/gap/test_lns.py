@@ -142,3 +142,16 @@ def test_finish_combines_the_pipelines_and_the_mips_halves() -> None:
     assert mip.asked == 1
     assert assignment.tolist() == [0, 1, 1, 2, 3, 3]
     assert cost == 10
+
+
+def test_merge_bounds_with_the_mips_dual_bound_even_when_it_says_optimal() -> None:
+    # HiGHS calls a solution optimal within its gap tolerance (22380 on e20200, optimum 22379):
+    # only its dual bound is a proof.
+    own = GapResult((0, 0, 1), 12, 9, SolveStatus.FEASIBLE, 1.0)
+    within_tolerance = HighsOutcome(np.array([1, 0, 0]), 10, 9, optimal=True, infeasible=False)
+
+    merged = _merge(own, within_tolerance, started=time.monotonic())
+
+    assert merged.objective == 10
+    assert merged.lower_bound == 9
+    assert merged.status == SolveStatus.FEASIBLE

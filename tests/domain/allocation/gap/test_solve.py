@@ -176,3 +176,14 @@ def test_cpsat_with_one_allowed_agent_per_job_answers_without_searching() -> Non
     assert fits.objective == 5
     assert fits.optimal
     assert not_cheaper.infeasible
+
+
+def test_exact_highs_proves_the_optimum_with_its_bound() -> None:
+    costs = np.array([[1, 5, 2], [4, 1, 3]], dtype=np.int64)
+    weights = np.full((2, 3), 2, dtype=np.int64)
+    capacities = np.array([2, 4], dtype=np.int64)
+
+    outcome = solve_highs_mip(costs, weights, capacities, time_limit_s=5.0, seed=0, exact=True)
+
+    assert outcome.optimal
+    assert outcome.objective == outcome.bound == 5
