@@ -41,7 +41,7 @@ demo: install assets migrate
 
 serve: install assets
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --worker-class gthread --workers 3 --threads 4
 
 worker: install
 	$(PY) manage.py db_worker

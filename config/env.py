@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +35,8 @@ class Environment(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     # Anonymous directory searches are answered from the cache for this long (0: never).
     directory_cache_seconds: int = 60
+    # redis://host:port/db for the cache; empty: the database's cache table.
+    cache_url: str = Field("", pattern=r"^(|rediss?://.+|unix://.+)$")
 
     @model_validator(mode="after")
     def _production_has_secrets(self) -> Environment:

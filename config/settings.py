@@ -115,11 +115,18 @@ DIRECTORY_CACHE_SECONDS = ENV.directory_cache_seconds
 EMAIL_BACKEND = ENV.email_backend
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 
+# The database's cache table needs no other server; a deployment with Redis sets
+# CLUSTERLINK_CACHE_URL=redis://… (shared by every worker, and no write to the database per
+# cached answer).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "clusterlink_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ENV.cache_url}
+        if ENV.cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clusterlink_cache",
+        }
+    )
 }
 
 TASKS = {"default": {"BACKEND": ENV.tasks_backend}}
