@@ -48,7 +48,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event as EventType
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -264,7 +264,8 @@ def _merge(own: GapResult, mip: HighsOutcome | None, started: float) -> GapResul
         )
     ):
         assignment, objective = mip.assignment, mip.objective
-    bounds = [b for b in (own.lower_bound, _mip_bound(mip)) if b is not None]
+    # HiGHS's dual bound, never its objective: its "optimal" allows a gap unless run `exact`.
+    bounds = [b for b in (own.lower_bound, mip.bound) if b is not None]
     lower_bound = max(bounds) if bounds else None
     return _result(
         assignment,
@@ -324,7 +325,7 @@ def _pipeline(
     # e05100, and on type E); CP-SAT's polish rarely improved anything there.
     search_time = deadline - time.monotonic()
     use_patterns = _patterns_pay(costs, capacities, (1.0 - _CPSAT_SHARE) * search_time)
-    # With two threads HiGHS already ran beside the searches.
+    # Beside the MIP (or with column generation, or above a size) the MIP gets no polish phase.
     mip_polish = (
         background is None
         and not use_patterns
@@ -583,8 +584,6 @@ class _BackgroundMip:
         self._process.start()
         sender.close()
         pipeline_sender.close()
-        self._outcome: HighsOutcome | None = None
-        self._received = False
 
     def proved_optimal(self) -> bool:
         """Whether the MIP has finished with a proof of optimality or infeasibility (never waits;
@@ -594,19 +593,13 @@ class _BackgroundMip:
     def outcome_for_pipeline(self, *, timeout: float) -> HighsOutcome | None:
         """The MIP's outcome as the pipeline's process receives it (its own copy), waiting up to
         `timeout` seconds; None if none came."""
-        if not self._pipeline_receiver.poll(timeout):
-            return None
-        try:
-            outcome: HighsOutcome = self._pipeline_receiver.recv()
-        except EOFError:
-            return None
+        outcome: HighsOutcome | None = _receive(self._pipeline_receiver, timeout)
         return outcome
 
     def result(self, *, timeout: float) -> HighsOutcome | None:
         """The MIP's outcome, waiting up to `timeout` seconds; None if none came."""
-        if not self._received and self._receiver.poll(timeout):
-            self._receive()
-        return self._outcome
+        outcome: HighsOutcome | None = _receive(self._receiver, timeout)
+        return outcome
 
     def stop(self) -> None:
         if self._process.is_alive():
@@ -615,12 +608,16 @@ class _BackgroundMip:
         self._receiver.close()
         self._pipeline_receiver.close()
 
-    def _receive(self) -> None:
-        try:
-            self._outcome = self._receiver.recv()
-        except EOFError:
-            self._outcome = None
-        self._received = True
+
+def _receive(receiver: Connection, timeout: float) -> Any:
+    """What the process at the other end of `receiver` sends within `timeout` seconds; None if
+    nothing came or it died first."""
+    if not receiver.poll(timeout):
+        return None
+    try:
+        return receiver.recv()
+    except EOFError:
+        return None
 
 
 def _mip_worker(
@@ -655,12 +652,7 @@ class _ChildProcess:
 
     def result(self, *, timeout: float) -> GapResult | None:
         """The call's result, waiting up to `timeout` seconds; None if it died or overran."""
-        if not self._receiver.poll(timeout):
-            return None
-        try:
-            answer: GapResult = self._receiver.recv()
-        except EOFError:
-            return None
+        answer: GapResult | None = _receive(self._receiver, timeout)
         return answer
 
     def stop(self) -> None:
@@ -824,12 +816,6 @@ def _search_phases(
         else []
     )
     return _cheapest(first + side + last), pattern
-
-
-def _mip_bound(mip: HighsOutcome) -> int | None:
-    """HiGHS's proven bound on the whole problem: its dual bound, never its objective (its
-    "optimal" allows a gap unless it ran with `exact`)."""
-    return mip.bound
 
 
 def _cheapest(outcomes: list[SearchOutcome]) -> list[SearchOutcome]:
