@@ -65,10 +65,10 @@ def agent_subset_lns(
     assign = start.astype(np.int64).copy()
     cost = int(costs[assign, jobs].sum())
     per_agent = n_jobs / n_agents
-    base_agents = int(np.clip(round(_TARGET_FREE_JOBS / per_agent), _MIN_AGENTS, n_agents))
-    base_agents = min(base_agents, _MAX_AGENTS, n_agents)
+    base_agents = min(max(round(_TARGET_FREE_JOBS / per_agent), _MIN_AGENTS), _MAX_AGENTS, n_agents)
     size = base_agents
-    related = _related_agents(costs if reduced_costs is None else reduced_costs, assign)
+    scores = costs if reduced_costs is None else reduced_costs
+    related = _related_agents(scores, assign)
     steps = improvements = stale = 0
     while time.monotonic() < deadline and (max_steps is None or steps < max_steps):
         if stop_at is not None and cost <= stop_at:
@@ -76,7 +76,7 @@ def agent_subset_lns(
         if stop is not None and steps % 8 == 0 and stop():
             break
         steps += 1
-        chosen = _choose_agents(rng, n_agents, size, assign, related, steps)
+        chosen = _choose_agents(rng, n_agents, size, related, steps)
         freed = np.flatnonzero(np.isin(assign, chosen))
         if freed.size == 0:
             continue
@@ -102,7 +102,7 @@ def agent_subset_lns(
             improvements += 1
             stale = 0
             size = base_agents
-            related = _related_agents(costs if reduced_costs is None else reduced_costs, assign)
+            related = _related_agents(scores, assign)
         else:
             stale += 1
             if stale >= _GROW_AFTER and size < min(_MAX_AGENTS + 2, n_agents):
@@ -129,11 +129,9 @@ def _choose_agents(
     rng: np.random.Generator,
     n_agents: int,
     size: int,
-    assign: IntArray,
     related: FloatArray,
     step: int,
 ) -> IntArray:
-    del assign
     if step % 2 == 1:
         return np.sort(rng.choice(n_agents, size, replace=False)).astype(np.int64)
     first = int(rng.integers(n_agents))

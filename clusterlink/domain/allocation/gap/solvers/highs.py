@@ -39,10 +39,10 @@ def solve_highs_mip(
 ) -> HighsOutcome:
     """The textbook MIP; without `hint` and `exact` the plain baseline. `exact`: optimal means
     optimal (HiGHS by default stops at a relative gap of 1e-4 and calls that optimal: 22380 on
-    e20200, whose optimum is 22379); the costs are integers, so a gap below 1 proves it. With `hint` (an assignment, agent per
-    job) HiGHS starts from it as its incumbent, so it only searches for cheaper ones and prunes
-    with that value from the first node. HiGHS's thread count is a process-wide setting MathOpt
-    cannot pass."""
+    e20200, whose optimum is 22379); the costs are integers, so a gap below 1 proves it. With
+    `hint` (an assignment, agent per job) HiGHS starts from it as its incumbent, so it only
+    searches for cheaper ones and prunes with that value from the first node. HiGHS's thread
+    count is a process-wide setting MathOpt cannot pass."""
     n_agents, n_jobs = costs.shape
     model = mathopt.Model.from_model_proto(_textbook_model(costs, weights, capacities))
     # Variable id agent·n_jobs + job (see _textbook_model).
