@@ -61,7 +61,7 @@ def _django(database_url: str) -> None:
 
 def populate(database_url: str, firms: int, seed: int = 7) -> tuple[float, list[str]]:
     """Insert `firms` generated enterprises with their search keys; return the seconds taken and
-    a pool of distinct queries people would type to find some of them (`mix_queries`)."""
+    a pool of distinct queries people would type to find some of them (see zipf_mix)."""
     _django(database_url)
     from clusterlink.directory.demo import (
         CLUSTERS,
@@ -302,14 +302,18 @@ def _server(
 
 
 def _local_redis() -> str:
-    """redis://127.0.0.1:6379/15 when a Redis server answers there, else ""."""
+    """LOCAL_REDIS when a Redis server answers there, else ""."""
+    import redis
+
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as probe:
-            probe.sendall(b"PING\r\n")
-            answered = probe.recv(16).startswith(b"+PONG")
-    except OSError:
+        redis.Redis.from_url(LOCAL_REDIS, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
         return ""
-    return "redis://127.0.0.1:6379/15" if answered else ""
+    return LOCAL_REDIS
+
+
+# The benchmark's own database of the local Redis, emptied before each run.
+LOCAL_REDIS = "redis://127.0.0.1:6379/15"
 
 
 def main() -> int:
