@@ -3,7 +3,8 @@ requests with credentials never read or fill it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,9 +20,34 @@ pytest_plugins = ["tests.api_fixtures"]
 Commit = Callable[..., Any]  # django_capture_on_commit_callbacks
 
 
-@pytest.fixture(autouse=True)
-def _cache_on(settings: Settings) -> None:
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture(autouse=True, params=["database", "redis"])
+def _cache_on(request: pytest.FixtureRequest, settings: Settings) -> Iterator[None]:
+    """Every test on both cache backends: the database's table (the default) and Redis (what
+    CLUSTERLINK_CACHE_URL selects), the local server, under a key prefix of its own."""
     settings.DIRECTORY_CACHE_SECONDS = 60
+    if request.param == "database":
+        yield
+        return
+    redis = pytest.importorskip("redis")
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
 
 
 def _names(response: Any) -> list[str]:
