@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common import clock
@@ -16,6 +20,24 @@ def in_active_language(zh: str, en: str, ja: str) -> str:
     if language.startswith("ja"):
         return ja or zh
     return zh
+
+
+def check_ordered(
+    first: Any, last: Any, *, field: str, message: str | Promise, strict: bool = False
+) -> None:
+    """For a model's `clean()`: a ValidationError on `field` when `last` comes before `first` (or
+    equals it, with `strict`). This is the located, translated twin of an ordering CheckConstraint:
+    `full_clean` then skips the constraint for the field in error, so users see this message and
+    not the constraint's name. Unset values pass; so do values that failed their own field
+    validation and cannot be compared (their error is already reported)."""
+    if first is None or last is None:
+        return
+    try:
+        wrong = last <= first if strict else last < first
+    except TypeError:
+        return
+    if wrong:
+        raise ValidationError({field: message})
 
 
 class TimeStampedModel(models.Model):

@@ -8,7 +8,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterlink.common.models import TimeStampedModel, TranslatedNameMixin, in_active_language
+from clusterlink.common.models import (
+    TimeStampedModel,
+    TranslatedNameMixin,
+    check_ordered,
+    in_active_language,
+)
 from clusterlink.directory.validators import validate_credit_code, validate_monday, validate_rmb
 
 REGION_CODE = RegexValidator(r"^\d{6}$", _("A GB/T 2260 region code has six digits."))
@@ -543,6 +548,14 @@ class CapacityWeek(models.Model):
         from clusterlink.common.clock import iso_week_label
 
         return f"{self.enterprise} · {self.category} · {iso_week_label(self.week)}"
+
+    def clean(self) -> None:
+        check_ordered(
+            self.unit_price_min_rmb,
+            self.unit_price_max_rmb,
+            field="unit_price_max_rmb",
+            message=_("The highest price cannot be below the lowest price."),
+        )
 
     @property
     def available_pairs(self) -> int:

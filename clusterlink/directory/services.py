@@ -271,18 +271,10 @@ def capacity_weeks_save(
         row.unit_price_max_rmb = cell.unit_price_max_rmb
         row.min_lot_pairs = cell.min_lot_pairs
         row.lead_time_days = cell.lead_time_days
-        if (
-            row.unit_price_min_rmb is not None
-            and row.unit_price_max_rmb is not None
-            and row.unit_price_min_rmb > row.unit_price_max_rmb
-        ):
-            errors.add(
-                f"{key}.unit_price_max_rmb",
-                _("The highest price cannot be below the lowest price."),
-            )
         cell_errors = FieldErrors()
-        # Uniqueness is guaranteed by `seen` and the rows fetched above; the other constraints are
-        # checked just above, so skip Django's one-query-per-constraint validation of every cell.
+        # Uniqueness is guaranteed by `seen` and the rows fetched above, the price order by the
+        # model's clean(), reserved pairs just above: skip Django's one-query-per-constraint
+        # validation of every cell.
         full_clean_into(row, cell_errors, exclude=["enterprise", "category"], constraints=False)
         for field, messages in cell_errors.as_dict().items():
             for message in messages:

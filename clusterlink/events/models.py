@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterlink.common.models import TimeStampedModel, TranslatedNameMixin, in_active_language
+from clusterlink.common.models import (
+    TimeStampedModel,
+    TranslatedNameMixin,
+    check_ordered,
+    in_active_language,
+)
 
 
 def new_qr_token() -> str:
@@ -146,6 +151,14 @@ class Event(TranslatedNameMixin, TimeStampedModel):
             ),
         ]
 
+    def clean(self) -> None:
+        check_ordered(
+            self.starts_on,
+            self.ends_on,
+            field="ends_on",
+            message=_("The last day cannot be before the first."),
+        )
+
     @property
     def theme(self) -> str:
         return in_active_language(self.theme_zh, self.theme_en, self.theme_ja)
@@ -272,6 +285,15 @@ class EventSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_ordered(
+            self.starts_at,
+            self.ends_at,
+            field="ends_at",
+            message=_("The end must be after the start."),
+            strict=True,
+        )
 
     @property
     def title(self) -> str:

@@ -156,15 +156,17 @@ def event_unit_delete(*, unit: EventUnit) -> None:
 
 def _check_within_event(
     event: Event, starts_at: Any, ends_at: Any, errors: FieldErrors, what: Any
-) -> None:
+) -> bool:
+    """Report on `errors` each end of the span that falls outside the event's days; True if any."""
     if not isinstance(starts_at, dt.datetime) or not isinstance(ends_at, dt.datetime):
-        return
+        return False
     if ends_at <= starts_at:
-        errors.add("ends_at", _("The end must be after the start."))
-        return
+        return False  # reported by the session's clean()
+    outside = False
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         day = _local_day(moment)
         if not event.starts_on <= day <= event.ends_on:
+            outside = True
             errors.add(
                 name,
                 _("%(what)s on %(day)s is outside the event (%(first)s to %(last)s).")
@@ -175,6 +177,7 @@ def _check_within_event(
                     "last": event.ends_on.isoformat(),
                 },
             )
+    return outside
 
 
 @transaction.atomic
@@ -268,14 +271,15 @@ def slots_generate(
     errors.raise_if_any()
     slots: list[Slot] = []
     start = starts_at
+    code = EventErrorCode.SLOT_OVERLAP
     for number in range(1, count + 1):
         end = start + dt.timedelta(minutes=minutes)
         label = _("Slot %(number)s (%(start)s)") % {
             "number": number,
             "start": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
         }
-        _check_within_event(event, start, end, errors, label)
-        if errors:
+        if _check_within_event(event, start, end, errors, label):
+            code = EventErrorCode.OUTSIDE_EVENT
             break
         clash = event.slots.filter(starts_at__lt=end, ends_at__gt=start).first()
         if clash is not None:
@@ -291,13 +295,7 @@ def slots_generate(
         start = end + dt.timedelta(minutes=break_minutes)
     if errors:
         transaction.set_rollback(True)
-        raise ApplicationError(
-            _("Some fields are not valid."),
-            code=EventErrorCode.OUTSIDE_EVENT
-            if any("outside" in m for ms in errors.as_dict().values() for m in ms)
-            else EventErrorCode.SLOT_OVERLAP,
-            details=errors.as_dict(),
-        )
+        raise ApplicationError(_("Some fields are not valid."), code=code, details=errors.as_dict())
     return slots
 
 

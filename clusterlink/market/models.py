@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterlink.common.models import TimeStampedModel
+from clusterlink.common.models import TimeStampedModel, check_ordered
 from clusterlink.directory.models import Category, Certification, Enterprise, Process
 from clusterlink.directory.validators import validate_monday, validate_rmb
 
@@ -186,6 +186,14 @@ class Demand(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        check_ordered(
+            self.min_lot_pairs,
+            self.pairs,
+            field="min_lot_pairs",
+            message=_("The minimum lot cannot exceed the order's pairs."),
+        )
+
 
 class DemandShare(TimeStampedModel):
     """Grants one firm sight of a demand: shared by its owner, or proposed by a match run."""
@@ -332,6 +340,14 @@ class Offer(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        check_ordered(
+            self.available_from,
+            self.available_to,
+            field="available_to",
+            message=_("The period cannot end before it starts."),
+        )
 
 
 class Quote(TimeStampedModel):

@@ -59,12 +59,6 @@ def _check_demand(
         errors.add("delivery_week", _("The delivery week is in the past."))
     if not demand.split_allowed:
         demand.max_factories = 1
-    if (
-        demand.pairs is not None
-        and isinstance(demand.pairs, int)
-        and demand.min_lot_pairs > demand.pairs
-    ):
-        errors.add("min_lot_pairs", _("The minimum lot cannot exceed the order's pairs."))
 
 
 def _category(code: str | None, errors: FieldErrors) -> Category | None:

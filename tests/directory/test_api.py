@@ -321,6 +321,11 @@ def _week(offset: int) -> str:
         ({"colour": "red"}, 422, "body.cells.0.colour"),
         ({"week": _week(-2)}, 400, "sports-shoes@{week}.week"),
         ({"category": "spaceships"}, 400, "spaceships@{week}.category"),
+        (
+            {"unit_price_min_rmb": "30", "unit_price_max_rmb": "20"},
+            400,
+            "sports-shoes@{week}.unit_price_max_rmb",
+        ),
     ],
 )
 def test_capacity_bad_cells_are_located_and_nothing_is_written(
@@ -334,7 +339,7 @@ def test_capacity_bad_cells_are_located_and_nothing_is_written(
     assert response.status_code == status
     body = response.json()
     week = clock.iso_week_label(dt.date.fromisoformat(str(bad["week"])))
-    assert key.format(week=week) in body["details"], body
+    assert list(body["details"]) == [key.format(week=week)], body
     assert not CapacityWeek.objects.exists()
 
 

@@ -530,7 +530,7 @@ def test_demand_form_rejects_bad_input_and_writes_nothing(
         mine_url("demand_create", brand.pk), demand_post(**overrides)
     )
     assert response.status_code == 400
-    assert response.context["form"].errors[field] == [message]
+    assert response.context["form"].errors == {field: [message]}
     assert f'data-testid="error-{field}"' in response.content.decode()
     assert Demand.objects.count() == 0
 

@@ -113,6 +113,31 @@ def test_slots_outside_the_event_are_refused_and_none_written() -> None:
     assert Slot.objects.count() == 0
 
 
+def test_session_ending_before_it_starts_is_located_on_its_end() -> None:
+    # given an event on 10–11 December
+    event = EventFactory()
+    # when a session is saved ending an hour before it starts
+    with pytest.raises(ApplicationError) as info:
+        services.event_session_save(
+            event=event,
+            kind=EventSession.Kind.EXHIBITION,
+            title_zh="品牌展",
+            starts_at=at(10, 10),
+            ends_at=at(10, 9),
+        )
+    # then the end carries the one error (not the database constraint's name) and nothing is saved
+    assert info.value.details == {"ends_at": ["The end must be after the start."]}
+    assert EventSession.objects.count() == 0
+
+
+def test_slots_outside_the_event_get_their_code_in_any_language() -> None:
+    event = EventFactory()
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as info:
+        services.slots_generate(event=event, starts_at=at(11, 23), minutes=60, count=2)
+    assert info.value.code == "event_outside_dates"
+    assert list(info.value.details) == ["ends_at"]
+
+
 def test_slots_generated_with_breaks() -> None:
     event = EventFactory()
     slots = services.slots_generate(
@@ -476,6 +501,7 @@ def test_event_create_requires_an_operated_cluster() -> None:
             cluster_ids=[mine.pk],
             **{**fields, "ends_on": dt.date(2026, 11, 30)},
         )
+    assert info.value.details == {"ends_on": ["The last day cannot be before the first."]}
     assert Event.objects.count() == 0
     event = services.event_create(
         viewer=Viewer(user_id=1, operator_cluster_ids=frozenset({mine.pk})),
