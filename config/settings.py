@@ -96,6 +96,7 @@ LOGOUT_REDIRECT_URL = "directory:home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English"), ("ja", "日本語")]
 LOCALE_PATHS = [BASE_DIR / "clusterlink" / "locale"]
+FORMAT_MODULE_PATH = ["clusterlink.common.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -140,6 +140,17 @@ def test_demand_detail_hides_target_price_and_contacts_from_the_public() -> None
     assert response.context["sees_private"] is False
 
 
+@pytest.mark.parametrize("lang", ["zh-hans", "en", "ja"])
+def test_demand_detail_groups_the_pairs_in_thousands_in_every_language(lang: str) -> None:
+    # Django's own zh_Hans format has no separator; ours groups in threes with commas
+    demand = DemandFactory(pairs=6_500_000, min_lot_pairs=25_000)
+    with translation.override(lang):
+        path = reverse("market:demand_detail", args=[demand.pk])
+    body = Client().get(path).content.decode()
+    assert '<dd data-testid="demand-pairs">6,500,000</dd>' in body
+    assert "<dd>25,000</dd>" in body
+
+
 @pytest.mark.parametrize("who", ["member", "operator", "shared"])
 def test_demand_detail_shows_target_price_and_contacts_to_privileged_viewers(who: str) -> None:
     demand = DemandFactory(target_unit_price_rmb=Decimal("45.50"), visibility="private")
