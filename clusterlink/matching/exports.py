@@ -20,7 +20,7 @@ def run_workbook(run: MatchRun, report: RunReport) -> Workbook:
     for label, value in [
         (_("Match run"), run.pk),
         (_("Status"), run.get_status_display()),
-        (_("Solver status"), run.solver_status),
+        (_("Solver status"), run.get_solver_status_display()),
         (_("Total cost (RMB)"), run.objective_rmb),
         (_("Lower bound (RMB)"), run.lower_bound_rmb),
         (_("Production (RMB)"), run.production_rmb),

@@ -36,6 +36,15 @@ class MatchRun(TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
 
+    class SolverStatus(models.TextChoices):
+        """The engine's SolveStatus, as people read it."""
+
+        OPTIMAL = "OPTIMAL", _("Optimal: no cheaper plan exists")
+        FEASIBLE = "FEASIBLE", _("Feasible: not proven optimal")
+        INFEASIBLE = "INFEASIBLE", _("Infeasible")
+        TIME_LIMIT = "TIME_LIMIT", _("Stopped at the time limit")
+        CANCELLED = "CANCELLED", _("Cancelled")
+
     operator = models.ForeignKey(
         "accounts.User",
         on_delete=models.PROTECT,
@@ -173,7 +182,8 @@ class MatchRun(TimeStampedModel):
         _("solver status"),
         max_length=20,
         blank=True,
-        help_text=_("OPTIMAL, FEASIBLE, TIME_LIMIT or CANCELLED."),
+        choices=SolverStatus.choices,
+        help_text=_("Whether the plan is proven optimal, or why the search stopped."),
     )
     objective_rmb = models.DecimalField(
         _("total cost (RMB)"),

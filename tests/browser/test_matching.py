@@ -184,9 +184,9 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
     # then the page, polling its progress, turns into the result by itself
     gate.open_until(tid("by-order"))
     assert page.inner_text(tid("run-status")) == "Finished"
-    assert page.inner_text(tid("progress-objective")) == "12200.00"
+    assert page.inner_text(tid("progress-objective")) == "12,200.00"
     breakdown = page.inner_text(tid("cost-breakdown"))
-    for figure in ("7200.00", "0.00", "5000.00", "12200.00", "OPTIMAL"):
+    for figure in ("7,200.00", "0.00", "5,000.00", "12,200.00", "Optimal: no cheaper plan exists"):
         assert figure in breakdown
     by_order = page.inner_text(tid("by-order"))
     assert "跑鞋 400" in by_order and "BSCI 跑鞋 300" in by_order
@@ -302,5 +302,5 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
         "declined",
         "superseded",
     ]
-    assert page.inner_text(tid("objective")) == "12800.00"  # 300 pairs at 12 instead of 10 RMB
+    assert page.inner_text(tid("objective")) == "12,800.00"  # 300 pairs at 12 instead of 10 RMB
     shot(page, "matching-repair")

@@ -60,7 +60,7 @@ def test_operator_starts_a_run_and_reads_the_result(
     match_run_execute(run_id=run.pk)
     fragment = operator.get(f"/en/matching/runs/{run.pk}/progress/", HTTP_HX_REQUEST="true")
     assert fragment["HX-Refresh"] == "true"
-    assert "7200.00" in fragment.content.decode()
+    assert "7,200.00" in fragment.content.decode()
     page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
     for piece in (
         "Placements by order",
@@ -68,10 +68,15 @@ def test_operator_starts_a_run_and_reads_the_result(
         "Factory utilisation by week",
         "Flows between clusters",
         "flows-chart",
-        "7200.00",
+        "<strong>7,200.00</strong>",
+        '<dd data-testid="solver-status">Optimal: no cheaper plan exists</dd>',
         "300/300",
     ):
         assert piece in page
+    # in Chinese too the figures are grouped and the solver's status is words, not a code
+    page = operator.get(f"/zh-hans/matching/runs/{run.pk}/").content.decode()
+    assert "<strong>7,200.00</strong>" in page
+    assert '<dd data-testid="solver-status">最优：不存在更低成本的方案</dd>' in page
     # the export holds the same placements
     export = operator.get(f"/en/matching/runs/{run.pk}/export.xlsx")
     book = load_workbook(io.BytesIO(export.content))
