@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -633,6 +634,36 @@ class DuplicateCandidate(TimeStampedModel):
                 condition=~Q(enterprise=F("existing")), name="duplicate_candidate_distinct"
             ),
         ]
+
+    @property
+    def reasons_text(self) -> list[str]:
+        """The reasons in the reader's language: the engine stores stable codes
+        (domain.resolution.score.reasons_of), "name:same-core", "address:0.83", "distance:1.2km"."""
+        return [describe_reason(code) for code in self.reasons]
+
+
+_NAME_REASONS = {
+    "name:same-core": _("Same name once place, trade and company form are set aside"),
+    "name:similar": _("Very similar names"),
+    "name:different-region": _("The names mention different places"),
+}
+
+
+def describe_reason(code: str) -> str:
+    """One duplicate reason code in words; an unknown code is shown as it is."""
+    if code in _NAME_REASONS:
+        return str(_NAME_REASONS[code])
+    kind, _sep, value = code.partition(":")
+    try:
+        if kind == "address":
+            return _("Addresses %(percent)s %% alike") % {"percent": round(float(value) * 100)}
+        if kind == "distance" and value.endswith("km"):
+            return _("%(km)s km apart") % {
+                "km": formats.number_format(float(value[:-2]), 1, force_grouping=True)
+            }
+    except ValueError:
+        pass
+    return code
 
 
 class DuplicateDecision(models.Model):

@@ -4,6 +4,7 @@ decisions: re-importing the same list asks nothing again."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from clusterlink.accounts.access import ANONYMOUS, viewer_for
 from clusterlink.common.errors import NotFoundError
@@ -20,6 +21,7 @@ from clusterlink.directory.models import (
     DuplicateCandidate,
     DuplicateDecision,
     Enterprise,
+    describe_reason,
 )
 from clusterlink.directory.selectors import enterprise_list
 from clusterlink.domain.resolution import FirmRecord, pair_fingerprint
@@ -213,3 +215,19 @@ def test_queue_is_scoped_to_the_operators_clusters(cluster, existing, operator) 
             viewer=viewer_for(stranger), actor=stranger, candidate_id=candidate.pk, same=True
         )
     assert DuplicateDecision.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "text"),
+    [
+        ("name:similar", "zh-hans", "名称非常相近"),
+        ("name:different-region", "en", "The names mention different places"),
+        ("address:0.83", "en", "Addresses 83 % alike"),
+        ("distance:1234.5km", "en", "1,234.5 km apart"),
+        ("distance:1234.5km", "zh-hans", "相距 1,234.5 公里"),
+        ("colour:red", "en", "colour:red"),  # a code this version does not know stays readable
+    ],
+)
+def test_reason_codes_read_as_words(code: str, lang: str, text: str) -> None:
+    with translation.override(lang):
+        assert describe_reason(code) == text

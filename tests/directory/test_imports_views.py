@@ -156,6 +156,14 @@ def test_review_queue_confirm_reject_merge(operator_client, cluster) -> None:
 
     page = operator_client.get(url("review")).content.decode()
     assert f'data-candidate="{candidate.pk}"' in page
+    # the engine's reason codes are read as words in the reader's language
+    assert candidate.reasons == ["name:same-core", "address:1.00"]
+    with translation.override("ja"):
+        japanese = operator_client.get(reverse("imports:review")).content.decode()
+    assert (
+        '<td class="small" data-testid="reasons">地名・業種・会社形態を除くと同じ名称<br>'
+        "住所の類似度 100%</td>"
+    ) in japanese
     response = operator_client.post(
         url("review_decide", candidate.pk), {"action": "merge", "keep": candidate.existing_id}
     )
