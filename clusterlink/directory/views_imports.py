@@ -32,7 +32,7 @@ from clusterlink.directory.imports.service import (
 )
 from clusterlink.directory.imports.specs import SPECS
 from clusterlink.directory.models import ImportJob
-from clusterlink.directory.selectors import EnterpriseFilters
+from clusterlink.directory.selectors import EnterpriseFilters, enterprise_list
 
 KINDS = ("enterprises", "capacity", "demands", "osh")
 
@@ -96,7 +96,23 @@ def report(request: HttpRequest, job_id: int) -> HttpResponse:
         raise Http404()
     body = job.report or {}
     page = Paginator(body.get("errors", []), 500).get_page(request.GET.get("page"))
-    return render(request, "imports/report.html", {"job": job, "report": body, "errors_page": page})
+    duplicates = body.get("duplicates", [])[:LISTED_ROWS]
+    existing = body.get("existing", [])[:LISTED_ROWS]
+    # The firms these rows point to, by name, as far as the viewer may see them.
+    ids = {d["existing_id"] for d in duplicates} | {e["enterprise_id"] for e in existing}
+    firms = enterprise_list(viewer=viewer_for(request.user)).filter(pk__in=ids - {None}).in_bulk()
+    context = {
+        "job": job,
+        "report": body,
+        "errors_page": page,
+        "duplicates": [{**d, "firm": firms.get(d["existing_id"])} for d in duplicates],
+        "existing": [{**e, "firm": firms.get(e["enterprise_id"])} for e in existing],
+    }
+    return render(request, "imports/report.html", context)
+
+
+# Rows of the duplicates and already-there lists a report page shows (the rest are counted).
+LISTED_ROWS = 200
 
 
 @login_required

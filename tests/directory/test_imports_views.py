@@ -153,6 +153,11 @@ def test_review_queue_confirm_reject_merge(operator_client, cluster) -> None:
         cluster=cluster.pk,
     )
     candidate = DuplicateCandidate.objects.get()
+    # the report names the firm the row looks like, with a link to it
+    report = operator_client.get(url("report", ImportJob.objects.get().pk)).content.decode()
+    with translation.override("en"):
+        profile = reverse("directory:enterprise_detail", args=[candidate.existing_id])
+    assert f'<a href="{profile}">莆田市恒威鞋业有限公司</a>' in report
 
     page = operator_client.get(url("review")).content.decode()
     assert f'data-candidate="{candidate.pk}"' in page
