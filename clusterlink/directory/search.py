@@ -30,7 +30,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import BooleanField, Func, Q, Value
 
-from clusterlink.directory.models import SORT_NAME_LENGTH
+from clusterlink.directory.models import SORT_NAME_LENGTH, Enterprise
 from clusterlink.domain.resolution import (
     address_search_tokens,
     search_terms,
@@ -135,15 +135,14 @@ def common_lexemes(max_age: float = STATISTICS_SECONDS) -> tuple[list[str], list
         if connection.vendor != "postgresql":
             pairs: list[tuple[str, float]] = []
         else:
-            from clusterlink.directory.models import Enterprise
-
             with connection.cursor() as cursor:
                 # The frequencies array ends with three summary numbers, which unnest pairs
                 # with no lexeme.
                 cursor.execute(
                     "SELECT lexeme, share FROM pg_stats, unnest("
                     "most_common_elems::text::text[], most_common_elem_freqs) AS s(lexeme, share)"
-                    " WHERE tablename = %s AND attname = %s AND lexeme IS NOT NULL",
+                    " WHERE schemaname = current_schema() AND tablename = %s AND attname = %s"
+                    " AND lexeme IS NOT NULL",
                     [Enterprise._meta.db_table, VECTOR_COLUMN],
                 )
                 pairs = sorted(cursor.fetchall())
