@@ -31,6 +31,26 @@ from clusterlink.directory.services import CapacityCell
 from clusterlink.directory.taxonomy_fields import taxonomy_checkboxes
 
 GRID_WEEKS = 12
+# The calendar opens from three years back to three years ahead: far enough for any planning
+# horizon or look at history, and a typed-in week such as 0001-W01 or 9999-W52 cannot push the
+# date arithmetic of the grid outside the calendar.
+GRID_WEEKS_BACK = 156
+GRID_WEEKS_AHEAD = 156
+
+
+def grid_start_bounds() -> tuple[dt.date, dt.date]:
+    """The first and the last Monday the capacity calendar may start on."""
+    this_week = clock.current_week()
+    return (
+        this_week - dt.timedelta(weeks=GRID_WEEKS_BACK),
+        this_week + dt.timedelta(weeks=GRID_WEEKS_AHEAD),
+    )
+
+
+def grid_start_clamped(start: dt.date) -> dt.date:
+    """`start` moved into grid_start_bounds() (unchanged when it already lies there)."""
+    first, last = grid_start_bounds()
+    return min(max(start, first), last)
 
 
 class ProfileForm(ServiceErrorsMixin, forms.Form):
@@ -214,12 +234,20 @@ class CapacityGrid:
         return [(clock.iso_week_label(w), w < self.this_week) for w in self.weeks]
 
     @property
-    def previous_start(self) -> str:
-        return clock.iso_week_label(self.start - dt.timedelta(weeks=GRID_WEEKS))
+    def previous_start(self) -> str | None:
+        """The start 12 weeks earlier, or None when the calendar already starts at its first week."""
+        first, _last = grid_start_bounds()
+        if self.start <= first:
+            return None
+        return clock.iso_week_label(max(self.start - dt.timedelta(weeks=GRID_WEEKS), first))
 
     @property
-    def next_start(self) -> str:
-        return clock.iso_week_label(self.start + dt.timedelta(weeks=GRID_WEEKS))
+    def next_start(self) -> str | None:
+        """The start 12 weeks later, or None when the calendar already starts at its last week."""
+        _first, last = grid_start_bounds()
+        if self.start >= last:
+            return None
+        return clock.iso_week_label(min(self.start + dt.timedelta(weeks=GRID_WEEKS), last))
 
     @property
     def start_label(self) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
-from clusterlink.directory.forms_mine import CapacityGrid, ProfileForm, ShareForm
+from clusterlink.directory.forms_mine import (
+    CapacityGrid,
+    ProfileForm,
+    ShareForm,
+    grid_start_bounds,
+    grid_start_clamped,
+)
 from clusterlink.directory.models import Enterprise
 from clusterlink.directory.selectors import (
     EnterpriseFilters,
@@ -151,11 +158,30 @@ def profile_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 
 
 def _grid_start(request: HttpRequest) -> dt.date:
+    """The week the calendar starts on: the 'start' parameter kept within grid_start_bounds()
+    (a week outside them is moved to the nearest bound, with a message), else this week."""
     label = request.POST.get("start") or request.GET.get("start") or ""
     try:
-        return clock.parse_iso_week(label) if label else clock.current_week()
+        asked = clock.parse_iso_week(label) if label else clock.current_week()
     except ValueError:
         return clock.current_week()
+    start = grid_start_clamped(asked)
+    if start != asked and request.method == "GET":
+        first, last = grid_start_bounds()
+        messages.info(
+            request,
+            _(
+                "The capacity calendar covers the weeks from %(first)s to %(last)s; "
+                "it shows %(start)s instead of %(asked)s."
+            )
+            % {
+                "first": clock.iso_week_label(first),
+                "last": clock.iso_week_label(last),
+                "start": clock.iso_week_label(start),
+                "asked": label.strip(),
+            },
+        )
+    return start
 
 
 def _grid(viewer: Viewer, enterprise: Enterprise, start: dt.date) -> CapacityGrid:
@@ -202,9 +228,10 @@ def capacity(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             messages.success(
                 request, _("Capacity saved: %(count)s weeks changed.") % {"count": len(cells)}
             )
-            return redirect(
-                f"{reverse('mine:capacity', args=[enterprise.pk])}?start={grid.start_label}"
-            )
+            # start_label writes the week as the calendar reads it ('2026-W48'): the start is
+            # within grid_start_bounds(), so its year has four digits.
+            query = urlencode({"start": grid.start_label})
+            return redirect(f"{reverse('mine:capacity', args=[enterprise.pk])}?{query}")
         if is_htmx and only_row:
             row = grid.row(only_row)
             if row is None:

@@ -659,3 +659,51 @@ def test_demand_edit_form_shows_the_stored_values_with_an_iso_week(
     body = response.content.decode()
     assert 'type="week" name="delivery_week" value="2026-W50"' in body
     assert 'name="pairs" value="20000"' in body
+
+
+# --- capacity calendar: the start week stays within the calendar's window ----------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("0001-W01", "2023-W48"), ("9999-W52", "2029-W47"), ("2031-W10", "2029-W47")],
+)
+def test_capacity_start_outside_the_window_is_moved_to_its_edge_with_a_message(
+    member: Any, factory_firm: Enterprise, asked: str, shown: str
+) -> None:
+    response = client_for(member).get(mine_url("capacity", factory_firm.pk), {"start": asked})
+    assert response.status_code == 200
+    grid = response.context["grid"]
+    assert grid.start_label == shown
+    notes = [str(m) for m in response.context["messages"]]
+    assert notes == [
+        "The capacity calendar covers the weeks from 2023-W48 to 2029-W47; "
+        f"it shows {shown} instead of {asked}."
+    ]
+
+
+def test_capacity_navigation_stops_at_the_edges_of_the_window(
+    member: Any, factory_firm: Enterprise
+) -> None:
+    client = client_for(member)
+    first = client.get(mine_url("capacity", factory_firm.pk), {"start": "2023-W50"}).context["grid"]
+    assert (first.previous_start, first.next_start) == ("2023-W48", "2024-W10")
+    edge = client.get(mine_url("capacity", factory_firm.pk), {"start": "2023-W48"})
+    assert (edge.context["grid"].previous_start, edge.context["grid"].next_start) == (
+        None,
+        "2024-W08",
+    )
+    assert 'data-testid="weeks-earlier"' not in edge.content.decode()
+    last = client.get(mine_url("capacity", factory_firm.pk), {"start": "2029-W47"}).context["grid"]
+    assert (last.previous_start, last.next_start) == ("2029-W35", None)
+
+
+def test_capacity_save_with_a_start_outside_the_window_redirects_to_the_clamped_week(
+    member: Any, factory_firm: Enterprise
+) -> None:
+    data = {"start": "0001-W01", cell("sports-shoes", "2026-W49"): "3000"}
+    response = client_for(member).post(mine_url("capacity", factory_firm.pk), data)
+    assert response.status_code == 302
+    assert response["Location"] == mine_url("capacity", factory_firm.pk) + "?start=2023-W48"
+    # The window starting at 2023-W48 does not reach 2026-W49: nothing to save there.
+    assert CapacityWeek.objects.count() == 0
