@@ -25,6 +25,7 @@ from clusterlink.directory.imports.duplicates import (
     duplicate_candidate_list,
     duplicate_candidate_merge,
 )
+from clusterlink.directory.imports.report import stored_error_counts
 from clusterlink.directory.imports.service import (
     import_capacity,
     import_demands,
@@ -101,9 +102,12 @@ def report(request: HttpRequest, job_id: int) -> HttpResponse:
     # The firms these rows point to, by name, as far as the viewer may see them.
     ids = {d["existing_id"] for d in duplicates} | {e["enterprise_id"] for e in existing}
     firms = enterprise_list(viewer=viewer_for(request.user)).filter(pk__in=ids - {None}).in_bulk()
+    error_rows, file_problems = stored_error_counts(body.get("errors", []))
     context = {
         "job": job,
         "report": body,
+        "error_rows": error_rows,
+        "file_problems": file_problems,
         "errors_page": page,
         "duplicates": [{**d, "firm": firms.get(d["existing_id"])} for d in duplicates],
         "existing": [{**e, "firm": firms.get(e["enterprise_id"])} for e in existing],

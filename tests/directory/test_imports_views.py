@@ -204,3 +204,61 @@ def test_template_and_export_downloads(client) -> None:
         "utf-8-sig"
     )
     assert client.get(url("export", "secrets", "csv")).status_code == 404
+
+
+def _stat(page: str, testid: str) -> str:
+    start = page.index(f'data-testid="{testid}">') + len(f'data-testid="{testid}">')
+    return page[start : page.index("<", start)]
+
+
+def test_report_counts_rows_with_errors_not_errors(operator_client, cluster) -> None:
+    # Given four rows, three of them bad, one of those with two bad cells
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            firm("莆田市坏码鞋业有限公司", code=BAD_CHECK_CODE),
+            firm("莆田市坏码二鞋业有限公司", code=BAD_CHECK_CODE, roles="no-such-role"),
+            firm("", roles="oem_factory"),
+        ]
+    )
+
+    upload(operator_client, content, kind="enterprises", cluster=cluster.pk)
+
+    job = ImportJob.objects.get()
+    assert len(job.report["errors"]) > 3
+    page = operator_client.get(url("report", job.pk)).content.decode()
+    assert _stat(page, "rows-total") == "4"
+    assert _stat(page, "error-count") == "3"
+    assert 'data-testid="file-problem-count"' not in page
+
+
+def test_report_counts_header_problems_apart_from_rows(operator_client, cluster) -> None:
+    content = xlsx([["名字", "电话"], ["莆田市恒威鞋业有限公司", "0594-1234567"]])
+
+    upload(operator_client, content, kind="enterprises", cluster=cluster.pk)
+
+    job = ImportJob.objects.get()
+    page = operator_client.get(url("report", job.pk)).content.decode()
+    assert _stat(page, "error-count") == "0"
+    assert _stat(page, "file-problem-count") == str(len(job.report["errors"]))
+    assert "Problems with the file or header row" in page
+    assert Enterprise.objects.count() == 0
+
+
+def test_partial_import_counts_the_rows_left_out(operator_client, cluster) -> None:
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司"),
+            firm("莆田市坏码二鞋业有限公司", code=BAD_CHECK_CODE, roles="no-such-role"),
+        ]
+    )
+
+    upload(operator_client, content, kind="enterprises", cluster=cluster.pk, good_rows_only="on")
+
+    job = ImportJob.objects.get()
+    assert len(job.report["errors"]) == 2
+    page = operator_client.get(url("report", job.pk)).content.decode()
+    assert "1 row with errors was left out." in page
+    assert _stat(page, "error-count") == "1"

@@ -28,6 +28,15 @@ class RowError:
         return self.row or 0
 
 
+def stored_error_counts(errors: list[dict[str, Any]]) -> tuple[int, int]:
+    """(data rows with errors, problems of the file or its header row) of a stored report's
+    errors: a row with three bad cells is one row with errors, and a wrong header is no data
+    row at all (row None is the whole file, row 1 the header row)."""
+    data_rows = {e["row"] for e in errors if e.get("row") not in (None, 1)}
+    file_problems = sum(1 for e in errors if e.get("row") in (None, 1))
+    return len(data_rows), file_problems
+
+
 @dataclass
 class ImportReport:
     """The outcome of one import; `as_dict()` is what ImportJob.report stores."""
