@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common.forms import ServiceErrorsMixin, rmb_field
@@ -62,7 +63,8 @@ class MatchRunStartForm(ServiceErrorsMixin, forms.Form):
         fields: Any = self.fields
         fields["cluster"].choices = [("", "—")] + [(c.pk, c.name) for c in choices["clusters"]]
         fields["demands"].choices = [
-            (d.pk, f"{d.title} · {d.owner.display_name} · {d.pairs}") for d in choices["demands"]
+            (d.pk, f"{d.title} · {d.owner.display_name} · {intcomma(d.pairs)}")
+            for d in choices["demands"]
         ]
         fields["factories"].choices = [
             (f.pk, f"{f.display_name}" + (f" · {f.cluster.name}" if f.cluster else ""))

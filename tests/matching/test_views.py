@@ -217,3 +217,38 @@ def test_explanation_names_the_runner_up_dearer_or_cheaper(extra: str, sentence:
     )
     text = " ".join(render_to_string("matching/_why.html", {"p": proposal}).split())
     assert text == f"Rank 2 of 5 able factories by landed cost. {sentence}"
+
+
+def test_pair_counts_are_grouped_in_thousands(django_capture_on_commit_callbacks: Any) -> None:
+    # given a run whose proposal to the dear factory is for 12,300 pairs over two weeks
+    world = matching_world()
+    world.big.pairs = 85000
+    world.big.save()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    Proposal.objects.filter(pk=proposal.pk).update(pairs=12300)
+    first, second = proposal.placements.order_by("week")
+    type(first).objects.filter(pk=first.pk).update(pairs=1500)
+    type(second).objects.filter(pk=second.pk).update(pairs=2300)
+    brand, factory = client_for(world.brand_user), client_for(world.dear_user)
+    # then every page writes them with separators
+    listing = brand.get("/en/matching/proposals/").content.decode()
+    assert "<td>12,300</td>" in listing
+    assert "<td>12,300</td>" in factory.get("/en/matching/proposals/").content.decode()
+    detail = factory.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+    assert '<dd data-testid="proposal-pairs">12,300</dd>' in detail
+    assert "<td>1,500</td>" in detail and "<td>2,300</td>" in detail
+    quotes = brand.get(f"/en/market/demands/{world.big.pk}/quotes/").content.decode()
+    assert " · 85,000 pairs</p>" in quotes
+    assert ">12,300</a></td>" in quotes
+    start = client_for(world.operator).get("/en/matching/runs/new/").content.decode()
+    assert "跑鞋 400 · " in start and " · 85,000" in start
+
+
+def test_quotes_page_names_no_pairs_for_a_demand_without_them() -> None:
+    world = matching_world()
+    world.big.pairs = None
+    world.big.save()
+    page = client_for(world.brand_user).get(f"/en/market/demands/{world.big.pk}/quotes/")
+    assert "pairs</p>" not in page.content.decode()
