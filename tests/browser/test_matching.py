@@ -268,10 +268,23 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
     cheap = new_page()
     login(cheap, w.cheap_user)
     open_proposal(cheap, url, "factory-proposals", "跑鞋 400")
+    # (the page asks first: declining cannot be undone)
+    questions: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.accept()
+
+    cheap.once("dialog", answer)
     with cheap.expect_navigation():
         cheap.click(tid("decline-factory"))
+    assert questions == ["Decline this proposal? It cannot be undone."]
     # then the proposal is declined and nothing of the cheap factory is booked
     assert cheap.inner_text(tid("proposal-status")) == "Declined"
+    assert "You declined the proposal." in cheap.inner_text(".messages")
+    assert set(cheap.locator(tid("capacity-state")).all_inner_texts()) == {
+        "Not held: the proposal is closed"
+    }
     assert cheap.locator(tid("decide")).count() == 0
     assert (
         sum(

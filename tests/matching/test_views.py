@@ -252,3 +252,44 @@ def test_quotes_page_names_no_pairs_for_a_demand_without_them() -> None:
     world.big.save()
     page = client_for(world.brand_user).get(f"/en/market/demands/{world.big.pk}/quotes/")
     assert "pairs</p>" not in page.content.decode()
+
+
+def test_decline_asks_for_confirmation_and_frees_the_weeks(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    brand = client_for(world.brand_user)
+    # the decline button asks before it posts; accepting does not
+    page = brand.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+    assert (
+        'data-testid="decline-brand" '
+        "onclick=\"return confirm('Decline this proposal? It cannot be undone.')\"" in page
+    )
+    assert 'value="accept" data-testid="accept-brand">' in page
+    # when the brand declines, the page says so and its weeks no longer read as planned
+    response = brand.post(
+        f"/en/matching/proposals/{proposal.pk}/decide/",
+        {"side": "brand", "decision": "decline"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "You declined the proposal." in page
+    assert "Planned, not reserved" not in page
+    assert page.count("Not held: the proposal is closed") == proposal.placements.count()
+
+
+def test_accepting_says_so(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    response = client_for(world.brand_user).post(
+        f"/en/matching/proposals/{proposal.pk}/decide/",
+        {"side": "brand", "decision": "accept"},
+        follow=True,
+    )
+    assert "You accepted. Waiting for the other side." in response.content.decode()
+
