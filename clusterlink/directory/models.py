@@ -15,7 +15,12 @@ from clusterlink.common.models import (
     check_ordered,
     in_active_language,
 )
-from clusterlink.directory.validators import validate_credit_code, validate_monday, validate_rmb
+from clusterlink.directory.validators import (
+    validate_credit_code,
+    validate_monday,
+    validate_pairs_maximum,
+    validate_rmb,
+)
 
 REGION_CODE = RegexValidator(r"^\d{6}$", _("A GB/T 2260 region code has six digits."))
 
@@ -478,7 +483,9 @@ class CapacityWeek(models.Model):
         _("week"), validators=[validate_monday], help_text=_("Monday of the ISO week.")
     )
     free_pairs = models.PositiveIntegerField(
-        _("free pairs"), help_text=_("Pairs the factory can still take this week.")
+        _("free pairs"),
+        validators=[validate_pairs_maximum],
+        help_text=_("Pairs the factory can still take this week."),
     )
     reserved_pairs = models.PositiveIntegerField(
         _("reserved pairs"),
@@ -504,7 +511,10 @@ class CapacityWeek(models.Model):
         help_text=_("Highest price per pair quoted for this week."),
     )
     min_lot_pairs = models.PositiveIntegerField(
-        _("minimum lot (pairs)"), default=0, help_text=_("Smallest order the factory accepts.")
+        _("minimum lot (pairs)"),
+        default=0,
+        validators=[validate_pairs_maximum],
+        help_text=_("Smallest order the factory accepts."),
     )
     lead_time_days = models.PositiveSmallIntegerField(
         _("lead time (days)"),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import (
@@ -50,6 +53,42 @@ def validate_rmb(value: Decimal) -> None:
         return
     if value < 0:
         raise ValidationError(_("An amount in RMB cannot be negative."), code="rmb_negative")
+
+
+# No single order, lot or week of one factory comes near a hundred million pairs (a large
+# cluster makes about a billion a year), and the bound keeps pairs far inside the 32-bit integer
+# columns of PostgreSQL, where a larger number would be a server error instead of a field error.
+MAX_PAIRS = 100_000_000
+
+
+@deconstructible
+class PairsMaximumValidator(MaxValueValidator):
+    """Pairs of one demand, lot or capacity week are at most MAX_PAIRS. A MaxValueValidator, so
+    that Django adds no second, database-dependent bound (2**31 - 1 on PostgreSQL) with its own
+    message; the numbers are shown with thousands separators."""
+
+    message = _("At most %(limit_value)s pairs (got %(show_value)s).")
+    code = "pairs_too_many"
+
+    def __init__(self) -> None:
+        super().__init__(MAX_PAIRS)
+
+    def __call__(self, value: Any) -> None:
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            return
+        if value > MAX_PAIRS:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": f"{MAX_PAIRS:,}",
+                    "show_value": f"{value:,}",
+                    "value": value,
+                },
+            )
+
+
+validate_pairs_maximum = PairsMaximumValidator()
 
 
 def validate_monday(value: dt.date) -> None:

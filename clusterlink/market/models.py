@@ -10,7 +10,11 @@ from simple_history.models import HistoricalRecords
 
 from clusterlink.common.models import TimeStampedModel, check_ordered
 from clusterlink.directory.models import Category, Certification, Enterprise, Process
-from clusterlink.directory.validators import validate_monday, validate_rmb
+from clusterlink.directory.validators import (
+    validate_monday,
+    validate_pairs_maximum,
+    validate_rmb,
+)
 
 
 class Visibility(models.TextChoices):
@@ -84,7 +88,7 @@ class Demand(TimeStampedModel):
         _("pairs"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), validate_pairs_maximum],
         help_text=_("Quantity in pairs; required for order types."),
     )
     target_unit_price_rmb = models.DecimalField(
@@ -106,6 +110,7 @@ class Demand(TimeStampedModel):
     min_lot_pairs = models.PositiveIntegerField(
         _("minimum lot per factory"),
         default=0,
+        validators=[validate_pairs_maximum],
         help_text=_("Smallest quantity one factory may take."),
     )
     split_allowed = models.BooleanField(

@@ -89,17 +89,17 @@ def test_capacity_bad_cells_are_located_and_nothing_is_written(factory) -> None:
         (
             2,
             "空闲产能（双）",
-            "Pairs must be a whole number of at least 1: Must be at least 1 (got 0).",
+            "Pairs must be at least 1 (got 0).",
         ),
         (
             3,
             "空闲产能（双）",
-            "Pairs must be a whole number of at least 1: Must be at least 1 (got -5).",
+            "Pairs must be at least 1 (got -5).",
         ),
         (
             4,
             "空闲产能（双）",
-            "Pairs must be a whole number of at least 1: 1500.5 is not a whole number.",
+            "1500.5 is not a whole number.",
         ),
         (5, "周", f"The week {past} is in the past."),
         (6, "产品类别", "Unknown product category: “spaceships”."),
@@ -234,12 +234,12 @@ def test_demand_bad_cells_and_service_rules_are_located_and_nothing_is_written()
         (
             2,
             "数量（双）",
-            "Pairs must be a whole number of at least 1: Must be at least 1 (got 0).",
+            "Pairs must be at least 1 (got 0).",
         ),
         (
             3,
             "数量（双）",
-            "Pairs must be a whole number of at least 1: 10.5 is not a whole number.",
+            "10.5 is not a whole number.",
         ),
         (4, "交货周", f"The delivery week {past} is in the past."),
         (5, "要求工艺", "Unknown process: “teleporting”."),
@@ -271,3 +271,36 @@ def test_demands_good_rows_only_and_reimport_skips_posted_demands() -> None:
         1,
     )
     assert (again.rows_written, again.report["unchanged"], Demand.objects.count()) == (0, 1, 1)
+
+
+def located(job):
+    return [(e["row"], e["column"], e["cell"], e["reason"]) for e in job.report["errors"]]
+
+
+def test_capacity_pairs_above_the_maximum_are_located_and_nothing_is_written(factory) -> None:
+    job, _errors = capacity(factory, [
+        ["sports-shoes", label(1), 5_000_000_000, None, None, None, None],
+        ["sports-shoes", label(2), 100_000_000, None, None, None, None],
+        ["sports-shoes", label(3), 1000, None, None, "100,000,001", None],
+    ])  # fmt: skip
+
+    assert located(job) == [
+        (2, "空闲产能（双）", "C2", "At most 100,000,000 pairs (got 5,000,000,000)."),
+        (4, "最小起订量（双）", "F4", "At most 100,000,000 pairs (got 100,000,001)."),
+    ]
+    assert CapacityWeek.objects.count() == 0
+
+
+def test_demand_pairs_above_the_maximum_are_located_and_nothing_is_written() -> None:
+    brand = EnterpriseFactory(roles=["brand"])
+
+    job, _errors = demands(brand, [
+        ["processing_order", "一万亿双", "sports-shoes", 1_000_000_000_000, None, label(6), None],
+        ["processing_order", "负数", "sports-shoes", -500, None, label(6), None],
+    ])  # fmt: skip
+
+    assert located(job) == [
+        (2, "数量（双）", "D2", "At most 100,000,000 pairs (got 1,000,000,000,000)."),
+        (3, "数量（双）", "D3", "Pairs must be at least 1 (got -500)."),
+    ]
+    assert Demand.objects.count() == 0

@@ -283,6 +283,8 @@ def test_capacity_saves_two_cells_with_details(member: Any, factory_firm: Enterp
         ("unit_price_min_rmb", "18.505", "Use at most two decimals (yuan and fen)."),
         ("unit_price_min_rmb", "-1", "An amount in RMB cannot be negative."),
         ("lead_time_days", "400", "Ensure this value is less than or equal to 365."),
+        ("free_pairs", "5000000000", "At most 100,000,000 pairs (got 5,000,000,000)."),
+        ("min_lot_pairs", "100000001", "At most 100,000,000 pairs (got 100,000,001)."),
     ],
 )
 def test_capacity_bad_cell_is_located_and_nothing_is_written(
@@ -502,6 +504,11 @@ def test_brand_posts_a_demand(brand_user: Any, brand: Enterprise) -> None:
         ({"pairs": "0"}, "pairs", "Pairs must be a whole number of at least 1."),
         ({"pairs": "-5"}, "pairs", "Pairs must be a whole number of at least 1."),
         ({"pairs": "2.5"}, "pairs", "Pairs are counted in whole numbers, e.g. 20000."),
+        (
+            {"pairs": "1000000000000"},
+            "pairs",
+            "At most 100,000,000 pairs (got 1,000,000,000,000).",
+        ),
         ({"delivery_week": "2026-W47"}, "delivery_week", "This week is in the past."),
         ({"delivery_week": "next week"}, "delivery_week", "Enter a week like 2026-W49."),
         ({"category": "spaceships"}, "category", "Unknown product category: spaceships."),

@@ -64,7 +64,7 @@ class CapacityHandler(RowHandler[CapacityCell]):
         price_max = row.parse("unit_price_max_rmb", cells.rmb)
         if price_min is not None and price_max is not None and price_min > price_max:
             row.error("unit_price_max_rmb", _("The highest price is below the lowest price."))
-        min_lot = row.parse("min_lot_pairs", lambda v: cells.whole_number(v, minimum=0), default=0)
+        min_lot = row.parse("min_lot_pairs", lambda v: cells.pairs(v, minimum=0), default=0)
         lead_time = row.parse(
             "lead_time_days", lambda v: cells.whole_number(v, minimum=0), default=0
         )

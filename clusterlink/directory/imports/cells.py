@@ -9,10 +9,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from clusterlink.common import clock
+from clusterlink.directory.validators import validate_pairs_maximum
 
 _LIST_SPLIT_RE = re.compile(r"[,，、;；|\n]+")
 _ISO_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
@@ -49,27 +51,29 @@ def _number_text(value: Any) -> str:
     return text(value).replace("，", ",").replace(" ", "")
 
 
-def whole_number(value: Any, *, minimum: int) -> int:
-    """A whole number >= minimum. 1,500 (thousands separators) is read as 1500; 1500.5 is refused."""
+def _whole(value: Any) -> int:
+    """The whole number a cell holds; 1,500 (thousands separators) is 1500, 1500.5 is refused."""
     if isinstance(value, bool):
         raise CellError(_("Write a whole number, not TRUE/FALSE."))
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
+        return value
+    if isinstance(value, float):
         if not value.is_integer():
             raise CellError(_("%(value)s is not a whole number.") % {"value": text(value)})
-        number = int(value)
-    else:
-        raw = _number_text(value)
-        if not _INT_TEXT_RE.match(raw):
-            try:
-                Decimal(raw.replace(",", ""))
-            except InvalidOperation:
-                raise CellError(
-                    _("“%(value)s” is not a number.") % {"value": text(value)}
-                ) from None
-            raise CellError(_("%(value)s is not a whole number.") % {"value": text(value)})
-        number = int(raw.replace(",", ""))
+        return int(value)
+    raw = _number_text(value)
+    if not _INT_TEXT_RE.match(raw):
+        try:
+            Decimal(raw.replace(",", ""))
+        except InvalidOperation:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+        raise CellError(_("%(value)s is not a whole number.") % {"value": text(value)})
+    return int(raw.replace(",", ""))
+
+
+def whole_number(value: Any, *, minimum: int) -> int:
+    """A whole number >= minimum. 1,500 (thousands separators) is read as 1500; 1500.5 is refused."""
+    number = _whole(value)
     if number < minimum:
         if minimum == 1:
             raise CellError(_("Must be at least 1 (got %(value)s).") % {"value": number})
@@ -80,18 +84,24 @@ def whole_number(value: Any, *, minimum: int) -> int:
     return number
 
 
-def pairs(value: Any) -> int:
-    """A quantity of pairs: a whole number of at least 1."""
+def pairs(value: Any, *, minimum: int = 1) -> int:
+    """A quantity of pairs: a whole number from `minimum` (1, or 0 for a minimum lot) to
+    MAX_PAIRS, each bound with its own sentence."""
+    number = _whole(value)
+    if number < minimum:
+        if minimum == 1:
+            raise CellError(_("Pairs must be at least 1 (got %(value)s).") % {"value": number})
+        raise CellError(_("Pairs cannot be negative (got %(value)s).") % {"value": number})
     try:
-        return whole_number(value, minimum=1)
-    except CellError as exc:
-        raise CellError(
-            _("Pairs must be a whole number of at least 1: %(reason)s") % {"reason": exc.reason}
-        ) from None
+        validate_pairs_maximum(number)
+    except ValidationError as exc:
+        raise CellError(exc.messages[0]) from None
+    return number
 
 
-def rmb(value: Any) -> Decimal:
-    """An amount in RMB with at most two decimals (fen), never negative."""
+def rmb(value: Any, *, max_digits: int = 10) -> Decimal:
+    """An amount in RMB with at most two decimals (fen), never negative, and below
+    10**(max_digits - 2) yuan, as its DecimalField(max_digits, decimal_places=2) holds."""
     if isinstance(value, bool):
         raise CellError(_("Write an amount in RMB, not TRUE/FALSE."))
     raw = (
@@ -115,6 +125,12 @@ def rmb(value: Any) -> Decimal:
         )
     if amount < 0:
         raise CellError(_("An amount in RMB cannot be negative."))
+    largest = Decimal(10) ** (max_digits - 2) - Decimal("0.01")
+    if amount > largest:
+        raise CellError(
+            _("%(value)s is too large: an amount here is at most %(largest)s yuan.")
+            % {"value": text(value), "largest": f"{largest:,}"}
+        )
     return amount.quantize(Decimal("0.01"))
 
 

@@ -83,7 +83,7 @@ class DemandHandler(RowHandler[dict[str, Any]]):
             )
         values["delivery_week"] = week
         values["min_lot_pairs"] = row.parse(
-            "min_lot_pairs", lambda v: cells.whole_number(v, minimum=0), default=0
+            "min_lot_pairs", lambda v: cells.pairs(v, minimum=0), default=0
         )
         values["split_allowed"] = row.parse("split_allowed", cells.boolean, default=True)
         values["max_factories"] = row.parse(
