@@ -13,10 +13,13 @@ is loose (type D, few jobs per agent) the pipeline wins. The pipeline:
    assignments, followed by tabu searches from the best dive; otherwise one more tabu search.
 3. Recombination: CP-SAT over the pairs used by the searches' elite solutions, the dives and the
    LP support.
-4. Large neighbourhood search: the jobs of a few related agents re-solved exactly by CP-SAT;
-   beside the MIP it takes all the time left (the MIP's bound makes the polish redundant) but
-   the last 8 % of the limit (at most 3 s), where the MIP has stopped: CP-SAT recombines the
-   pipeline's assignment with the MIP's and the LNS searches around the better one.
+4. Large neighbourhood search. With one thread: the jobs of a few related agents re-solved
+   exactly by CP-SAT. Beside the MIP: the jobs of a dozen related agents re-packed by HiGHS,
+   each job restricted to its few pairs of smallest reduced cost (`restricted_mip_lns`); it
+   takes all the time left (the MIP's bound makes the polish redundant), and without column
+   generation 75 % of the time after the LP (the searches and the recombination only prepare
+   its start), but the last 8 % of the limit (at most 3 s), where the MIP has stopped: CP-SAT
+   recombines the pipeline's assignment with the MIP's and the LNS searches around the better.
 5. With one thread only, polish: CP-SAT with the best assignment as a hint, restricted by exact
    reduced-cost fixing and asked for a strictly cheaper assignment; its bound then bounds the
    whole problem, so it can prove optimality (without column generation, HiGHS from the best
@@ -27,10 +30,10 @@ Methods "cpsat" and "highs" are the plain textbook models, kept as baselines and
 Determinism: for a given seed and thread count, "ours" returns the same assignment on every run
 as long as no wall-clock limit ends a phase: the tabu search counts work instead of seconds, the
 column generation counts master solves, CP-SAT runs with a deterministic-time limit and
-deterministic interleaved workers, the LNS counts steps, but HiGHS's MIP stops on the wall clock
-unless it proves optimality first (so with two threads, where the MIP runs for the whole limit,
-the answer is the same on every run only when both sides end on their own; a tie goes to a
-proven MIP optimum). On a busy machine (as the shared benchmark machine usually is) the safety
+deterministic interleaved workers, the one-thread LNS counts steps, but HiGHS's MIP stops on the
+wall clock unless it proves optimality first, and so do the sub-solves of the LNS beside it (so
+with two threads the answer is the same on every run only when both sides end on their own; a
+tie goes to a proven MIP optimum). On a busy machine (as the shared benchmark machine usually is) the safety
 stops end the phases early and the result may vary: in practice determinism holds on small
 instances, where every phase ends on its own counters or proof. The plain baselines stop on the
 wall clock and are not deterministic.
@@ -58,7 +61,7 @@ from clusterlink.domain.allocation.gap.column_generation import (
     PatternOutcome,
     pattern_search,
 )
-from clusterlink.domain.allocation.gap.lns import agent_subset_lns
+from clusterlink.domain.allocation.gap.lns import agent_subset_lns, restricted_mip_lns
 from clusterlink.domain.allocation.gap.local_search import SearchOutcome, tabu_search
 from clusterlink.domain.allocation.gap.problem import GapInstance
 from clusterlink.domain.allocation.gap.result import GapResult, SolveStatus
@@ -82,6 +85,10 @@ _RECOMBINE_SHARE = 0.3  # of the time left after the searches
 _LNS_SHARE = 0.6
 _LNS_STEPS_PER_SECOND = 30.0
 _CPSAT_SHARE = 0.15  # share of the time left after the LP given to the CP-SAT phase
+# Beside the MIP without column generation: the share of the time after the LP left to the
+# recombination and the LNS after the searches, and the recombination's share of it.
+_LNS_LED_SHARE = 0.75
+_LNS_LED_RECOMBINE_SHARE = 0.1
 _PLAIN_CPSAT_WORKERS = 2
 # The search moves a job only to its this-many agents of smallest LP reduced cost (plus its LP
 # support): on D and E instances the rest almost never appear in good assignments.
@@ -332,7 +339,11 @@ def _pipeline(
         and threads == 1
         and costs.size <= _MIP_POLISH_MAX_PAIRS
     )
-    polish_share = _MIP_SHARE if mip_polish else _CPSAT_SHARE
+    # Beside the MIP and without column generation the LNS is the strongest phase (its HiGHS
+    # sub-solves re-pack a dozen agents at once): the searches and the recombination only
+    # prepare its start.
+    lns_led = background is not None and not use_patterns
+    polish_share = _MIP_SHARE if mip_polish else _LNS_LED_SHARE if lns_led else _CPSAT_SHARE
     search, pattern = _search_phases(
         costs,
         weights,
@@ -384,7 +395,8 @@ def _pipeline(
             capacities,
             search,
             lp_support,
-            seconds=_RECOMBINE_SHARE * (deadline - time.monotonic()),
+            seconds=(_LNS_LED_RECOMBINE_SHARE if lns_led else _RECOMBINE_SHARE)
+            * (deadline - time.monotonic()),
             seed=seed,
             threads=threads,
         )
@@ -392,20 +404,34 @@ def _pipeline(
     if incumbent is not None and incumbent_cost is not None and not proven:
         # Beside the MIP the polish below is not worth its time (the MIP's bound is the better
         # one, and the LNS improves more than the polish finds): the LNS takes it all.
-        share = _LNS_SHARE if background is None else 1.0
-        lns_seconds = share * (deadline - time.monotonic())
-        improved = agent_subset_lns(
-            costs,
-            weights,
-            capacities,
-            incumbent,
-            reduced_costs=reduced_costs,
-            seed=seed,
-            deadline=time.monotonic() + lns_seconds,
-            max_steps=max(1, int(lns_seconds * _LNS_STEPS_PER_SECOND)),
-            stop_at=lower_bound,
-            stop=None if background is None else background.proved_optimal,
-        )
+        if background is None:
+            lns_seconds = _LNS_SHARE * (deadline - time.monotonic())
+            improved = agent_subset_lns(
+                costs,
+                weights,
+                capacities,
+                incumbent,
+                reduced_costs=reduced_costs,
+                seed=seed,
+                deadline=time.monotonic() + lns_seconds,
+                max_steps=max(1, int(lns_seconds * _LNS_STEPS_PER_SECOND)),
+                stop_at=lower_bound,
+            )
+        else:
+            # Beside the MIP, whose wall-clock stop already makes the answer vary, the LNS
+            # whose HiGHS sub-solves stop on the clock too: it re-packs far larger
+            # neighbourhoods (see restricted_mip_lns).
+            improved = restricted_mip_lns(
+                costs,
+                weights,
+                capacities,
+                incumbent,
+                reduced_costs=reduced_costs,
+                seed=seed,
+                deadline=deadline,
+                stop_at=lower_bound,
+                stop=background.proved_optimal,
+            )
         if improved.cost < incumbent_cost:
             incumbent, incumbent_cost = improved.assignment, improved.cost
     if background is not None:
@@ -540,7 +566,7 @@ def _finish_with_mip(
             incumbent, incumbent_cost = merged, merged_cost
     seconds = deadline - time.monotonic()
     if seconds > 0.05:
-        improved = agent_subset_lns(
+        improved = restricted_mip_lns(
             costs,
             weights,
             capacities,
@@ -548,7 +574,6 @@ def _finish_with_mip(
             reduced_costs=reduced_costs,
             seed=seed + 1,
             deadline=deadline,
-            max_steps=max(1, int(seconds * _LNS_STEPS_PER_SECOND)),
             stop_at=lower_bound,
         )
         if improved.cost < incumbent_cost:

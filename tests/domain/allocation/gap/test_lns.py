@@ -7,11 +7,11 @@ from typing import cast
 import numpy as np
 
 from clusterlink.domain.allocation.gap import GapResult, SolveStatus, read_orlib_gap
-from clusterlink.domain.allocation.gap.lns import agent_subset_lns
+from clusterlink.domain.allocation.gap.lns import agent_subset_lns, restricted_mip_lns
 from clusterlink.domain.allocation.gap.local_search import SearchOutcome
 from clusterlink.domain.allocation.gap.solve import _BackgroundMip, _finish_with_mip, _merge
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
-from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome
+from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome, solve_restricted_mip
 
 DATA = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "gap"
 
@@ -46,6 +46,51 @@ def test_lns_moves_a_chain_of_jobs_that_no_single_shift_or_swap_improves() -> No
     assert outcome.assignment.tolist() == [1, 1, 0, 2, 2]
     assert outcome.cost == 5
     assert outcome.improvements >= 1
+
+
+def test_restricted_mip_lns_moves_the_same_chain() -> None:
+    # Given the first test's instance and start (cost 14; optimum 5 needs three jobs moved).
+    costs = np.array([[3, 3, 1, 9, 9], [1, 1, 3, 9, 9], [9, 9, 9, 1, 1]], dtype=np.int64)
+    weights = np.full((3, 5), 2, dtype=np.int64)
+    weights[:, 2] = 4
+    capacities = np.array([4, 4, 4], dtype=np.int64)
+    start = np.array([0, 0, 1, 2, 2], dtype=np.int64)
+
+    outcome = restricted_mip_lns(
+        costs,
+        weights,
+        capacities,
+        start,
+        reduced_costs=None,
+        seed=0,
+        deadline=time.monotonic() + 30.0,
+        stop_at=5,
+    )
+
+    assert outcome.assignment.tolist() == [1, 1, 0, 2, 2]
+    assert outcome.cost == 5
+    assert outcome.improvements >= 1
+
+
+def test_restricted_mip_finds_the_cheaper_assignment_among_the_allowed_pairs_only() -> None:
+    # Given 2 agents of capacity 4 and 2 jobs of weight 3 (one job per agent): assignment
+    # (0, 1) costs 2 + 2, (1, 0) costs 1 + 1, but pair (1, 0) is not allowed.
+    costs = np.array([[2, 1], [1, 2]], dtype=np.int64)
+    weights = np.full((2, 2), 3, dtype=np.int64)
+    capacities = np.array([4, 4], dtype=np.int64)
+    everything = np.ones((2, 2), dtype=bool)
+    without_one_zero = np.array([[True, True], [False, True]])
+
+    cheaper = solve_restricted_mip(
+        costs, weights, capacities, everything, objective_below=4, time_limit_s=10.0
+    )
+    none_cheaper = solve_restricted_mip(
+        costs, weights, capacities, without_one_zero, objective_below=4, time_limit_s=10.0
+    )
+
+    assert cheaper.assignment is not None
+    assert (cheaper.assignment.tolist(), cheaper.cost, cheaper.proved) == ([1, 0], 2, True)
+    assert (none_cheaper.assignment, none_cheaper.cost, none_cheaper.proved) == (None, None, True)
 
 
 def test_lns_keeps_every_answer_feasible_and_its_cost_exact() -> None:

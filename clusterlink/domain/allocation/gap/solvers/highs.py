@@ -1,4 +1,5 @@
-"""The textbook binary GAP model solved as a MIP by HiGHS, through OR-Tools' MathOpt.
+"""The textbook binary GAP model solved as a MIP by HiGHS, through OR-Tools' MathOpt; and small
+restricted sub-problems for the LNS, through SciPy's HiGHS.
 
 MathOpt is used rather than pywraplp because pywraplp's HiGHS wrapper in OR-Tools 9.15 drops
 the incumbent when the time limit stops the solve (it reports "no solution" instead).
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sparse
 from ortools.math_opt import model_pb2
 from ortools.math_opt.python import mathopt
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 IntArray = npt.NDArray[np.int64]
 
@@ -121,3 +124,66 @@ def _textbook_model(
         np.concatenate([np.ones(pairs), weights.ravel().astype(np.float64)]).tolist()
     )
     return proto
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictedOutcome:
+    assignment: IntArray | None  # strictly cheaper than the cutoff, None if none found
+    cost: int | None
+    proved: bool  # the solve ended on its own (optimum or proof of none), not on the clock
+
+
+def solve_restricted_mip(
+    costs: IntArray,
+    weights: IntArray,
+    capacities: IntArray,
+    allowed: npt.NDArray[np.bool_],
+    *,
+    objective_below: int,
+    time_limit_s: float,
+) -> RestrictedOutcome:
+    """The cheapest assignment below `objective_below` using only the `allowed` pairs, by HiGHS
+    through SciPy within `time_limit_s` seconds (wall clock). SciPy takes the model as sparse
+    arrays built in a few NumPy calls: the LNS solves thousands of these small models, where
+    MathOpt's proto and solver start-up would cost more than the solve. The cutoff row prunes
+    from the first node."""
+    n_agents, n_jobs = costs.shape
+    agents, jobs = np.nonzero(allowed)
+    if np.bincount(jobs, minlength=n_jobs).min() == 0:
+        return RestrictedOutcome(None, None, proved=True)
+    n_vars = agents.size
+    columns = np.arange(n_vars)
+    pair_costs = costs[agents, jobs].astype(np.float64)
+    matrix = sparse.vstack(
+        [
+            sparse.csr_matrix((np.ones(n_vars), (jobs, columns)), shape=(n_jobs, n_vars)),
+            sparse.csr_matrix(
+                (weights[agents, jobs].astype(np.float64), (agents, columns)),
+                shape=(n_agents, n_vars),
+            ),
+            sparse.csr_matrix(pair_costs[None, :]),
+        ]
+    )
+    lower = np.concatenate([np.ones(n_jobs), np.full(n_agents + 1, -np.inf)])
+    upper = np.concatenate(
+        [np.ones(n_jobs), capacities.astype(np.float64), [float(objective_below) - 1.0]]
+    )
+    result = milp(
+        pair_costs,
+        constraints=LinearConstraint(matrix, lower, upper),
+        integrality=np.ones(n_vars),
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": max(0.01, time_limit_s), "mip_rel_gap": 0.0},
+    )
+    proved = result.status in (0, 2)
+    if result.x is None:
+        return RestrictedOutcome(None, None, proved=proved)
+    chosen = np.asarray(result.x) > 0.5
+    assignment = np.zeros(n_jobs, dtype=np.int64)
+    assignment[jobs[chosen]] = agents[chosen]
+    every_job = np.arange(n_jobs)
+    cost = int(costs[assignment, every_job].sum())
+    load = np.bincount(assignment, weights=weights[assignment, every_job], minlength=n_agents)
+    if cost >= objective_below or (load > capacities).any() or chosen.sum() != n_jobs:
+        return RestrictedOutcome(None, None, proved=proved)
+    return RestrictedOutcome(assignment, cost, proved=proved)
