@@ -506,3 +506,44 @@ def test_search_keys_from_the_pool_are_those_of_each_firm_in_order(monkeypatch) 
         search_fields(legal_name=f.legal_name, name_en=f.name_en, address=f.address) for f in firms
     ]
     assert pooled[0][1] == "hengwei" and pooled[0] != pooled[1]
+
+
+def test_a_latitude_without_its_longitude_column_is_reported_on_the_latitude_cell(
+    cluster,
+) -> None:
+    content = xlsx([["企业名称", "纬度"], ["莆田市恒威鞋业有限公司", 25.43]])
+
+    _job, report = run(content, cluster)
+
+    assert [(e["row"], e["column"], e["cell"], e["reason"]) for e in report["errors"]] == [
+        (2, "纬度", "B2", "Give both latitude and longitude, or neither.")
+    ]
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_latitude_with_an_empty_longitude_cell_is_reported_on_the_longitude_cell(
+    cluster,
+) -> None:
+    content = xlsx([["企业名称", "纬度", "经度"], ["莆田市恒威鞋业有限公司", 25.43, None]])
+
+    _job, report = run(content, cluster)
+
+    assert [(e["row"], e["column"], e["cell"], e["reason"]) for e in report["errors"]] == [
+        (2, "经度", "C2", "Give both latitude and longitude, or neither.")
+    ]
+
+
+def test_a_repeated_firm_is_reported_on_its_cell(cluster) -> None:
+    content = xlsx(
+        [
+            ENTERPRISE_HEADER_ZH,
+            firm("莆田市恒威鞋业有限公司", code=VALID_CODE),
+            firm("莆田市恒威二鞋业有限公司", code=VALID_CODE),
+        ]
+    )
+
+    _job, report = run(content, cluster)
+
+    assert [(e["row"], e["column"], e["cell"]) for e in report["errors"]] == [
+        (3, "统一社会信用代码", "C3")
+    ]

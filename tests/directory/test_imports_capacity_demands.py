@@ -304,3 +304,58 @@ def test_demand_pairs_above_the_maximum_are_located_and_nothing_is_written() -> 
         (3, "数量（双）", "D3", "Pairs must be at least 1 (got -500)."),
     ]
     assert Demand.objects.count() == 0
+
+
+def test_capacity_price_too_large_for_its_column_is_located_with_a_clear_reason(factory) -> None:
+    job, _errors = capacity(factory, [
+        ["sports-shoes", label(1), 1000, "123456789012", None, None, None],
+    ])  # fmt: skip
+
+    assert located(job) == [
+        (
+            2,
+            "最低单价（元）",
+            "D2",
+            "123456789012 is too large: an amount here is at most 99,999,999.99 yuan.",
+        )
+    ]
+    assert CapacityWeek.objects.count() == 0
+
+
+def test_capacity_service_rules_and_repeats_are_located_on_their_cells(factory) -> None:
+    CapacityWeekFactory(enterprise=factory, week=next_week(3), free_pairs=5000, reserved_pairs=4000)
+
+    job, _errors = capacity(factory, [
+        ["sports-shoes", label(1), 100, None, None, None, None],
+        ["运动鞋", label(1), 200, None, None, None, None],
+        ["sports-shoes", label(3), 3000, None, None, None, None],
+        ["sports-shoes", label(4), 3000, None, None, None, 400],
+    ])  # fmt: skip
+
+    assert [(row, column, cell) for row, column, cell, _reason in located(job)] == [
+        (3, "周", "B3"),
+        (4, "空闲产能（双）", "C4"),
+        (5, "交货周期（天）", "G5"),
+    ]
+
+
+def test_demand_service_rules_are_located_on_their_cells() -> None:
+    brand = EnterpriseFactory(roles=["brand"])
+
+    job, _errors = demands(brand, [
+        ["processing_order", "缺数量", "sports-shoes", None, "99999999999", label(6), None],
+        ["processing_order", "缺数量", "sports-shoes", None, None, label(6), None],
+        ["processing_order", "缺数量", "sports-shoes", None, None, label(6), None],
+    ])  # fmt: skip
+
+    assert located(job) == [
+        (
+            2,
+            "目标单价（元）",
+            "E2",
+            "99999999999 is too large: an amount here is at most 99,999,999.99 yuan.",
+        ),
+        (3, "数量（双）", "D3", "An order needs a quantity in pairs."),
+        (4, "标题", "B4", "Same demand as row 3: the row appears twice."),
+        (4, "数量（双）", "D4", "An order needs a quantity in pairs."),
+    ]

@@ -81,11 +81,9 @@ class CapacityHandler(RowHandler[CapacityCell]):
         for number, cell in rows:
             key = (cell.category, cell.week)
             if key in first:
-                report.add(
-                    number,
-                    self.headers.get("week", "week"),
-                    _("Same category and week as row %(row)s.") % {"row": first[key]},
-                )
+                column, ref = self.locate(number, "week")
+                reason = _("Same category and week as row %(row)s.") % {"row": first[key]}
+                report.add(number, column, reason, ref)
             else:
                 first[key] = number
                 unique.append((number, cell))
@@ -101,9 +99,10 @@ class CapacityHandler(RowHandler[CapacityCell]):
             for key, messages in exc.details.items():
                 cell_key, _dot, field = key.partition(".")
                 column_key = _FIELD_COLUMNS.get(field or "__all__", "free_pairs")
-                column = self.headers.get(column_key, column_key)
+                row_number = by_key.get(cell_key)
+                column, ref = self.locate(row_number, column_key)
                 for message in messages:
-                    report.add(by_key.get(cell_key), column, message)
+                    report.add(row_number, column, message, ref)
 
     def write(self, rows: list[tuple[int, CapacityCell]], report: ImportReport) -> None:
         before = {

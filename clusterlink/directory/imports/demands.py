@@ -128,15 +128,14 @@ class DemandHandler(RowHandler[dict[str, Any]]):
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
         first: dict[tuple[Any, ...], int] = {}
-        title = self.headers.get("title", "title")
         for number, values in rows:
             key = self.identity(values)
             if key in first:
-                report.add(
-                    number,
-                    title,
-                    _("Same demand as row %(row)s: the row appears twice.") % {"row": first[key]},
-                )
+                column, cell = self.locate(number, "title")
+                reason = _("Same demand as row %(row)s: the row appears twice.") % {
+                    "row": first[key]
+                }
+                report.add(number, column, reason, cell)
             else:
                 first[key] = number
         try:
@@ -147,13 +146,13 @@ class DemandHandler(RowHandler[dict[str, Any]]):
                             demand_create(owner=self.enterprise, created_by=self.actor, **values)
                     except ApplicationError as exc:
                         for field, messages in exc.details.items():
-                            column = (
-                                self.headers.get(field, field)
+                            column, cell = (
+                                self.locate(number, field)
                                 if field in {c.key for c in self.spec.columns}
-                                else ""
+                                else ("", "")
                             )
                             for message in messages:
-                                report.add(number, column, message)
+                                report.add(number, column, message, cell)
                 raise _DryRun
         except _DryRun:
             pass

@@ -198,8 +198,11 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
             "lat",
             "lng",
         } & row.failed_keys:
+            # On the missing one's column if the file has it, else on the one that is there.
+            missing = "lng" if enterprise.lng is None else "lat"
+            given = "lat" if missing == "lng" else "lng"
             row.error(
-                "lng" if enterprise.lng is None else "lat",
+                missing if row.has(missing) else given,
                 _("Give both latitude and longitude, or neither."),
             )
         # The model's own field validators (length, check character, URL, e-mail), run only on
@@ -269,7 +272,8 @@ class EnterpriseHandler(RowHandler[EnterpriseRow]):
             first_by_identity[identity] = number
 
     def _duplicate_row(self, report: ImportReport, number: int, key: str, reason: str) -> None:
-        report.add(number, self.headers.get(key, key), reason)
+        column, cell = self.locate(number, key)
+        report.add(number, column, reason, cell)
 
     def write(self, rows: list[tuple[int, EnterpriseRow]], report: ImportReport) -> None:
         started = time.perf_counter()

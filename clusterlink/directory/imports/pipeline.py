@@ -70,6 +70,16 @@ class RowHandler(Generic[ParsedT]):
 
     spec: Spec
     headers: dict[str, str] = {}  # set per import by read_rows: key → header in the file
+    positions: dict[str, int] = {}  # set per import by read_rows: key → column index
+
+    def locate(self, number: int | None, key: str) -> tuple[str, str]:
+        """(header, Excel cell such as 'D5') of column `key` in row `number`; the cell is ''
+        for a column the file does not have or a problem of no single row."""
+        position = self.positions.get(key)
+        header = self.headers.get(key, key)
+        if position is None or number is None:
+            return header, ""
+        return header, f"{get_column_letter(position + 1)}{number}"
 
     def parse(self, row: RowCells) -> ParsedT | None:
         raise NotImplementedError
@@ -171,6 +181,7 @@ def read_rows(
         return []
     positions, headers, headerless = matched
     handler.headers = headers
+    handler.positions = positions
     parsed: list[tuple[int, ParsedT]] = []
     pending_blank: list[int] = []
     failed_rows: set[int] = set()
