@@ -29,6 +29,7 @@ from clusterlink.directory.models import (
 )
 from clusterlink.directory.services import CapacityCell
 from clusterlink.directory.taxonomy_fields import taxonomy_checkboxes
+from clusterlink.directory.validators import normalise_credit_code, validate_credit_code
 
 GRID_WEEKS = 12
 # The calendar opens from three years back to three years ahead: far enough for any planning
@@ -90,6 +91,13 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
     categories = taxonomy_checkboxes(Category, label=_("Products"))
     processes = taxonomy_checkboxes(Process, label=_("Processes"))
     certifications = taxonomy_checkboxes(Certification, label=_("Certifications"))
+
+    def clean_credit_code(self) -> str:
+        """The model's own check (format, then check character), here too, so that a bad code
+        is reported with the form's other errors instead of on the next submit."""
+        code = normalise_credit_code(self.cleaned_data.get("credit_code") or "")
+        validate_credit_code(code)
+        return code
 
     @staticmethod
     def initial_for(enterprise: Enterprise) -> dict[str, Any]:
