@@ -214,7 +214,11 @@ def quote_request(*, actor: Any, demand: Demand, factory: Enterprise) -> Quote:
         demand=demand, factory=factory, defaults={"requested_by": actor}
     )
     if created:
-        DemandShare.objects.get_or_create(demand=demand, enterprise=factory)
+        # Asking is sharing on purpose: a share the match run made becomes the owner's, so
+        # that it outlives the proposal (a declined or expired proposal removes its share).
+        DemandShare.objects.update_or_create(
+            demand=demand, enterprise=factory, defaults={"reason": DemandShare.Reason.SHARED}
+        )
     return quote
 
 

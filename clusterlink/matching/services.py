@@ -351,6 +351,7 @@ def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun
         old.status = Proposal.Status.SUPERSEDED
         old._history_user = run.operator  # type: ignore[attr-defined]
         old.save()
+        _release_matched_share(old)
     costs = result.costs
     run.status = (
         MatchRun.Status.CANCELLED if result.status == "CANCELLED" else MatchRun.Status.FINISHED
@@ -379,10 +380,35 @@ class Side(StrEnum):
     FACTORY = "factory"
 
 
+LIVE_PROPOSAL_STATUSES = (Proposal.Status.OPEN, Proposal.Status.ACCEPTED)
+
+
+def _release_matched_share(proposal: Proposal) -> None:
+    """A proposal that closed without agreement no longer lets its factory see the order:
+    remove the share the match run created, unless the factory holds another live proposal
+    for the same order or the owner shared the order with it (those shares stay)."""
+    if (
+        Proposal.objects.filter(
+            demand_id=proposal.demand_id,
+            factory_id=proposal.factory_id,
+            status__in=LIVE_PROPOSAL_STATUSES,
+        )
+        .exclude(pk=proposal.pk)
+        .exists()
+    ):
+        return
+    DemandShare.objects.filter(
+        demand_id=proposal.demand_id,
+        enterprise_id=proposal.factory_id,
+        reason=DemandShare.Reason.MATCHED,
+    ).delete()
+
+
 def _lapse_if_due(proposal: Proposal) -> bool:
     if proposal.status == Proposal.Status.OPEN and proposal.expires_at <= clock.now():
         proposal.status = Proposal.Status.EXPIRED
         proposal.save()
+        _release_matched_share(proposal)
         return True
     return False
 
@@ -447,6 +473,7 @@ def _decide(actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: b
         )
     if not accept:
         proposal.status = Proposal.Status.DECLINED
+        _release_matched_share(proposal)
     elif (
         proposal.brand_decision == Decision.ACCEPTED
         and proposal.factory_decision == Decision.ACCEPTED
@@ -580,5 +607,6 @@ def proposals_expire(*, actor: Any = None) -> int:
         proposal.status = Proposal.Status.EXPIRED
         proposal._history_user = actor  # type: ignore[attr-defined]
         proposal.save()
+        _release_matched_share(proposal)
         count += 1
     return count

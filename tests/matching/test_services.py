@@ -16,6 +16,7 @@ from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, ConflictError
 from clusterlink.directory.models import CapacityWeek
 from clusterlink.market.models import DemandShare
+from clusterlink.market.services import quote_request
 from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal, Reservation
 from clusterlink.matching.services import (
     match_run_cancel,
@@ -359,3 +360,71 @@ def test_withdrawing_a_cancelled_agreement_frees_its_weeks(
     assert sum(plan(repair).values()) == 700
     # an agreement that did not come from a match is left alone
     assert proposal_withdraw(actor=world.operator, agreement=None) is None
+
+
+def test_expired_proposals_take_back_their_factories_sight(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a run proposing three placements, each factory seeing its order by the match
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    # when they lapse: one found late by an answer, the others by the expiry task
+    with clock.frozen(clock.now() + dt.timedelta(days=15)):
+        with pytest.raises(ApplicationError):
+            proposal_decide(
+                actor=world.brand_user,
+                viewer=world.viewer(world.brand_user),
+                proposal=Proposal.objects.get(run=run, factory=world.dear),
+                side="brand",
+                accept=True,
+            )
+        assert DemandShare.objects.count() == 2
+        assert proposals_expire() == 2
+    # then no factory sees an order any more
+    assert DemandShare.objects.count() == 0
+
+
+def test_a_decline_keeps_the_owners_own_shares(django_capture_on_commit_callbacks: Any) -> None:
+    # given a run; the brand has asked the dear factory for a quote and shared the certified
+    # order with the cheap one by hand
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    quote_request(actor=world.brand_user, demand=world.big, factory=world.dear)
+    DemandShare.objects.filter(demand=world.certified, enterprise=world.cheap).update(
+        reason=DemandShare.Reason.SHARED
+    )
+    # when the brand declines every proposal
+    for proposal in Proposal.objects.filter(run=run):
+        proposal_decide(
+            actor=world.brand_user,
+            viewer=world.viewer(world.brand_user),
+            proposal=proposal,
+            side="brand",
+            accept=False,
+        )
+    # then only the shares the run made are gone
+    assert set(DemandShare.objects.values_list("demand__title", "enterprise_id", "reason")) == {
+        ("跑鞋 400", world.dear.pk, "shared"),
+        ("BSCI 跑鞋 300", world.cheap.pk, "shared"),
+    }
+
+
+def test_a_decline_keeps_the_share_of_another_live_proposal(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given two open proposals of the big order to the cheap factory, from two runs
+    world = matching_world()
+    first = finished_run(world, django_capture_on_commit_callbacks)
+    finished_run(world, django_capture_on_commit_callbacks)
+    earlier = Proposal.objects.get(run=first, factory=world.cheap, demand=world.big)
+    Proposal.objects.filter(pk=earlier.pk).update(status=Proposal.Status.OPEN)
+    # when the factory declines the earlier one
+    proposal_decide(
+        actor=world.cheap_user,
+        viewer=world.viewer(world.cheap_user),
+        proposal=earlier,
+        side="factory",
+        accept=False,
+    )
+    # then it still sees the order through the later one
+    assert DemandShare.objects.filter(demand=world.big, enterprise=world.cheap).exists()

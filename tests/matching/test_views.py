@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from clusterlink.agreements.models import Agreement
 from clusterlink.directory.models import CapacityWeek
-from clusterlink.market.models import Quote
+from clusterlink.market.models import Demand, DemandShare, Quote, Visibility
 from clusterlink.matching.models import MatchRun, Proposal
 from clusterlink.matching.services import match_run_execute
 from tests.accounts.factories import UserFactory
@@ -293,3 +293,48 @@ def test_accepting_says_so(django_capture_on_commit_callbacks: Any) -> None:
     )
     assert "You accepted. Waiting for the other side." in response.content.decode()
 
+
+@pytest.mark.parametrize("side", ["brand", "factory"])
+def test_a_declined_factory_no_longer_sees_the_private_order(
+    side: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a private order with a target price, proposed by a run to the dear factory
+    world = matching_world()
+    Demand.objects.filter(pk=world.big.pk).update(
+        visibility=Visibility.PRIVATE, target_unit_price_rmb=Decimal("45.50")
+    )
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear, demand=world.big)
+    factory = client_for(world.dear_user)
+    page = factory.get(f"/en/market/demands/{world.big.pk}/")
+    assert page.status_code == 200
+    assert "45.50" in page.content.decode()
+    # when either side declines the proposal
+    user = world.brand_user if side == "brand" else world.dear_user
+    client_for(user).post(
+        f"/en/matching/proposals/{proposal.pk}/decide/", {"side": side, "decision": "decline"}
+    )
+    # then the factory may no longer open the order, nor its quotes
+    assert factory.get(f"/en/market/demands/{world.big.pk}/").status_code == 404
+    assert factory.get(f"/en/market/demands/{world.big.pk}/quotes/").status_code == 404
+    assert not DemandShare.objects.filter(demand=world.big, enterprise=world.dear).exists()
+
+
+def test_a_declined_factory_no_longer_sees_the_target_price_of_a_listed_order(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    Demand.objects.filter(pk=world.big.pk).update(
+        visibility=Visibility.CLUSTER, target_unit_price_rmb=Decimal("45.50")
+    )
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    proposal = Proposal.objects.get(run=run, factory=world.dear, demand=world.big)
+    factory = client_for(world.dear_user)
+    client_for(world.dear_user).post(
+        f"/en/matching/proposals/{proposal.pk}/decide/", {"side": "factory", "decision": "decline"}
+    )
+    page = factory.get(f"/en/market/demands/{world.big.pk}/").content.decode()
+    assert 'data-testid="private-part"' not in page
+    assert "45.50" not in page
