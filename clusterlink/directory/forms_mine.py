@@ -29,7 +29,11 @@ from clusterlink.directory.models import (
 )
 from clusterlink.directory.services import CapacityCell
 from clusterlink.directory.taxonomy_fields import taxonomy_checkboxes
-from clusterlink.directory.validators import normalise_credit_code, validate_credit_code
+from clusterlink.directory.validators import (
+    normalise_credit_code,
+    validate_credit_code,
+    validate_phone,
+)
 
 GRID_WEEKS = 12
 # The calendar opens from three years back to three years ahead: far enough for any planning
@@ -78,7 +82,9 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact phone"), max_length=40, required=False, validators=[validate_phone]
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     is_listed = forms.BooleanField(label=_("Listed in the public directory"), required=False)
     roles = forms.MultipleChoiceField(

@@ -19,6 +19,7 @@ from clusterlink.directory.validators import (
     validate_credit_code,
     validate_monday,
     validate_pairs_maximum,
+    validate_phone,
     validate_rmb,
 )
 
@@ -329,6 +330,7 @@ class Enterprise(TimeStampedModel):
         _("contact phone"),
         max_length=40,
         blank=True,
+        validators=[validate_phone],
         help_text=_("Private: visible to members, the cluster's operators and partners."),
     )
     contact_email = models.EmailField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +46,35 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("This is not a valid unified social credit code."), code="credit_code_format"
         ) from exc
+
+
+# A phone number as people write it: an optional leading +, digits grouped by spaces, hyphens or
+# parentheses (full-width ones too, as typed with a Chinese input method), then an optional
+# extension ("ext. 801", "x801", "转801", "分机801", "内线801", Japanese "内線801"). China:
+# 13900000000, +86 139 0000 0000, 0594-2681234, (0594) 2681234, 0594-2681234-801.
+_PHONE_EXTENSION = r"\s*(?:ext\.?|x|转|分机|内线|内線)\s*"
+_PHONE_RE = re.compile(
+    rf"^(?P<number>\+?[\d\s\-()（）－]+?)(?:{_PHONE_EXTENSION}\d{{1,6}})?$", re.IGNORECASE
+)
+PHONE_DIGITS_MIN = 5
+PHONE_DIGITS_MAX = 20
+
+
+def validate_phone(value: str) -> None:
+    """A phone number of 5 to 20 digits (an extension aside) written with digits, an optional
+    leading +, spaces, hyphens, parentheses and an optional extension; blank passes."""
+    if not value:
+        return
+    match = _PHONE_RE.match(value.strip())
+    digits = sum(c.isdigit() for c in match["number"]) if match else 0
+    if not PHONE_DIGITS_MIN <= digits <= PHONE_DIGITS_MAX:
+        raise ValidationError(
+            _(
+                "Enter a phone number of 5 to 20 digits, e.g. 0594-2681234 or "
+                "+86 139 0000 0000; spaces, hyphens, brackets and an extension (转 801) may be used."
+            ),
+            code="phone",
+        )
 
 
 def validate_rmb(value: Decimal) -> None:

@@ -196,6 +196,19 @@ def test_any_user_registering_a_firm_becomes_its_owner(world: World) -> None:
     assert Membership.objects.get(enterprise=enterprise).user == world.outsider
 
 
+def test_registering_a_firm_with_a_phone_that_is_no_number_is_a_located_error(
+    world: World,
+) -> None:
+    client = client_for(world.outsider)
+    client.headers["Accept-Language"] = "en"
+    response = client.post(
+        "/enterprises", {"legal_name": "晋江新鞋业有限公司", "contact_phone": "call me"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["details"]) == ["contact_phone"]
+    assert not Enterprise.objects.filter(legal_name="晋江新鞋业有限公司").exists()
+
+
 def test_an_operator_adds_a_firm_to_their_cluster_without_joining_it(world: World) -> None:
     response = client_for(world.operator).post(
         "/enterprises", {"legal_name": "莆田新工厂", "cluster": "putian"}

@@ -547,3 +547,18 @@ def test_a_repeated_firm_is_reported_on_its_cell(cluster) -> None:
     assert [(e["row"], e["column"], e["cell"]) for e in report["errors"]] == [
         (3, "统一社会信用代码", "C3")
     ]
+
+
+def test_a_phone_that_is_no_number_is_reported_on_its_cell(cluster) -> None:
+    content = xlsx(
+        [
+            ["企业名称", "联系电话"],
+            ["莆田市恒威鞋业有限公司", "call me"],
+            ["莆田市鸿鑫鞋业有限公司", 13900000000],
+        ]
+    )
+
+    _job, report = run(content, cluster)
+
+    assert [(e["row"], e["column"], e["cell"]) for e in report["errors"]] == [(2, "联系电话", "B2")]
+    assert Enterprise.objects.count() == 0

@@ -230,6 +230,49 @@ def test_profile_reports_every_error_in_one_round(owner: Any, factory_firm: Ente
     assert Enterprise.objects.get(pk=factory_firm.pk).legal_name == factory_firm.legal_name
 
 
+PHONE_MESSAGE = (
+    "Enter a phone number of 5 to 20 digits, e.g. 0594-2681234 or +86 139 0000 0000; "
+    "spaces, hyphens, brackets and an extension (转 801) may be used."
+)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13900000000",
+        "+86 139 0000 0000",
+        "0594-2681234",
+        "(0594) 2681234",
+        "（0594）2681234",
+        "0594-2681234-801",
+        "0594-2681234 转 801",
+        "0594-2681234 ext. 801",
+    ],
+)
+def test_profile_accepts_chinese_mobile_and_landline_numbers(
+    owner: Any, factory_firm: Enterprise, phone: str
+) -> None:
+    response = client_for(owner).post(
+        mine_url("profile", factory_firm.pk), profile_post(factory_firm, contact_phone=phone)
+    )
+    assert response.status_code == 302
+    assert Enterprise.objects.get(pk=factory_firm.pk).contact_phone == phone
+
+
+@pytest.mark.parametrize(
+    "phone", ["call me", "abc", "1234", "123456789012345678901", "13900000000转"]
+)
+def test_profile_refuses_a_phone_that_is_no_number(
+    owner: Any, factory_firm: Enterprise, phone: str
+) -> None:
+    response = client_for(owner).post(
+        mine_url("profile", factory_firm.pk), profile_post(factory_firm, contact_phone=phone)
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"contact_phone": [PHONE_MESSAGE]}
+    assert Enterprise.objects.get(pk=factory_firm.pk).contact_phone == factory_firm.contact_phone
+
+
 def test_plain_member_cannot_edit_profile(member: Any, factory_firm: Enterprise) -> None:
     client = client_for(member)
     assert client.get(mine_url("profile", factory_firm.pk)).status_code == 404
