@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.agreements.models import AgreementStatus, AgreementType
@@ -69,8 +70,10 @@ class AgreementForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, firm_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["buyer"].choices = firm_choices  # type: ignore[attr-defined]
-        self.fields["supplier"].choices = firm_choices  # type: ignore[attr-defined]
+        # Nothing preselected: both parties defaulting to the first firm read as a choice made.
+        choices = [("", BLANK_CHOICE_DASH[0][1]), *firm_choices]
+        self.fields["buyer"].choices = choices  # type: ignore[attr-defined]
+        self.fields["supplier"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common.forms import ServiceErrorsMixin
@@ -201,7 +202,10 @@ class WalkInForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, event: Event, people: list[Participant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(p.pk, f"{p.name} · {p.registration.enterprise.display_name}") for p in people]
+        choices = [
+            *BLANK_CHOICE_DASH,
+            *((p.pk, f"{p.name} · {p.registration.enterprise.display_name}") for p in people),
+        ]
         self.fields["participant_a"].choices = choices  # type: ignore[attr-defined]
         self.fields["participant_b"].choices = choices  # type: ignore[attr-defined]
         self.fields["slot"].choices = slot_choices(event)  # type: ignore[attr-defined]

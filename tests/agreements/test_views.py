@@ -92,10 +92,14 @@ def test_a_brand_records_an_intention_from_its_meeting(docking: Any) -> None:
     client = client_for(docking.brand_member)
     address = url("agreements:create") + f"?meeting={meeting.pk}"
     form = client.get(address)
-    assert [c[0] for c in form.context["form"].fields["buyer"].choices] == sorted(
-        [docking.brands[0].pk, docking.factories[0].pk],
-        key=lambda pk: [docking.brands[0].pk, docking.factories[0].pk].index(pk),
-    )
+    # both parties start empty: nothing is chosen for the user
+    for field in ("buyer", "supplier"):
+        assert [c[0] for c in form.context["form"].fields[field].choices] == [
+            "",
+            docking.brands[0].pk,
+            docking.factories[0].pk,
+        ]
+    assert form.content.decode().count('<option value="" selected>---------</option>') == 2
     # when
     response = client.post(
         address,

@@ -364,3 +364,18 @@ def test_meeting_outcome_by_a_party(world: dict[str, Any]) -> None:
 def test_print_view_renders(world: dict[str, Any]) -> None:
     response = client_for(world["buyer_user"]).get(url("agenda_print", "expo", world["buyer"].pk))
     assert response.status_code == 200 and "<svg" in response.content.decode()
+
+
+def test_walk_in_form_preselects_no_participant(world: dict[str, Any]) -> None:
+    Registration.objects.update(status="validated")
+    page = client_for(world["operator"]).get(url("schedule", "expo"))
+    form = page.context["walk_in_form"]
+    for field in ("participant_a", "participant_b"):
+        assert [c[0] for c in form.fields[field].choices] == [
+            "",
+            *sorted(
+                [world["buyer"].pk, world["supplier"].pk],
+                key=lambda pk: (Participant.objects.get(pk=pk).name, pk),
+            ),
+        ]
+    assert page.content.decode().count('<option value="" selected>---------</option>') == 2
