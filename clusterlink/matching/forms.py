@@ -85,3 +85,12 @@ class MatchRunStartForm(ServiceErrorsMixin, forms.Form):
             "time_limit_s": data["time_limit_s"],
             "seed": data["seed"],
         }
+
+
+class MatchRunRepairForm(forms.Form):
+    """A repair run keeps the first run's demands, factories and weights; only the time the
+    solver may take can be changed (empty: the first run's)."""
+
+    time_limit_s = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=600, required=False
+    )

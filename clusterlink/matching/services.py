@@ -171,9 +171,12 @@ def _enqueue(run_id: int) -> None:
 
 
 @transaction.atomic
-def match_run_repair_start(*, operator: Any, viewer: Viewer, run: MatchRun) -> MatchRun:
+def match_run_repair_start(
+    *, operator: Any, viewer: Viewer, run: MatchRun, time_limit_s: int | None = None
+) -> MatchRun:
     """A new run over the same demands, factories and weights that keeps every accepted
-    placement fixed and re-plans what was declined, expired or left open."""
+    placement fixed and re-plans what was declined, expired or left open. time_limit_s
+    None keeps the first run's limit; a limit out of range is refused on its field."""
     if run.status != MatchRun.Status.FINISHED:
         raise ApplicationError(
             _("Only a finished run can be repaired."), code=MatchingErrorCode.NOT_FINISHED
@@ -189,7 +192,7 @@ def match_run_repair_start(*, operator: Any, viewer: Viewer, run: MatchRun) -> M
         quality_rmb=run.quality_rmb,
         large_firm_rmb=run.large_firm_rmb,
         same_cluster_rmb=run.same_cluster_rmb,
-        time_limit_s=run.time_limit_s,
+        time_limit_s=run.time_limit_s if time_limit_s is None else time_limit_s,
         seed=run.seed,
         repair_of=run,
     )

@@ -21,7 +21,7 @@ from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.directory.models import Cluster
 from clusterlink.market.models import Quote
 from clusterlink.matching import selectors, services
-from clusterlink.matching.forms import MatchRunStartForm
+from clusterlink.matching.forms import MatchRunRepairForm, MatchRunStartForm
 from clusterlink.matching.models import MatchRun
 
 
@@ -74,16 +74,22 @@ def _progress_context(run: MatchRun) -> dict[str, Any]:
     return {"run": run, "progress_gap": gap}
 
 
-@login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    run = _run_or_404(request, run_id)
+def _run_page(
+    request: HttpRequest, run: MatchRun, repair_form: MatchRunRepairForm, status: int = 200
+) -> HttpResponse:
     context: dict[str, Any] = _progress_context(run)
     if run.status in (MatchRun.Status.FINISHED, MatchRun.Status.CANCELLED):
-        report = selectors.run_report(viewer=viewer, run=run)
+        report = selectors.run_report(viewer=viewer_for(request.user), run=run)
         context["report"] = report
         context["flows"] = report.flows
-    return render(request, "matching/run_detail.html", context)
+    context["repair_form"] = repair_form
+    return render(request, "matching/run_detail.html", context, status=status)
+
+
+@login_required
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_or_404(request, run_id)
+    return _run_page(request, run, MatchRunRepairForm(initial={"time_limit_s": run.time_limit_s}))
 
 
 @login_required
@@ -114,9 +120,15 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 def run_repair(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(request, run_id)
+    form = MatchRunRepairForm(request.POST)
+    if not form.is_valid():
+        return _run_page(request, run, form, status=400)
     try:
         repair = services.match_run_repair_start(
-            operator=request.user, viewer=viewer_for(request.user), run=run
+            operator=request.user,
+            viewer=viewer_for(request.user),
+            run=run,
+            time_limit_s=form.cleaned_data["time_limit_s"],
         )
     except ApplicationError as error:
         messages.error(request, str(error.message))

@@ -338,3 +338,26 @@ def test_a_declined_factory_no_longer_sees_the_target_price_of_a_listed_order(
     page = factory.get(f"/en/market/demands/{world.big.pk}/").content.decode()
     assert 'data-testid="private-part"' not in page
     assert "45.50" not in page
+
+
+def test_repair_validates_its_time_limit(django_capture_on_commit_callbacks: Any) -> None:
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    operator = client_for(world.operator)
+    page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    assert 'name="time_limit_s" value="5"' in page
+    # a limit that is not a number is refused on its field and no run is queued
+    response = operator.post(f"/en/matching/runs/{run.pk}/repair/", {"time_limit_s": "abc"})
+    assert response.status_code == 400
+    assert response.context["repair_form"].errors == {"time_limit_s": ["Enter a whole number."]}
+    assert 'data-testid="error-time_limit_s"' in response.content.decode()
+    response = operator.post(f"/en/matching/runs/{run.pk}/repair/", {"time_limit_s": "601"})
+    assert response.status_code == 400
+    assert MatchRun.objects.count() == 1
+    # a valid limit is the repair run's
+    with django_capture_on_commit_callbacks(execute=False):
+        response = operator.post(f"/en/matching/runs/{run.pk}/repair/", {"time_limit_s": "30"})
+    repair = MatchRun.objects.get(repair_of=run)
+    assert response["Location"] == f"/en/matching/runs/{repair.pk}/"
+    assert repair.time_limit_s == 30
