@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -361,3 +362,29 @@ def test_repair_validates_its_time_limit(django_capture_on_commit_callbacks: Any
     repair = MatchRun.objects.get(repair_of=run)
     assert response["Location"] == f"/en/matching/runs/{repair.pk}/"
     assert repair.time_limit_s == 30
+
+
+def unwrapped_tables(page: str) -> int:
+    """Tables not directly inside a .table-wrap, which scrolls them on a phone."""
+    return sum(1 for wrap in re.findall(r'(<div class="table-wrap">\s*)?<table', page) if not wrap)
+
+
+def test_every_table_scrolls_inside_the_page_on_a_phone(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    world.big.pairs = 1000  # some pairs stay unplaced
+    world.big.save()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    operator = client_for(world.operator)
+    detail = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    for testid in ("unplaced-table", "flows-table", "by-factory-table"):
+        assert f'data-testid="{testid}"' in detail
+    pages = [
+        operator.get("/en/matching/runs/").content.decode(),
+        detail,
+        client_for(world.brand_user).get("/en/matching/proposals/").content.decode(),
+        client_for(world.dear_user).get("/en/matching/proposals/").content.decode(),
+    ]
+    assert [unwrapped_tables(page) for page in pages] == [0, 0, 0, 0]
