@@ -8,10 +8,20 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from clusterlink.accounts.models import User
 from clusterlink.common.forms import ServiceErrorsMixin
 from clusterlink.directory.models import Cluster, Role
+
+# Django's own zh_Hans catalog lacks the message MinimumLengthValidator raises (it only has an
+# older wording with %(min_length)d), so a too-short password read in English on the Chinese
+# pages. Naming the message here puts it into the project's catalogs, which Django reads first.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 
 
 class SignUpForm(ServiceErrorsMixin, forms.Form):

@@ -142,6 +142,33 @@ def test_sign_up_with_weak_password_writes_nothing(client: Client) -> None:
     assert User.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "password", "message"),
+    [
+        ("zh-hans", "Ab-3", "这个密码太短，至少要包含 8 个字符。"),
+        ("ja", "Ab-3", "このパスワードは短すぎます。最低 8 文字以上必要です。"),
+        ("zh-hans", "12345678901", "密码只包含数字。"),
+        ("ja", "12345678901", "このパスワードは数字しか使われていません。"),
+        ("zh-hans", "password", "这个密码太常见了。"),
+        ("ja", "password", "このパスワードは一般的すぎます。"),
+        ("zh-hans", "lin.factory1", "密码跟 用户名 太相似了。"),
+        ("ja", "lin.factory1", "このパスワードは ユーザー名 と似すぎています。"),
+    ],
+)
+def test_sign_up_password_rules_read_in_the_pages_language(
+    client: Client, lang: str, password: str, message: str
+) -> None:
+    response = client.post(
+        url("accounts:signup", lang), sign_up_data(password1=password, password2=password)
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert message in body
+    assert "This password" not in body and "The password" not in body
+    assert User.objects.count() == 0
+
+
 def test_sign_up_with_firm_fields_but_no_firm_name_writes_nothing(client: Client) -> None:
     cluster = ClusterFactory()
 
