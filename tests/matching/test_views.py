@@ -70,14 +70,18 @@ def test_operator_starts_a_run_and_reads_the_result(
         "Flows between clusters",
         "flows-chart",
         "<strong>7,200.00</strong>",
-        '<dd data-testid="solver-status">Optimal: no cheaper plan exists</dd>',
+        '<dd data-testid="solver-status">Optimal within rounding: at most 0.0002 RMB per pair '
+        "above the proven bound</dd>",
         "300/300",
     ):
         assert piece in page
     # in Chinese too the figures are grouped and the solver's status is words, not a code
     page = operator.get(f"/zh-hans/matching/runs/{run.pk}/").content.decode()
     assert "<strong>7,200.00</strong>" in page
-    assert '<dd data-testid="solver-status">最优：不存在更低成本的方案</dd>' in page
+    assert (
+        '<dd data-testid="solver-status">在取整误差内最优：每双至多比已证明的下界高 0.0002 元</dd>'
+        in page
+    )
     # the export holds the same placements
     export = operator.get(f"/en/matching/runs/{run.pk}/export.xlsx")
     book = load_workbook(io.BytesIO(export.content))
@@ -388,3 +392,20 @@ def test_every_table_scrolls_inside_the_page_on_a_phone(
         client_for(world.dear_user).get("/en/matching/proposals/").content.decode(),
     ]
     assert [unwrapped_tables(page) for page in pages] == [0, 0, 0, 0]
+
+
+def test_gap_is_shown_in_rmb_beside_a_percentage_with_enough_digits(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a finished run whose plan lies 125.05 RMB above its bound of forty million
+    world = matching_world()
+    run = run_via_page(world, django_capture_on_commit_callbacks)
+    match_run_execute(run_id=run.pk)
+    MatchRun.objects.filter(pk=run.pk).update(
+        progress_objective_rmb=Decimal("40901146.21"), progress_bound_rmb=Decimal("40901021.16")
+    )
+    # then the gap is not rounded away to 0.000 %
+    page = client_for(world.operator).get(f"/en/matching/runs/{run.pk}/").content.decode()
+    assert '<dd data-testid="progress-gap">125.05 RMB (0.0003 %)</dd>' in page
+    page = client_for(world.operator).get(f"/zh-hans/matching/runs/{run.pk}/").content.decode()
+    assert '<dd data-testid="progress-gap">125.05 元（0.0003 %）</dd>' in page
