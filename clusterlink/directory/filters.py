@@ -15,6 +15,7 @@ from clusterlink.directory.taxonomy_fields import (
     certification_choices,
     process_choices,
 )
+from clusterlink.domain.resolution import search_terms
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -53,6 +54,20 @@ class EnterpriseFilterForm(forms.Form):
         fields["category"].choices = [any_choice, *category_choices()]
         fields["certification"].choices = [any_choice, *certification_choices()]
         fields["process"].choices = [any_choice, *process_choices()]
+
+    def clean_q(self) -> str:
+        text: str = (self.cleaned_data.get("q") or "").strip()
+        if text and not search_terms(text):
+            raise forms.ValidationError(
+                _("Enter letters, digits or Chinese characters."), code="no_search_terms"
+            )
+        return text
+
+    @property
+    def search_refused(self) -> bool:
+        """A search that cannot be run (too long, nothing searchable in it): the page lists no
+        firms and says why, as the API refuses it, instead of listing every firm."""
+        return self.is_bound and "q" in self.errors
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -96,14 +96,15 @@ class TokenPrefix(Func):
 
 
 def search_q(query: str) -> Q:
-    """Enterprises whose search tokens match every term of `query` (no terms: everything).
+    """Enterprises whose search tokens match every term of `query`. A query without terms
+    ("%", punctuation only) matches nothing: it asked for something, and nothing is like it.
 
     Broad terms are tested on the rows the others find (see the module docstring); when every
     term is broad, the least broad one still goes to the index, so a rare combination of broad
     terms ("xiaobeihe shoes": none) is not a walk over the whole table."""
     terms = list(dict.fromkeys(search_terms(query)))
     if not terms:
-        return Q()
+        return Q(pk__in=[])
     shares = {term: _share_of_firms(term) for term in terms}
     indexed = {term for term in terms if shares[term] < BROAD_SHARE} or {
         min(terms, key=shares.__getitem__)

@@ -98,6 +98,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # errors are shown beside the fields; the valid filters still apply
     filters = form.to_filters()
     enterprises = selectors.enterprise_list(viewer=viewer, filters=filters)
+    if form.search_refused:
+        enterprises = enterprises.none()
     enterprises = enterprises.prefetch_related("roles", "categories", "certifications")
     page = Paginator(enterprises, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {

@@ -84,6 +84,16 @@ def test_enterprise_filters(world: World) -> None:
     assert client.get("/enterprises", role="pirate").status_code == 422
 
 
+@pytest.mark.parametrize("query", ["%", "!!!", "_"])
+def test_a_search_with_nothing_searchable_is_an_empty_page(world: World, query: str) -> None:
+    body = ApiClient().get("/enterprises", q=query).json()
+    assert (body["items"], body["count"]) == ([], 0)
+
+
+def test_a_search_over_100_characters_is_refused(world: World) -> None:
+    assert ApiClient().get("/enterprises", q="putian " * 43).status_code == 422
+
+
 def test_enterprise_list_is_paginated_with_stable_order(world: World) -> None:
     for i in range(5):
         index_for_search(

@@ -384,3 +384,29 @@ def test_folded_filter_panel_counts_the_filters_in_use(client: Client, putian_fa
 
     assert 'data-testid="filter-count" title="Filters in use">2</span>' in html
     assert '<details class="more-filters" id="more-filters" >' in html
+
+
+@pytest.mark.parametrize("query", ["%", "!!!", "？。、", "_"])
+def test_a_search_with_nothing_searchable_lists_no_firm_and_says_why(
+    client: Client, putian_factory: Any, sock_firm: Any, query: str
+) -> None:
+    response = client.get(url("directory:enterprise_list", "en"), {"q": query})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert names_in(html, putian_factory, sock_firm) == []
+    assert response.context["form"].errors["q"] == ["Enter letters, digits or Chinese characters."]
+    assert 'data-testid="search-refused"' in html
+
+
+def test_a_search_over_100_characters_is_refused_like_the_api(
+    client: Client, putian_factory: Any, sock_firm: Any
+) -> None:
+    response = client.get(
+        url("directory:enterprise_list", "en"), {"q": "putian " * 43}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert names_in(html, putian_factory, sock_firm) == []
+    assert "at most 100 characters" in html
+    assert 'data-testid="search-refused"' in html
