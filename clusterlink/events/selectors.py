@@ -20,6 +20,7 @@ from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import NotFoundError
 from clusterlink.directory.models import CapacityWeek, Enterprise
+from clusterlink.directory.models import Role as FirmRole
 from clusterlink.events.models import (
     Event,
     EventUnit,
@@ -407,3 +408,27 @@ def participant_search(*, event: Event, q: str) -> QuerySet[Participant]:
             | Q(phone__icontains=q)
         )
     return qs.order_by("name", "pk")
+
+
+# A firm's directory roles, in order of precedence, and the role its people usually have
+# at an event: a brand comes to buy, a factory or a supplier to sell.
+_EVENT_ROLE_OF_FIRM_ROLE = (
+    ({FirmRole.BRAND, FirmRole.ECOMMERCE_SELLER}, Participant.Role.BUYER),
+    (
+        {FirmRole.OEM_FACTORY, FirmRole.COMPONENT_MAKER, FirmRole.MATERIAL_SUPPLIER},
+        Participant.Role.SUPPLIER,
+    ),
+    ({FirmRole.RESEARCH_INSTITUTE}, Participant.Role.INSTITUTE),
+    ({FirmRole.TECHNOLOGY_PROVIDER, FirmRole.LOGISTICS}, Participant.Role.SERVICE_PROVIDER),
+)
+
+
+def participant_role_for(enterprise: Enterprise) -> str:
+    """The role a representative of `enterprise` most likely has at an event, from the
+    firm's roles in the directory (a firm both brand and factory counts as a brand); a
+    firm with no role yet keeps the form's first choice, buyer."""
+    codes = set(enterprise.role_codes)
+    for firm_roles, event_role in _EVENT_ROLE_OF_FIRM_ROLE:
+        if codes.intersection(firm_roles):
+            return str(event_role)
+    return str(Participant.Role.BUYER)

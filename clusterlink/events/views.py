@@ -272,15 +272,22 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_for(request.user)
     event = selectors.event_get_for(viewer, slug)
     taken = set(event.registrations.values_list("enterprise_id", flat=True))
-    firms = [
-        (f.pk, f.display_name)
-        for f in enterprise_list_member_of(viewer=viewer)
-        if f.pk not in taken
-    ]
+    free = [f for f in enterprise_list_member_of(viewer=viewer) if f.pk not in taken]
+    firms = [(f.pk, f.display_name) for f in free]
+    # Each firm's likely role (a factory sells, a brand buys); the page's script follows
+    # the chosen firm, the first one is the default without script.
+    role_by_firm = {str(f.pk): selectors.participant_role_for(f) for f in free}
+    first_role = role_by_firm[str(free[0].pk)] if free else None
     data = request.POST if request.method == "POST" else None
     form = RegistrationForm(data, firms=firms)
     reps = [
-        RepresentativeForm(data, prefix=f"rep{i}", event=event, use_required_attribute=False)
+        RepresentativeForm(
+            data,
+            prefix=f"rep{i}",
+            event=event,
+            initial={"role": first_role},
+            use_required_attribute=False,
+        )
         for i in range(REPRESENTATIVE_ROWS)
     ]
     if request.method == "POST" and form.is_valid() and all(r.is_valid() for r in reps):
@@ -329,7 +336,13 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("events:detail", slug=slug)
     status = 400 if request.method == "POST" else 200
-    context = {"event": event, "form": form, "reps": reps, "firms": firms}
+    context = {
+        "event": event,
+        "form": form,
+        "reps": reps,
+        "firms": firms,
+        "role_by_firm": role_by_firm,
+    }
     return render(request, "events/register.html", context, status=status)
 
 

@@ -379,3 +379,23 @@ def test_walk_in_form_preselects_no_participant(world: dict[str, Any]) -> None:
             ),
         ]
     assert page.content.decode().count('<option value="" selected>---------</option>') == 2
+
+
+@pytest.mark.parametrize(
+    ("roles", "role"),
+    [
+        (["oem_factory"], "supplier"),
+        (["material_supplier"], "supplier"),
+        (["brand"], "buyer"),
+        (["brand", "oem_factory"], "buyer"),
+        (["research_institute"], "institute"),
+    ],
+)
+def test_representatives_role_defaults_from_the_firms_roles(
+    world: dict[str, Any], roles: list[str], role: str
+) -> None:
+    firm = EnterpriseFactory(cluster=world["cluster"], roles=roles)
+    user = MembershipFactory(enterprise=firm).user
+    page = client_for(user).get(url("register", "expo"))
+    assert [rep["role"].value() for rep in page.context["reps"]] == [role] * 3
+    assert page.content.decode().count(f'<option value="{role}" selected>') == 3
