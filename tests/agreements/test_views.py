@@ -51,7 +51,7 @@ def test_list_and_detail_show_amounts_only_to_parties_and_operators(docking: Any
     )
     for user in (docking.operator, docking.brand_member):
         client = client_for(user)
-        assert "¥1,234,567.89" in client.get(url("agreements:list")).content.decode()
+        assert "RMB 1,234,567.89" in client.get(url("agreements:list")).content.decode()
         assert client.get(url("agreements:detail", agreement.pk)).status_code == 200
     stranger = client_for(UserFactory())
     assert "1,234,567.89" not in stranger.get(url("agreements:list")).content.decode()
@@ -268,3 +268,22 @@ def test_pages_show_no_english_in_zh_hans_and_ja(ceremony: Any) -> None:
             if left:
                 problems.append(f"{page} in {language}: {left}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("language", "amount"),
+    [("en", "RMB 75,000,000.00"), ("zh-hans", "75,000,000.00 元"), ("ja", "75,000,000.00 人民元")],
+)
+def test_amounts_are_named_rmb_in_every_language(docking: Any, language: str, amount: str) -> None:
+    # '¥' alone reads as yen to a Japanese reader
+    agreement = AgreementFactory(
+        buyer=docking.brands[0], supplier=docking.factories[0], amount_rmb=Decimal("75000000")
+    )
+    client = client_for(docking.operator)
+    for page in (
+        client.get(url("agreements:list", language=language)),
+        client.get(url("agreements:detail", agreement.pk, language=language)),
+    ):
+        body = page.content.decode()
+        assert amount in body
+        assert "¥" not in body

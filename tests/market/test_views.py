@@ -165,7 +165,7 @@ def test_demand_detail_shows_target_price_and_contacts_to_privileged_viewers(who
     response = client_for(user).get(url("demand_detail", demand.pk))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "¥45.50" in body
+    assert "RMB 45.50" in body
     assert demand.owner.contact_phone in body
 
 
@@ -301,7 +301,7 @@ def test_offer_list_and_detail_hide_the_price_from_outsiders(factory_member: Any
     assert detail.status_code == 200
     assert "38.00" not in detail.content.decode()
     own = client_for(factory_member).get(url("offer_detail", offer.pk))
-    assert "¥38.00" in own.content.decode()
+    assert "RMB 38.00" in own.content.decode()
     private = Offer.objects.get(title="私密材料")
     assert anonymous.get(url("offer_detail", private.pk)).status_code == 404
     assert client_for(UserFactory()).get(url("offer_detail", private.pk)).status_code == 404

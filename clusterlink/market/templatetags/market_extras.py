@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from clusterlink.common import clock
 
@@ -20,7 +21,9 @@ def iso_week(value: dt.date | None) -> str:
 
 @register.filter
 def rmb(value: Decimal | None) -> str:
-    """'¥18.50': RMB with two decimals and thousands separators."""
+    """An amount in RMB with two decimals and thousands separators, named in the reader's
+    language: 'RMB 18.50', '18.50 元', '18.50 人民元'. Not '¥', which Japanese readers take
+    for yen. The one helper for agreements, demands, offers and the outcome report."""
     if value is None:
         return ""
-    return f"¥{value:,.2f}"
+    return _("RMB %(amount)s") % {"amount": f"{value:,.2f}"}
