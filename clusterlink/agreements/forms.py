@@ -89,6 +89,12 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
         error_messages={"invalid_choice": _("Unknown status: %(value)s.")},
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=100)
+    signed_on = forms.DateField(
+        label=_("Signing date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When moving to signed: the day the contract was signed (default today)."),
+    )
 
 
 class RunningOrderForm(forms.Form):

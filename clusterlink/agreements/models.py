@@ -152,6 +152,15 @@ class Agreement(TimeStampedModel):
         blank=True,
         help_text=_("Day the contract was signed."),
     )
+    signed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked signed by"),
+        help_text=_("Person who marked the agreement signed, for either party."),
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("Free remarks on the agreement."))
     created_by = models.ForeignKey(
         "accounts.User",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -28,6 +29,7 @@ class AgreementErrorCode(StrEnum):
     UNKNOWN_STATUS = "agreement_unknown_status"
     NOT_A_CEREMONY = "agreement_not_a_signing_ceremony"
     NOT_FOR_CEREMONY = "agreement_not_for_this_ceremony"
+    SIGNED_IN_FUTURE = "agreement_signed_in_future"
 
 
 def _check_figures(agreement: Agreement, errors: FieldErrors) -> None:
@@ -145,12 +147,19 @@ def _check_sources(agreement: Agreement, errors: FieldErrors) -> None:
 
 @transaction.atomic
 def agreement_transition(
-    *, actor: Any, agreement: Agreement, to_status: str, note: str = ""
+    *,
+    actor: Any,
+    agreement: Agreement,
+    to_status: str,
+    note: str = "",
+    signed_on: dt.date | None = None,
 ) -> Agreement:
     """Move `agreement` one step along intention → signed → in production → delivered, or to
     cancelled from any status that is not final. Locks the row so two concurrent moves cannot
-    both start from the same status. Raises ApplicationError with code
-    `agreement_illegal_transition` (or `agreement_unknown_status`); writes nothing then.
+    both start from the same status. Moving to signed records the signing day (`signed_on`,
+    by default a day already recorded or today; never in the future) and who marked it.
+    Raises ApplicationError with code `agreement_illegal_transition` (or
+    `agreement_unknown_status`, `agreement_signed_in_future`); writes nothing then.
     """
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if to_status not in AgreementStatus.values:
@@ -181,9 +190,16 @@ def agreement_transition(
                 ]
             },
         )
+    if to_status == AgreementStatus.SIGNED:
+        if signed_on is not None and signed_on > clock.today():
+            raise ApplicationError(
+                _("The signing date cannot be in the future."),
+                code=AgreementErrorCode.SIGNED_IN_FUTURE,
+                details={"signed_on": [str(_("Enter today or an earlier day."))]},
+            )
+        locked.signed_on = signed_on or locked.signed_on or clock.today()
+        locked.signed_by = actor if getattr(actor, "pk", None) else None
     locked.status = to_status
-    if to_status == AgreementStatus.SIGNED and locked.signed_on is None:
-        locked.signed_on = clock.today()
     locked._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
     locked._change_reason = (note or "").strip()[:100]  # type: ignore[attr-defined]
     locked.save()

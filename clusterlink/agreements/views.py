@@ -25,6 +25,7 @@ from clusterlink.agreements.forms import (
     TransitionForm,
 )
 from clusterlink.agreements.models import NEXT_STATUSES, AgreementStatus
+from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.directory.models import Enterprise
 from clusterlink.directory.selectors import cluster_list
@@ -74,7 +75,9 @@ def agreement_detail_view(request: HttpRequest, agreement_id: int) -> HttpRespon
     is a 404, so an address never confirms that an agreement exists."""
     viewer = viewer_for(request.user)
     agreement = _or_404(selectors.agreement_get_for, viewer, agreement_id)
-    return _render_detail(request, viewer, agreement, TransitionForm())
+    return _render_detail(
+        request, viewer, agreement, TransitionForm(initial={"signed_on": clock.today()})
+    )
 
 
 def _render_detail(
@@ -116,6 +119,7 @@ def agreement_transition_view(request: HttpRequest, agreement_id: int) -> HttpRe
                 agreement=agreement,
                 to_status=form.cleaned_data["to_status"],
                 note=form.cleaned_data["note"],
+                signed_on=form.cleaned_data["signed_on"],
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))  # the move refused; details name the field

@@ -3,6 +3,7 @@ through the form, the ceremony running order, and no English left on the zh-hans
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import translation
 
 from clusterlink.agreements.demo import load_agreements_demo
 from clusterlink.agreements.models import Agreement
+from clusterlink.common import clock
 from clusterlink.events.models import Meeting
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.agreements.factories import AgreementFactory
@@ -287,3 +289,37 @@ def test_amounts_are_named_rmb_in_every_language(docking: Any, language: str, am
         body = page.content.decode()
         assert amount in body
         assert "¥" not in body
+
+
+def test_signing_records_the_day_entered_and_who_marked_it(docking: Any) -> None:
+    # given an intention; the page offers the signing date, today by default
+    agreement = AgreementFactory(buyer=docking.brands[0], supplier=docking.factories[0])
+    client = client_for(docking.brand_member)
+    page = client.get(url("agreements:detail", agreement.pk)).content.decode()
+    assert f'name="signed_on" value="{clock.today():%Y-%m-%d}"' in page
+    # a day in the future is refused on the field, and nothing is written
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    refused = client.post(
+        url("agreements:transition", agreement.pk),
+        {"to_status": "signed", "signed_on": f"{tomorrow:%Y-%m-%d}"},
+    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["signed_on"] == ["Enter today or an earlier day."]
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on, agreement.signed_by) == ("intention", None, None)
+    # when the brand marks it signed last Friday
+    day = clock.today() - dt.timedelta(days=3)
+    ok = client.post(
+        url("agreements:transition", agreement.pk),
+        {"to_status": "signed", "signed_on": f"{day:%Y-%m-%d}"},
+    )
+    # then that day and the person are recorded and shown
+    assert ok.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on, agreement.signed_by) == (
+        "signed",
+        day,
+        docking.brand_member,
+    )
+    page = client.get(url("agreements:detail", agreement.pk)).content.decode()
+    assert f"{day:%Y-%m-%d} · marked by {docking.brand_member}" in page
