@@ -393,6 +393,24 @@ class Decision(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class RunnerUpReason(models.TextChoices):
+    """The engine's RunnerUpReason: why a cheaper factory is left unused for an order."""
+
+    CAPACITY_TAKEN = (
+        "capacity_taken",
+        _("its weeks before the due date are taken by other orders that save more there"),
+    )
+    BELOW_MIN_LOT = (
+        "below_min_lot",
+        _("the room it has left before the due date is less than the order's minimum lot"),
+    )
+    FACTORY_LIMIT = "factory_limit", _("the order already uses as many factories as it allows")
+    PLAN_COST = (
+        "plan_cost",
+        _("moving pairs there would raise the cost of other placements by more"),
+    )
+
+
 class Proposal(TimeStampedModel):
     """The engine proposes that `factory` makes `pairs` of `demand`, with its reasons."""
 
@@ -471,6 +489,14 @@ class Proposal(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("How much more a pair would cost at the runner-up (negative: cheaper)."),
+    )
+    runner_up_reason = models.CharField(
+        _("why the cheaper runner-up is unused"),
+        max_length=20,
+        choices=RunnerUpReason.choices,
+        blank=True,
+        default="",
+        help_text=_("The engine's reason, when the runner-up is cheaper; empty otherwise."),
     )
     status = models.CharField(
         _("status"),

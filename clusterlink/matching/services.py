@@ -327,6 +327,7 @@ def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun
             eligible_factories=e.eligible_factories,
             runner_up=runner,
             runner_up_extra_rmb_per_pair=e.runner_up_extra_rmb_per_pair,
+            runner_up_reason=str(e.runner_up_reason or ""),
             expires_at=expires,
         )
         proposal._history_user = run.operator  # type: ignore[attr-defined]

@@ -428,3 +428,26 @@ def test_a_decline_keeps_the_share_of_another_live_proposal(
     )
     # then it still sees the order through the later one
     assert DemandShare.objects.filter(demand=world.big, enterprise=world.cheap).exists()
+
+
+def test_a_cheaper_unused_runner_up_comes_with_the_engines_reason(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the cheap factory with one week only, which the certified order (that only it
+    # may make) fills
+    world = matching_world()
+    CapacityWeek.objects.filter(enterprise=world.cheap, week=next_week(2)).delete()
+    # when
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    # then the big order goes to the dear factory, and says why not to the cheaper one
+    proposal = Proposal.objects.get(run=run, demand=world.big)
+    assert (proposal.factory, proposal.runner_up) == (world.dear, world.cheap)
+    assert proposal.runner_up_extra_rmb_per_pair == Decimal("-2.0000")
+    assert proposal.runner_up_reason == "capacity_taken"
+
+
+def test_runner_up_reasons_match_the_engines() -> None:
+    from clusterlink.domain.allocation.result import RunnerUpReason as EngineReason
+    from clusterlink.matching.models import RunnerUpReason
+
+    assert set(RunnerUpReason.values) == {str(r) for r in EngineReason}

@@ -409,3 +409,36 @@ def test_gap_is_shown_in_rmb_beside_a_percentage_with_enough_digits(
     assert '<dd data-testid="progress-gap">125.05 RMB (0.0003 %)</dd>' in page
     page = client_for(world.operator).get(f"/zh-hans/matching/runs/{run.pk}/").content.decode()
     assert '<dd data-testid="progress-gap">125.05 元（0.0003 %）</dd>' in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [
+        (
+            "capacity_taken",
+            "its weeks before the due date are taken by other orders that save more there",
+        ),
+        (
+            "below_min_lot",
+            "the room it has left before the due date is less than the order's minimum lot",
+        ),
+        ("factory_limit", "the order already uses as many factories as it allows"),
+    ],
+)
+def test_explanation_says_why_a_cheaper_runner_up_is_unused(reason: str, words: str) -> None:
+    from django.template.loader import render_to_string
+
+    from tests.directory.factories import EnterpriseFactory
+
+    proposal = Proposal(
+        rank=2,
+        eligible_factories=5,
+        runner_up=EnterpriseFactory(name_en="Putian Runner-up Shoes"),
+        runner_up_extra_rmb_per_pair=Decimal("-18.6600"),
+        runner_up_reason=reason,
+    )
+    text = " ".join(render_to_string("matching/_why.html", {"p": proposal}).split())
+    assert text == (
+        "Rank 2 of 5 able factories by landed cost. Runner-up: Putian Runner-up Shoes, "
+        f"18.66 RMB per pair less, but not used: {words}."
+    ).replace("'", "&#x27;")

@@ -35,6 +35,15 @@ class UnplacedReason(StrEnum):
     FACTORY_LIMIT_REACHED = "factory_limit_reached"
 
 
+class RunnerUpReason(StrEnum):
+    """Why the plan leaves a cheaper runner-up factory unused for an order."""
+
+    CAPACITY_TAKEN = "capacity_taken"  # its weeks before the due date are full
+    BELOW_MIN_LOT = "below_min_lot"  # its room left is less than the order's minimum lot
+    FACTORY_LIMIT = "factory_limit"  # the order already uses as many factories as it may
+    PLAN_COST = "plan_cost"  # it has room, but moving pairs there costs more elsewhere
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     """`pairs` of an order made at a factory in one period."""
@@ -70,6 +79,8 @@ class Explanation:
     eligible_factories: int
     runner_up_factory_id: str | None
     runner_up_extra_rmb_per_pair: Decimal | None
+    # Set when the runner-up is cheaper (a negative extra cost), None otherwise.
+    runner_up_reason: RunnerUpReason | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ from clusterlink.domain.allocation.result import (
     Explanation,
     Placement,
     Progress,
+    RunnerUpReason,
     SolveStatus,
     Unplaced,
     UnplacedReason,
@@ -447,19 +448,19 @@ def _result(
     used_by: dict[int, set[int]] = defaultdict(set)
     for i, j in totals:
         used_by[i].add(j)
+    local: dict[int, tuple[_CategoryOutcome, int]] = {}
+    for outcome in outcomes:
+        for k, i in enumerate(outcome.arcs.orders.tolist()):
+            local[i] = (outcome, k)
     for (i, j), x in sorted(totals.items()):
         order, factory = problem.orders[i], problem.factories[j]
         unit, per_pair_transport, per_pair_weighted, km = _pair_cost(problem, order, factory)
         production += unit * x
         transport += per_pair_transport * x
         weighted += per_pair_weighted * x
-        explanations.append(_explain(problem, i, j, x, ranked[i], used_by[i], km))
+        explanations.append(_explain(problem, i, j, x, ranked[i], used_by[i], km, local[i]))
     penalty = Decimal(0)
     unplaced: list[Unplaced] = []
-    local: dict[int, tuple[_CategoryOutcome, int]] = {}
-    for outcome in outcomes:
-        for k, i in enumerate(outcome.arcs.orders.tolist()):
-            local[i] = (outcome, k)
     for i, order in enumerate(problem.orders):
         missing = order.pairs - placed[i]
         if missing > 0:
@@ -527,6 +528,7 @@ def _explain(
     ranked: IntArray,
     used: set[int],
     km: float,
+    local: tuple[_CategoryOutcome, int],
 ) -> Explanation:
     order, factory = problem.orders[i], problem.factories[j]
     unit, transport, weighted, _ = _pair_cost(problem, order, factory)
@@ -541,6 +543,9 @@ def _explain(
             Decimal("0.0001")
         )
         runner_id = other.id
+    reason = None
+    if runner_up is not None and extra is not None and extra < 0:
+        reason = _runner_up_reason(local, runner_up, len(used))
     return Explanation(
         order_id=order.id,
         factory_id=factory.id,
@@ -552,7 +557,31 @@ def _explain(
         eligible_factories=len(ranked),
         runner_up_factory_id=runner_id,
         runner_up_extra_rmb_per_pair=extra,
+        runner_up_reason=reason,
     )
+
+
+def _runner_up_reason(
+    local: tuple[_CategoryOutcome, int], runner_up: int, factories_used: int
+) -> RunnerUpReason:
+    """Why the order leaves the cheaper factory `runner_up` (a problem index) unused, read
+    from the final plan: the order's factory limit, else the room the factory has left
+    before the order's due date (none, or less than a minimum lot); with room for a lot,
+    moving pairs there would raise the cost elsewhere (another order's or a lot's)."""
+    outcome, k = local
+    arcs, plan = outcome.arcs, outcome.plan
+    if factories_used >= int(arcs.limit[k]):
+        return RunnerUpReason.FACTORY_LIMIT
+    arc = next(
+        (a for a in arcs.arcs_of(k) if int(arcs.factories[arcs.arc_factory[a]]) == runner_up),
+        None,
+    )
+    room = 0 if arc is None else plan.room(arc)
+    if room <= 0:
+        return RunnerUpReason.CAPACITY_TAKEN
+    if room < max(int(arcs.lot[k]), 1):
+        return RunnerUpReason.BELOW_MIN_LOT
+    return RunnerUpReason.PLAN_COST
 
 
 def _reason(
