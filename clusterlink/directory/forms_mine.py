@@ -244,8 +244,9 @@ class CapacityGrid:
         self.errors: list[str] = []
 
     @property
-    def week_labels(self) -> list[tuple[str, bool]]:
-        return [(clock.iso_week_label(w), w < self.this_week) for w in self.weeks]
+    def week_labels(self) -> list[tuple[str, dt.date, bool]]:
+        """(ISO week, its Monday, is past) per column: the header shows the Monday's date too."""
+        return [(clock.iso_week_label(w), w, w < self.this_week) for w in self.weeks]
 
     @property
     def previous_start(self) -> str | None:

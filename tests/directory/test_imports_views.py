@@ -262,3 +262,14 @@ def test_partial_import_counts_the_rows_left_out(operator_client, cluster) -> No
     page = operator_client.get(url("report", job.pk)).content.decode()
     assert "1 row with errors was left out." in page
     assert _stat(page, "error-count") == "1"
+
+
+def test_report_title_uses_the_languages_punctuation(operator_client, cluster) -> None:
+    upload(operator_client, xlsx([ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司")]),
+           name="ent_bad.xlsx", kind="enterprises", cluster=cluster.pk)  # fmt: skip
+    job = ImportJob.objects.get()
+
+    with translation.override("zh-hans"):
+        page = operator_client.get(reverse("imports:report", args=[job.pk])).content.decode()
+
+    assert "<h1>导入报告：ent_bad.xlsx</h1>" in page

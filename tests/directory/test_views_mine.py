@@ -302,14 +302,15 @@ def test_capacity_grid_shows_categories_by_the_next_12_iso_weeks(
     response = client_for(member).get(mine_url("capacity", factory_firm.pk))
     assert response.status_code == 200
     grid = response.context["grid"]
-    assert [label for label, _past in grid.week_labels] == [f"2026-W{n}" for n in range(48, 54)] + [
-        f"2027-W0{n}" for n in range(1, 7)
-    ]
+    assert [label for label, _monday, _past in grid.week_labels] == [
+        f"2026-W{n}" for n in range(48, 54)
+    ] + [f"2027-W0{n}" for n in range(1, 7)]
     assert [row.category.code for row in grid.rows] == ["sports-shoes", "casual-shoes"]
     body = response.content.decode()
     assert 'name="sports-shoes@2026-W49.free_pairs"' in body
     assert 'value="4200"' in body
     assert "1,000 reserved" in body
+    assert '2026-W48 · <span class="muted">11-23</span>' in body
 
 
 def test_capacity_saves_two_cells_with_details(member: Any, factory_firm: Enterprise) -> None:
@@ -780,3 +781,11 @@ def test_capacity_save_with_a_start_outside_the_window_redirects_to_the_clamped_
     assert response["Location"] == mine_url("capacity", factory_firm.pk) + "?start=2023-W48"
     # The window starting at 2023-W48 does not reach 2026-W49: nothing to save there.
     assert CapacityWeek.objects.count() == 0
+
+
+def test_demand_list_shows_the_delivery_week_with_its_dates(
+    brand_user: Any, brand: Enterprise
+) -> None:
+    DemandFactory(owner=brand, title="我的需求", delivery_week=W50)
+    body = client_for(brand_user).get(mine_url("demands", brand.pk)).content.decode()
+    assert "2026-W50 · 12-07–12-13" in body

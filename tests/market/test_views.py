@@ -62,6 +62,12 @@ def test_anonymous_board_lists_public_open_demands_only() -> None:
         assert hidden not in body
 
 
+def test_board_shows_the_delivery_week_with_its_dates() -> None:
+    DemandFactory(title="公开需求", delivery_week=dt.date(2027, 1, 18))
+    body = Client().get(url("demand_list")).content.decode()
+    assert "due 2027-W03 · 01-18–01-24" in body
+
+
 def test_board_shows_cluster_demands_to_members_of_that_cluster() -> None:
     cluster = ClusterFactory(slug="jinjiang")
     DemandFactory(
