@@ -546,6 +546,12 @@ def _finish_with_mip(
     found = [own]
     if mip is not None and mip.assignment is not None and mip.objective is not None:
         found = _cheapest([own, SearchOutcome(mip.assignment, mip.objective, 0, ())])
+        if mip.optimal:
+            # Run with a gap below 1, the MIP's optimum is proven: nothing left to find, and
+            # the LNS, which stops on its deadline, would only hold the answer back.
+            return mip.assignment, mip.objective
+    if mip is not None and mip.bound is not None:
+        lower_bound = mip.bound if lower_bound is None else max(lower_bound, mip.bound)
     best = found[0]
     assert best.assignment is not None and best.cost is not None
     incumbent, incumbent_cost = best.assignment, best.cost

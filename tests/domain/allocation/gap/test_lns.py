@@ -200,3 +200,32 @@ def test_merge_bounds_with_the_mips_dual_bound_even_when_it_says_optimal() -> No
     assert merged.objective == 10
     assert merged.lower_bound == 9
     assert merged.status == SolveStatus.FEASIBLE
+
+
+def test_finish_returns_a_proven_mip_optimum_as_it_is() -> None:
+    # Given the pipeline's 12 on the two-block instance above and the MIP's proven optimum 10.
+    block = [[1, 5, 2], [4, 1, 3]]
+    costs = np.full((4, 6), 100, dtype=np.int64)
+    costs[0:2, 0:3] = block
+    costs[2:4, 3:6] = block
+    weights = np.full((4, 6), 2, dtype=np.int64)
+    capacities = np.array([2, 4, 2, 4], dtype=np.int64)
+    own = SearchOutcome(np.array([0, 1, 1, 3, 3, 2]), 12, 0, ())
+    optimum = np.array([0, 1, 1, 2, 3, 3])
+    mip = _FinishedMip(HighsOutcome(optimum, 10, 10, optimal=True, infeasible=False))
+
+    assignment, cost = _finish_with_mip(
+        costs,
+        weights,
+        capacities,
+        own,
+        cast(_BackgroundMip, mip),
+        np.zeros((4, 6), dtype=bool),
+        None,
+        None,
+        deadline=time.monotonic() + 10.0,
+        seed=0,
+    )
+
+    assert assignment is optimum
+    assert cost == 10
