@@ -54,6 +54,9 @@ class ApiClient:
     def put(self, path: str, body: Any) -> Any:
         return self.request("put", path, body)
 
+    def delete(self, path: str) -> Any:
+        return self.request("delete", path)
+
 
 def client_for(user: User | None) -> ApiClient:
     if user is None:

@@ -19,6 +19,11 @@ urlpatterns = [
         name="demand_share",
     ),
     path(
+        "<int:enterprise_id>/demands/<int:demand_id>/share/<int:firm_id>/remove/",
+        views.demand_unshare_view,
+        name="demand_unshare",
+    ),
+    path(
         "<int:enterprise_id>/demands/<int:demand_id>/cancel/",
         views.demand_cancel,
         name="demand_cancel",

@@ -50,7 +50,12 @@ from clusterlink.market.selectors import (
     demand_list,
     demand_share_list,
 )
-from clusterlink.market.services import demand_create, demand_share, demand_update
+from clusterlink.market.services import (
+    demand_create,
+    demand_share,
+    demand_unshare,
+    demand_update,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -362,6 +367,21 @@ def demand_share_view(request: HttpRequest, enterprise_id: int, demand_id: int) 
     )
     status = 400 if request.method == "POST" else 200
     return render(request, "mine/demand_share.html", context, status=status)
+
+
+@login_required
+@not_found_as_404
+@require_POST
+def demand_unshare_view(
+    request: HttpRequest, enterprise_id: int, demand_id: int, firm_id: int
+) -> HttpResponse:
+    """Stop sharing the demand with a firm the owner shared it with."""
+    viewer = viewer_for(request.user)
+    enterprise = _firm(viewer, enterprise_id)
+    demand = _own_demand(viewer, enterprise, demand_id)
+    demand_unshare(demand=demand, enterprise_id=firm_id)
+    messages.success(request, _("The firm no longer sees this demand."))
+    return redirect("mine:demand_share", enterprise_id=enterprise.pk, demand_id=demand.pk)
 
 
 @login_required

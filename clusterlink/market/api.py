@@ -197,6 +197,22 @@ def demand_share(
     )
 
 
+@router.delete(
+    "/demands/{demand_id}/shares/{enterprise_id}",
+    response={204: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Stop sharing a demand with a firm",
+)
+def demand_unshare(
+    request: HttpRequest, demand_id: int = ObjectId, enterprise_id: int = ObjectId
+) -> Status[None]:
+    """Members of the owner firm take back a share they made. A share made by a match run goes
+    when its proposal is declined or lapses; it is answered 404 here, like a firm never shared."""
+    demand = _editable_demand(_viewer(request), demand_id)
+    services.demand_unshare(demand=demand, enterprise_id=enterprise_id)
+    return Status(204, None)
+
+
 # ---- offers -------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common import clock
+from clusterlink.common.errors import NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
 from clusterlink.directory.models import Category, Certification, Enterprise, Process
 from clusterlink.market.models import (
@@ -159,6 +160,17 @@ def demand_share(
         demand=demand, enterprise=enterprise, defaults={"reason": reason}
     )
     return share
+
+
+@transaction.atomic
+def demand_unshare(*, demand: Demand, enterprise_id: int) -> None:
+    """Stop letting a firm the owner shared the demand with see it. A share a match run made is
+    not the owner's to take back this way: it goes when its proposal is declined or lapses."""
+    deleted, _by_model = DemandShare.objects.filter(
+        demand=demand, enterprise_id=enterprise_id, reason=DemandShare.Reason.SHARED
+    ).delete()
+    if not deleted:
+        raise NotFoundError()
 
 
 @transaction.atomic

@@ -661,6 +661,22 @@ def test_share_finds_a_firm_by_pinyin_and_shares(
     ]
 
 
+def test_share_taken_back_from_the_share_page(
+    brand_user: Any, brand: Enterprise, factory_firm: Enterprise
+) -> None:
+    demand = DemandFactory(owner=brand, visibility="private")
+    DemandShare.objects.create(demand=demand, enterprise=factory_firm)
+    client = client_for(brand_user)
+    page = client.get(mine_url("demand_share", brand.pk, demand.pk)).content.decode()
+    assert f'data-testid="unshare-{factory_firm.pk}"' in page
+    response = client.post(mine_url("demand_unshare", brand.pk, demand.pk, factory_firm.pk))
+    assert response.status_code == 302
+    assert not DemandShare.objects.exists()
+    # a second time there is nothing to take back
+    again = client.post(mine_url("demand_unshare", brand.pk, demand.pk, factory_firm.pk))
+    assert again.status_code == 404
+
+
 def test_share_with_an_unknown_firm_is_404_and_writes_nothing(
     brand_user: Any, brand: Enterprise
 ) -> None:
@@ -700,6 +716,9 @@ def test_a_firm_a_demand_was_shared_with_cannot_edit_share_or_cancel_it(
         ).status_code
         == 404
     )
+    for firm in (brand, factory_firm):  # nor take its own share back
+        unshare = mine_url("demand_unshare", firm.pk, demand.pk, factory_firm.pk)
+        assert client.post(unshare).status_code == 404
     demand.refresh_from_db()
     assert (demand.title, demand.status, DemandShare.objects.count()) == (
         "原标题",

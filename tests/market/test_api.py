@@ -96,6 +96,29 @@ def test_sharing_a_private_demand_opens_it_in_full_to_that_firm(world: World) ->
     ]
 
 
+def test_a_share_taken_back_closes_the_demand_to_that_firm_again(world: World) -> None:
+    demand = _demand(world, "private")
+    outsider = client_for(world.outsider)
+    owner = client_for(world.brand_owner)
+    owner.post(f"/demands/{demand.pk}/shares", {"enterprise_id": world.outsider_firm.pk})
+    assert outsider.get(f"/demands/{demand.pk}").status_code == 200
+    # only the owner's members may take it back (the firm it was shared with sees the demand)
+    refused = outsider.delete(f"/demands/{demand.pk}/shares/{world.outsider_firm.pk}")
+    assert refused.status_code == 403
+    response = owner.delete(f"/demands/{demand.pk}/shares/{world.outsider_firm.pk}")
+    assert response.status_code == 204
+    detail = outsider.get(f"/demands/{demand.pk}")
+    assert detail.status_code == 404
+    assert "42.5" not in detail.content.decode()
+    # a firm it was not shared with, or a share a match run made, is not the owner's to take back
+    assert owner.delete(f"/demands/{demand.pk}/shares/{world.outsider_firm.pk}").status_code == 404
+    DemandShare.objects.create(
+        demand=demand, enterprise=world.factory, reason=DemandShare.Reason.MATCHED
+    )
+    assert owner.delete(f"/demands/{demand.pk}/shares/{world.factory.pk}").status_code == 404
+    assert DemandShare.objects.filter(enterprise=world.factory).exists()
+
+
 def test_only_members_of_the_owner_may_share_or_change(world: World) -> None:
     demand = _demand(world, "public")
     operator = client_for(world.operator)
