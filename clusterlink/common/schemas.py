@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
 
 from clusterlink.common import clock
+from clusterlink.common.validation import MAX_PAIRS
 
 # PositiveIntegerField holds up to 2**31 - 1 on every database Django supports.
 MAX_INT = 2_147_483_647
@@ -41,10 +42,12 @@ MoneyOut = Annotated[
     ),
 ]
 # Pairs in bodies are JSON integers, strictly: not true, not "5", not 5.0 (and never 2.5).
-Pairs = Annotated[int, Field(ge=1, le=MAX_INT, strict=True, description="Whole pairs, at least 1.")]
-PairsOrZero = Annotated[int, Field(ge=0, le=MAX_INT, strict=True)]
+Pairs = Annotated[
+    int, Field(ge=1, le=MAX_PAIRS, strict=True, description="Whole pairs, at least 1.")
+]
+PairsOrZero = Annotated[int, Field(ge=0, le=MAX_PAIRS, strict=True)]
 # Query strings are text: there the number is parsed.
-PairsQuery = Annotated[int, Field(ge=1, le=MAX_INT)]
+PairsQuery = Annotated[int, Field(ge=1, le=MAX_PAIRS)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Text without NUL characters; give each field its column's max_length with Field().
 SafeStr = Annotated[str, Field(pattern=NO_NUL)]

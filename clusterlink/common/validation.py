@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlink.common.errors import ApplicationError, CommonErrorCode, validation_details
 
+# No single order, lot or week of one factory comes near a hundred million pairs (a large
+# cluster makes about a billion a year), and the bound keeps pairs far inside the 32-bit integer
+# columns of PostgreSQL, where a larger number would be a server error instead of a field error.
+MAX_PAIRS = 100_000_000
+
 
 class FieldErrors:
     """Accumulates errors by field; `raise_if_any()` raises one ApplicationError listing them all."""

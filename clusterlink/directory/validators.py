@@ -22,6 +22,8 @@ from stdnum.exceptions import (
     ValidationError as StdnumError,
 )
 
+from clusterlink.common.validation import MAX_PAIRS
+
 
 def normalise_credit_code(value: str) -> str:
     return uscc.compact(value) if value else ""
@@ -83,12 +85,6 @@ def validate_rmb(value: Decimal) -> None:
         return
     if value < 0:
         raise ValidationError(_("An amount in RMB cannot be negative."), code="rmb_negative")
-
-
-# No single order, lot or week of one factory comes near a hundred million pairs (a large
-# cluster makes about a billion a year), and the bound keeps pairs far inside the 32-bit integer
-# columns of PostgreSQL, where a larger number would be a server error instead of a field error.
-MAX_PAIRS = 100_000_000
 
 
 @deconstructible

@@ -344,8 +344,8 @@ def _week(offset: int) -> str:
         ({"colour": "red"}, 422, "body.cells.0.colour"),
         ({"week": _week(-2)}, 400, "sports-shoes@{week}.week"),
         ({"category": "spaceships"}, 400, "spaceships@{week}.category"),
-        ({"free_pairs": 100_000_001}, 400, "sports-shoes@{week}.free_pairs"),
-        ({"min_lot_pairs": 200_000_000}, 400, "sports-shoes@{week}.min_lot_pairs"),
+        ({"free_pairs": 100_000_001}, 422, "body.cells.0.free_pairs"),
+        ({"min_lot_pairs": 200_000_000}, 422, "body.cells.0.min_lot_pairs"),
         (
             {"unit_price_min_rmb": "30", "unit_price_max_rmb": "20"},
             400,
