@@ -33,7 +33,7 @@ def current_week() -> dt.date:
 def iso_week_label(monday: dt.date) -> str:
     """'2026-W48' for the ISO week starting on `monday`."""
     year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"  # four digits, so that parse_iso_week reads any year back
 
 
 def parse_iso_week(label: str) -> dt.date:
