@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 from clusterlink.domain.allocation.gap import GapResult, SolveStatus, read_orlib_gap
 from clusterlink.domain.allocation.gap.lns import agent_subset_lns, restricted_mip_lns
@@ -16,20 +17,24 @@ from clusterlink.domain.allocation.gap.solvers.highs import HighsOutcome, solve_
 DATA = Path(__file__).resolve().parents[4].parent / "shared" / "data" / "gap"
 
 
-def test_lns_moves_a_chain_of_jobs_that_no_single_shift_or_swap_improves() -> None:
-    # Given 3 agents of capacity 4 and 5 jobs; the start puts jobs 0 and 1 (weight 2 each) on
-    # agent 0 and job 2 (weight 4) on agent 1, jobs 3 and 4 (weight 2 each) on agent 2: cost 14.
-    # The optimum (cost 5) needs job 2 on agent 0, jobs 0 and 1 on agent 1: three jobs at once.
-    costs = np.array(
-        [[3, 3, 1, 9, 9], [1, 1, 3, 9, 9], [9, 9, 9, 1, 1]],
-        dtype=np.int64,
-    )
-    weights = np.array(
-        [[2, 2, 4, 2, 2], [2, 2, 4, 2, 2], [2, 2, 4, 2, 2]],
-        dtype=np.int64,
-    )
+IntArray = npt.NDArray[np.int64]
+
+
+def _chain_instance() -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """3 agents of capacity 4 and 5 jobs; the start puts jobs 0 and 1 (weight 2 each) on agent 0
+    and job 2 (weight 4) on agent 1, jobs 3 and 4 (weight 2 each) on agent 2: cost 14. The
+    optimum (cost 5) needs job 2 on agent 0, jobs 0 and 1 on agent 1: three jobs at once.
+    Returns costs, weights, capacities and the start."""
+    costs = np.array([[3, 3, 1, 9, 9], [1, 1, 3, 9, 9], [9, 9, 9, 1, 1]], dtype=np.int64)
+    weights = np.full((3, 5), 2, dtype=np.int64)
+    weights[:, 2] = 4
     capacities = np.array([4, 4, 4], dtype=np.int64)
     start = np.array([0, 0, 1, 2, 2], dtype=np.int64)
+    return costs, weights, capacities, start
+
+
+def test_lns_moves_a_chain_of_jobs_that_no_single_shift_or_swap_improves() -> None:
+    costs, weights, capacities, start = _chain_instance()
 
     outcome = agent_subset_lns(
         costs,
@@ -49,12 +54,7 @@ def test_lns_moves_a_chain_of_jobs_that_no_single_shift_or_swap_improves() -> No
 
 
 def test_restricted_mip_lns_moves_the_same_chain() -> None:
-    # Given the first test's instance and start (cost 14; optimum 5 needs three jobs moved).
-    costs = np.array([[3, 3, 1, 9, 9], [1, 1, 3, 9, 9], [9, 9, 9, 1, 1]], dtype=np.int64)
-    weights = np.full((3, 5), 2, dtype=np.int64)
-    weights[:, 2] = 4
-    capacities = np.array([4, 4, 4], dtype=np.int64)
-    start = np.array([0, 0, 1, 2, 2], dtype=np.int64)
+    costs, weights, capacities, start = _chain_instance()
 
     outcome = restricted_mip_lns(
         costs,
