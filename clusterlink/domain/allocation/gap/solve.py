@@ -6,7 +6,7 @@ others; the answer is the cheaper assignment and the larger proven bound. Where 
 bound is tight (type E, many jobs per agent) branch and cut wins given the whole time; where it
 is loose (type D, few jobs per agent) the pipeline wins. The pipeline:
 1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
-2. Search phases (see `_search_phases`): tabu searches (shift and swap, adaptive capacity
+2. Search phases (see `_search_phases`): tabu searches (shift, swap and ejection chains, adaptive capacity
    penalties) from the rounded LP, one per thread. Then, with few jobs per agent and when its
    root fits the time, column generation over agent patterns (knapsack pricing, GLOP master)
    seeded with their assignments, which yields the Lagrangian bound, and several dives to packed
@@ -75,7 +75,7 @@ FloatArray = npt.NDArray[np.float64]
 
 # Scored moves per second of one tabu-search process on the reference machine (Xeon 2.8 GHz);
 # converts the caller's seconds into a deterministic work budget.
-_TABU_MOVES_PER_SECOND = 4.0e7
+_TABU_MOVES_PER_SECOND = 3.0e8
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
 _CPSAT_DTIME_PER_SECOND = 1.0
 _LP_SHARE = 0.5  # the LP may use at most this share of the limit
