@@ -64,7 +64,7 @@ def tabu_search(
     seed: int,
     deadline: float,
     stall_iterations: int | None = None,
-    fruitless_restarts: int = 10,
+    fruitless_restarts: int = 40,
     stop_at: int | None = None,
     excluded: npt.NDArray[np.bool_] | None = None,
 ) -> SearchOutcome:
