@@ -139,7 +139,11 @@ def agreement_transition(
     viewer = _viewer(request)
     agreement = selectors.agreement_get_for(viewer, agreement_id)
     services.agreement_transition(
-        actor=request.user, agreement=agreement, to_status=payload.to_status, note=payload.note
+        actor=request.user,
+        agreement=agreement,
+        to_status=payload.to_status,
+        note=payload.note,
+        signed_on=payload.signed_on,
     )
     return _detail(viewer, agreement_id)
 

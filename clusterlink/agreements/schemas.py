@@ -98,6 +98,11 @@ class AgreementIn(InputSchema):
 class TransitionIn(InputSchema):
     to_status: AgreementStatus
     note: SafeStr = Field("", max_length=100)
+    signed_on: dt.date | None = Field(
+        None,
+        description="With to_status signed: the day it was signed (by default a day already "
+        "recorded, or today); never in the future. Ignored for other moves.",
+    )
 
 
 class RunningOrderIn(InputSchema):

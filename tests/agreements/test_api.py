@@ -99,6 +99,23 @@ def test_a_party_records_an_intention_and_moves_it_along(world: World) -> None:
     assert body["history"][1]["changes"] == ["status", "signed on"]
 
 
+def test_signing_takes_the_day_it_was_signed_and_refuses_a_future_one(world: World) -> None:
+    agreement = _agreement(world)
+    client = client_for(world.factory_owner)
+    url = f"/agreements/{agreement.pk}/transitions"
+
+    future = client.post(url, {"to_status": "signed", "signed_on": "2999-01-01"})
+    assert future.status_code == 400
+    assert future.json()["code"] == "agreement_signed_in_future"
+    assert future.json()["details"]["signed_on"] == ["Enter today or an earlier day."]
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on) == ("intention", None)
+
+    signed = client.post(url, {"to_status": "signed", "signed_on": "2026-03-18"})
+    assert signed.status_code == 200, signed.content
+    assert (signed.json()["status"], signed.json()["signed_on"]) == ("signed", "2026-03-18")
+
+
 def test_illegal_move_is_a_400_with_a_stable_code_and_writes_nothing(world: World) -> None:
     agreement = _agreement(world)
     rows_before = agreement.history.count()
