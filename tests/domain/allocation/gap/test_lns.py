@@ -156,25 +156,19 @@ class _FinishedMip:
         return self.outcome
 
 
-def test_finish_combines_the_pipelines_and_the_mips_halves() -> None:
-    # Given two independent blocks (agents 0-1 with jobs 0-2, agents 2-3 with jobs 3-5; any
-    # other pair costs 100), each the first test's instance: optimum 5 per block, 10 in all.
-    # The pipeline solved the first block (5 + 7), the MIP the second (7 + 5): 12 each.
+def _finish_on_two_blocks(mip: _FinishedMip) -> tuple[IntArray, int]:
+    """`_finish_with_mip` on two independent blocks (agents 0-1 with jobs 0-2, agents 2-3 with
+    jobs 3-5; any other pair costs 100), each the first test's instance: optimum 5 per block, 10
+    in all. The pipeline has solved the first block (5 + 7): 12."""
     block = [[1, 5, 2], [4, 1, 3]]
     costs = np.full((4, 6), 100, dtype=np.int64)
     costs[0:2, 0:3] = block
     costs[2:4, 3:6] = block
-    weights = np.full((4, 6), 2, dtype=np.int64)
-    capacities = np.array([2, 4, 2, 4], dtype=np.int64)
     own = SearchOutcome(np.array([0, 1, 1, 3, 3, 2]), 12, 0, ())
-    mip = _FinishedMip(
-        HighsOutcome(np.array([1, 1, 0, 2, 3, 3]), 12, None, optimal=False, infeasible=False)
-    )
-
-    assignment, cost = _finish_with_mip(
+    return _finish_with_mip(
         costs,
-        weights,
-        capacities,
+        np.full((4, 6), 2, dtype=np.int64),
+        np.array([2, 4, 2, 4], dtype=np.int64),
         own,
         cast(_BackgroundMip, mip),
         np.zeros((4, 6), dtype=bool),
@@ -183,6 +177,15 @@ def test_finish_combines_the_pipelines_and_the_mips_halves() -> None:
         deadline=time.monotonic() + 10.0,
         seed=0,
     )
+
+
+def test_finish_combines_the_pipelines_and_the_mips_halves() -> None:
+    # Given the pipeline's 12 on the two blocks and the MIP's 12, from the second block (7 + 5).
+    mip = _FinishedMip(
+        HighsOutcome(np.array([1, 1, 0, 2, 3, 3]), 12, None, optimal=False, infeasible=False)
+    )
+
+    assignment, cost = _finish_on_two_blocks(mip)
 
     assert mip.asked == 1
     assert assignment.tolist() == [0, 1, 1, 2, 3, 3]
@@ -203,29 +206,11 @@ def test_merge_bounds_with_the_mips_dual_bound_even_when_it_says_optimal() -> No
 
 
 def test_finish_returns_a_proven_mip_optimum_as_it_is() -> None:
-    # Given the pipeline's 12 on the two-block instance above and the MIP's proven optimum 10.
-    block = [[1, 5, 2], [4, 1, 3]]
-    costs = np.full((4, 6), 100, dtype=np.int64)
-    costs[0:2, 0:3] = block
-    costs[2:4, 3:6] = block
-    weights = np.full((4, 6), 2, dtype=np.int64)
-    capacities = np.array([2, 4, 2, 4], dtype=np.int64)
-    own = SearchOutcome(np.array([0, 1, 1, 3, 3, 2]), 12, 0, ())
+    # Given the pipeline's 12 on the two blocks and the MIP's proven optimum 10.
     optimum = np.array([0, 1, 1, 2, 3, 3])
     mip = _FinishedMip(HighsOutcome(optimum, 10, 10, optimal=True, infeasible=False))
 
-    assignment, cost = _finish_with_mip(
-        costs,
-        weights,
-        capacities,
-        own,
-        cast(_BackgroundMip, mip),
-        np.zeros((4, 6), dtype=bool),
-        None,
-        None,
-        deadline=time.monotonic() + 10.0,
-        seed=0,
-    )
+    assignment, cost = _finish_on_two_blocks(mip)
 
     assert assignment is optimum
     assert cost == 10
