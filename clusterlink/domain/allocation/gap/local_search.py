@@ -90,10 +90,8 @@ def tabu_search(
     members = np.zeros((n_agents, n_jobs), dtype=np.int64)
     count = np.zeros(n_agents, dtype=np.int64)
     position = np.zeros(n_jobs, dtype=np.int64)
-    _rebuild(assign, members, count, position)
-    load = np.bincount(assign, weights=weight_f[assign, jobs], minlength=n_agents).astype(
-        np.float64
-    )
+    load = np.zeros(n_agents)
+    _rebuild(assign, weight_f, members, count, position, load)
     base_penalty = np.maximum(initial_penalty.astype(np.float64), _PENALTY_FLOOR)
     penalty = base_penalty.copy()
     # tabu[j, i]: the iteration until which job j may not move to agent i. Excluded pairs are
@@ -187,14 +185,24 @@ def _candidate_lists(allowed: npt.NDArray[np.bool_]) -> IntArray:
 
 
 @numba.njit(cache=True)
-def _rebuild(assign: IntArray, members: IntArray, count: IntArray, position: IntArray) -> None:
-    """Each agent's job list (members[i, :count[i]]) and each job's place in it."""
+def _rebuild(
+    assign: IntArray,
+    weight: FloatArray,
+    members: IntArray,
+    count: IntArray,
+    position: IntArray,
+    load: FloatArray,
+) -> None:
+    """From `assign`: each agent's job list (members[i, :count[i]]), each job's place in it and
+    each agent's load."""
     count[:] = 0
+    load[:] = 0.0
     for job in range(assign.size):
         agent = assign[job]
         members[agent, count[agent]] = job
         position[job] = count[agent]
         count[agent] += 1
+        load[agent] += weight[agent, job]
 
 
 @numba.njit(cache=True)
@@ -383,10 +391,7 @@ def _search_chunk(
                 state[_RNG] = rng
                 return True
             assign[:] = best
-            _rebuild(assign, members, count, position)
-            load[:] = 0.0
-            for job in range(n_jobs):
-                load[assign[job]] += weight[assign[job], job]
+            _rebuild(assign, weight, members, count, position, load)
             penalty[:] = base_penalty
             tabu[:, :] = untabu
             state[_CURRENT] = state[_BEST]
