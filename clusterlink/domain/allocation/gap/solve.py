@@ -102,11 +102,11 @@ _PATTERN_SHARE = 0.8
 _PATTERN_MAX_ITERATIONS = 3000
 # One column generation round costs about this many seconds per DP cell (agents × capacity ×
 # jobs) of the pricing plus per squared job of the master LP (fitted to 12, 50 and 400 ms a
-# round on d20100, d20200, d40400), and a root takes some 150 rounds; column generation runs
+# round on d20100, d20200, d40400), and a root takes some 120 rounds; column generation runs
 # only when that fits in half its phase.
 _SECONDS_PER_PRICING_CELL = 1.5e-8
 _SECONDS_PER_SQUARED_JOB = 1.0e-6
-_EXPECTED_ROOT_ROUNDS = 150
+_EXPECTED_ROOT_ROUNDS = 120
 # With more jobs per agent the LP master is too fractional for good dives (d05100, e05100).
 _PATTERN_MAX_JOBS_PER_AGENT = 10
 # Above this many jobs a dive takes far longer than its root (d20200: 16-30 s a dive against a
@@ -130,7 +130,6 @@ _MIP_FRIENDLY_JOBS_PER_AGENT = 20
 # With one thread and above this many pairs, HiGHS falls behind the tabu search in a short
 # polish phase (d40400 1.5 %, e40400 2.0 % at 10 s in BENCHMARKS.md): tabu search instead.
 _MIP_POLISH_MAX_PAIRS = 8000
-_EXPECTED_ROOT_ROUNDS = 120
 
 
 def solve_gap(
