@@ -114,7 +114,7 @@ def tabu_search(
     stall = 50 + n_jobs if stall_iterations is None else stall_iterations
     target = -np.inf if stop_at is None else float(stop_at)
     width = candidates.shape[1]
-    per_iteration = max(1.0, n_jobs * width * (1.0 + n_jobs / n_agents * (1.0 + width)))
+    per_iteration = max(1.0, n_jobs * width * (2.0 + n_jobs / n_agents))
     chunk = max(1, int(_MOVES_PER_CHUNK / per_iteration))
     while state[_MOVES] < work_budget and time.monotonic() <= deadline:
         finished = _search_chunk(
@@ -231,6 +231,48 @@ def _overload_change(
 
 
 @numba.njit(cache=True)
+def _best_exits(
+    cost: FloatArray,
+    weight: FloatArray,
+    cap: FloatArray,
+    candidates: IntArray,
+    assign: IntArray,
+    load: FloatArray,
+    penalty: FloatArray,
+    tabu: IntArray,
+    iteration: int | np.int64,
+    exits: FloatArray,
+    exit_to: IntArray,
+) -> int:
+    """For every job, its two cheapest non-tabu moves to another agent (cost change plus the
+    receiving agent's penalised overload; the first in candidate order on a tie) into
+    exits/exit_to, −1 where there are fewer. Returns the number of moves scored."""
+    scored = 0
+    for job in range(assign.size):
+        own = assign[job]
+        exits[job, 0] = exits[job, 1] = np.inf
+        exit_to[job, 0] = exit_to[job, 1] = -1
+        for k in range(candidates.shape[1]):
+            agent = candidates[job, k]
+            if agent < 0:
+                break
+            if agent == own or tabu[job, agent] > iteration:
+                continue
+            scored += 1
+            value = (
+                cost[agent, job]
+                - cost[own, job]
+                + _overload_change(penalty, load, cap, agent, weight[agent, job])
+            )
+            if value < exits[job, 0]:
+                exits[job, 1], exit_to[job, 1] = exits[job, 0], exit_to[job, 0]
+                exits[job, 0], exit_to[job, 0] = value, agent
+            elif value < exits[job, 1]:
+                exits[job, 1], exit_to[job, 1] = value, agent
+    return scored
+
+
+@numba.njit(cache=True)
 def _search_chunk(
     cost: FloatArray,
     weight: FloatArray,
@@ -261,6 +303,8 @@ def _search_chunk(
     n_agents, n_jobs = cost.shape
     width = candidates.shape[1]
     rng = np.int64(state[_RNG])
+    exits = np.empty((n_jobs, 2))
+    exit_to = np.empty((n_jobs, 2), dtype=np.int64)
     for _ in range(iterations):
         if state[_MOVES] >= work_budget:
             state[_RNG] = rng
@@ -274,10 +318,14 @@ def _search_chunk(
             if load[agent] > cap[agent]:
                 feasible_now = False
                 break
+        # The second step of every ejection chain: each job's two cheapest admissible moves
+        # out of its agent, scored once per iteration rather than once per chain.
+        scored = _best_exits(
+            cost, weight, cap, candidates, assign, load, penalty, tabu, iteration, exits, exit_to
+        )
         chosen = np.inf
         kind = 0  # 1 shift, 2 swap, 3 ejection chain
         first = second = target_agent = third_agent = -1
-        scored = 0
         for job in range(n_jobs):
             own = assign[job]
             release = _overload_change(penalty, load, cap, own, -weight[own, job])
@@ -326,23 +374,16 @@ def _search_chunk(
                             chosen, kind, first, second, target_agent = swap, 2, job, other, agent
                     if job_tabu:
                         continue
-                    # Ejection chain: the job to `agent`, `other` from there to a third agent.
-                    for k3 in range(candidates.shape[1]):
-                        third = candidates[other, k3]
-                        if third < 0:
-                            break
-                        if third in (own, agent) or tabu[other, third] > iteration:
-                            continue
-                        scored += 1
-                        chain = (
-                            push
-                            + cost[third, other]
-                            - cost[agent, other]
-                            + _overload_change(penalty, load, cap, third, weight[third, other])
-                        )
-                        if chain < chosen:
-                            chosen, kind = chain, 3
-                            first, second, target_agent, third_agent = job, other, agent, third
+                    # Ejection chain: the job to `agent`, `other` from there to a third agent
+                    # (its cheapest exit that is not the job's agent).
+                    exit_slot = 1 if exit_to[other, 0] == own else 0
+                    third = exit_to[other, exit_slot]
+                    if third < 0:
+                        continue
+                    chain = push + exits[other, exit_slot]
+                    if chain < chosen:
+                        chosen, kind = chain, 3
+                        first, second, target_agent, third_agent = job, other, agent, third
         state[_MOVES] += scored
         if kind == 0:
             continue
