@@ -12,9 +12,12 @@ swap and every such two-job ejection chain within the candidate pairs and takes 
 admissible one. Measured on d40400 (30 s, one core, from the rounded LP): 24569 with shifts and
 swaps only, 24512 to 24535 with the chains.
 
-The moves are scored in a loop compiled by Numba: an ejection-chain neighbourhood is a few
-hundred thousand moves per iteration on 40 × 400, and as NumPy arrays it would cost far more in
-temporaries than in arithmetic. The compiled code is cached on disk after its first use.
+A chain's second step does not depend on its first beyond excluding the first job's agent, so
+each iteration first finds every job's two cheapest admissible exits and then scores a chain in
+constant time: on d40400 some 40,000 moves an iteration instead of 360,000, seven times the
+iterations in the same time. The moves are scored in a loop compiled by Numba; as NumPy arrays
+they would cost far more in temporaries than in arithmetic. The compiled code is cached on disk
+after its first use.
 
 The search is deterministic for a given seed and work budget: the budget counts scored moves,
 not seconds. A wall-clock deadline is only a safety stop for slow machines.

@@ -6,11 +6,12 @@ others; the answer is the cheaper assignment and the larger proven bound. Where 
 bound is tight (type E, many jobs per agent) branch and cut wins given the whole time; where it
 is loose (type D, few jobs per agent) the pipeline wins. The pipeline:
 1. LP relaxation (HiGHS in SciPy): a proven lower bound, reduced costs and capacity duals.
-2. Search phases (see `_search_phases`): tabu searches (shift, swap and ejection chains, adaptive capacity
-   penalties) from the rounded LP, one per thread. Then, with few jobs per agent and when its
-   root fits the time, column generation over agent patterns (knapsack pricing, GLOP master)
-   seeded with their assignments, which yields the Lagrangian bound, and several dives to packed
-   assignments, followed by tabu searches from the best dive; otherwise one more tabu search.
+2. Search phases (see `_search_phases`): tabu searches (shift, swap and ejection chains, adaptive
+   capacity penalties) from the rounded LP, one per thread. Then, with few jobs per agent and
+   when its root fits the time, column generation over agent patterns (knapsack pricing, GLOP
+   master) seeded with their assignments, which yields the Lagrangian bound, and several dives to
+   packed assignments, followed by tabu searches from the best dive; otherwise tabu searches from
+   the rounded LP confined to the pairs of smallest LP reduced cost (two to three per job).
 3. Recombination: CP-SAT over the pairs used by the searches' elite solutions, the dives and the
    LP support.
 4. Large neighbourhood search. With one thread: the jobs of a few related agents re-solved
@@ -73,9 +74,13 @@ Method = Literal["ours", "cpsat", "highs"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-# Scored moves per second of one tabu-search process on the reference machine (Xeon 2.8 GHz);
-# converts the caller's seconds into a deterministic work budget.
+# Scored moves per second of one tabu-search process on the reference machine (Xeon 2.8 GHz,
+# measured 2.7e8 on d20200 and d40400); converts the caller's seconds into a deterministic work
+# budget, a little below the measured rate so that the budget rather than the clock ends a phase.
 _TABU_MOVES_PER_SECOND = 2.5e8
+# A tabu search ends after this many returns to its best in a row without a new best, leaving its
+# time to the next search (with 40, searches over 8 agents per job ended within a second on
+# d20200, far from levelled off).
 _FRUITLESS_RESTARTS = 400
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
 _CPSAT_DTIME_PER_SECOND = 1.0

@@ -13,7 +13,7 @@ from clusterlink.domain.allocation.gap import (
     read_orlib_gap,
     solve_gap,
 )
-from clusterlink.domain.allocation.gap.solve import _patterns_pay
+from clusterlink.domain.allocation.gap.solve import _far_from_lp_pairs, _patterns_pay
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
 from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
 
@@ -147,6 +147,24 @@ def test_column_generation_runs_only_with_few_jobs_per_agent_and_time_for_its_ro
     assert not _patterns_pay(
         np.ones((40, 400), dtype=np.int64), np.full(40, 425, dtype=np.int64), search_seconds=8.5
     )
+
+
+def test_near_lp_searches_keep_the_smallest_reduced_costs_and_the_lp_support() -> None:
+    # Given 3 agents × 4 jobs: reduced costs 0 on agent 0, rising to 9 on agent 2, and job 3
+    # split by the LP between agents 0 and 2 (reduced cost 9 on its agent 2 share).
+    reduced = np.array([[0, 0, 0, 0], [1, 2, 3, 4], [5, 6, 7, 9]], dtype=np.float64)
+    fractional = np.zeros((3, 4))
+    fractional[0, :] = 1.0
+    fractional[0, 3] = fractional[2, 3] = 0.5
+
+    excluded = _far_from_lp_pairs(reduced, fractional, per_job=1.5)
+
+    # The 6 pairs of smallest reduced cost (1.5 per job) stay, and so does the split job's
+    # share on agent 2; every other pair is excluded.
+    kept = {(int(a), int(j)) for a, j in zip(*np.nonzero(~excluded), strict=True)}
+    assert kept == {(0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (2, 3)}
+    # Never fewer than one pair per job, whatever the width asked.
+    assert (~_far_from_lp_pairs(reduced, fractional, per_job=0.1)).sum(axis=0).min() >= 1
 
 
 def test_cpsat_with_one_allowed_agent_per_job_answers_without_searching() -> None:
