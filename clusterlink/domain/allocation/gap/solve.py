@@ -135,6 +135,8 @@ _MIP_SHARE = 0.6
 # pipeline then waits at most _MIP_GRACE past the limit for it.
 _MIP_RETURN_MARGIN = 0.15
 _MIP_GRACE = 1.0
+# How often the wait for the pipeline asks whether the MIP has proved its answer.
+_POLL_SECONDS = 0.05
 # The MIP beside the pipeline stops this share of the limit (at most the seconds) early, for the
 # pipeline to recombine the two assignments and search around the better.
 _FINAL_SHARE = 0.08
@@ -257,7 +259,12 @@ def _solve_ours(
         niceness=niceness,
     )
     try:
-        own = pipeline.result(timeout=max(0.0, deadline - time.monotonic()) + _MIP_GRACE)
+        # A proof from the MIP (on small E instances often within seconds) ends the wait: the
+        # pipeline has nothing left to add.
+        own = pipeline.result(
+            timeout=max(0.0, deadline - time.monotonic()) + _MIP_GRACE,
+            unless=background.proved_optimal,
+        )
         mip = background.result(timeout=max(0.0, deadline - time.monotonic()) + _MIP_GRACE)
     finally:
         pipeline.stop()
@@ -703,10 +710,20 @@ class _ChildProcess:
         self._process.start()
         sender.close()
 
-    def result(self, *, timeout: float) -> GapResult | None:
-        """The call's result, waiting up to `timeout` seconds; None if it died or overran."""
-        answer: GapResult | None = _receive(self._receiver, timeout)
-        return answer
+    def result(
+        self, *, timeout: float, unless: Callable[[], bool] = lambda: False
+    ) -> GapResult | None:
+        """The call's result, waiting up to `timeout` seconds; None if it died or overran, or
+        as soon as `unless()` (asked every _POLL_SECONDS) is true."""
+        end = time.monotonic() + timeout
+        while not unless():
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            if self._receiver.poll(min(left, _POLL_SECONDS)):
+                answer: GapResult | None = _receive(self._receiver, 0.0)
+                return answer
+        return None
 
     def stop(self) -> None:
         if self._process.is_alive():

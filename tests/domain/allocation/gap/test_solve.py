@@ -1,6 +1,7 @@
 """solve_gap on instances whose optimum is known, on every back-end."""
 
 import csv
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,11 @@ from clusterlink.domain.allocation.gap import (
     read_orlib_gap,
     solve_gap,
 )
-from clusterlink.domain.allocation.gap.solve import _far_from_lp_pairs, _patterns_pay
+from clusterlink.domain.allocation.gap.solve import (
+    _ChildProcess,
+    _far_from_lp_pairs,
+    _patterns_pay,
+)
 from clusterlink.domain.allocation.gap.solvers.cpsat import solve_cpsat
 from clusterlink.domain.allocation.gap.solvers.highs import solve_highs_mip
 
@@ -109,6 +114,21 @@ def test_same_seed_and_threads_give_the_same_assignment() -> None:
     second = solve_gap(instance, time_limit_s=5.0, seed=3, threads=2)
 
     assert first.assignment == second.assignment
+
+
+def _answer_after_a_minute() -> str:
+    time.sleep(60)
+    return "answer"
+
+
+def test_the_wait_for_the_pipeline_ends_once_the_mip_has_proved_its_answer() -> None:
+    # Given a pipeline that would answer only after a minute, and a MIP whose proof is in.
+    pipeline = _ChildProcess(_answer_after_a_minute, niceness=0)  # type: ignore[arg-type]
+    try:
+        # The wait gives up at once rather than after its timeout of a minute and more.
+        assert pipeline.result(timeout=120.0, unless=lambda: True) is None
+    finally:
+        pipeline.stop()
 
 
 def test_rejects_a_non_positive_time_limit() -> None:
