@@ -34,9 +34,11 @@ column generation counts master solves, CP-SAT runs with a deterministic-time li
 deterministic interleaved workers, the one-thread LNS counts steps, but HiGHS's MIP stops on the
 wall clock unless it proves optimality first, and so do the sub-solves of the LNS beside it (so
 with two threads the answer is the same on every run only when both sides end on their own; a
-tie goes to a proven MIP optimum). On a busy machine (as the shared benchmark machine usually is) the safety
-stops end the phases early and the result may vary: in practice determinism holds on small
-instances, where every phase ends on its own counters or proof. The plain baselines stop on the
+tie goes to a proven MIP optimum). The searches after the first also share out the time left on
+the clock, so their budgets follow the machine's speed. On a busy machine (as the shared
+benchmark machine usually is) the safety stops end the phases early and the result may vary: in
+practice determinism holds on small instances, where every phase ends on its own counters or
+proof. The plain baselines stop on the
 wall clock and are not deterministic.
 """
 
