@@ -80,10 +80,6 @@ FloatArray = npt.NDArray[np.float64]
 # measured 2.7e8 on d20200 and d40400); converts the caller's seconds into a deterministic work
 # budget, a little below the measured rate so that the budget rather than the clock ends a phase.
 _TABU_MOVES_PER_SECOND = 2.5e8
-# A tabu search ends after this many returns to its best in a row without a new best, leaving its
-# time to the next search (with 40, searches over 8 agents per job ended within a second on
-# d20200, far from levelled off).
-_FRUITLESS_RESTARTS = 400
 # CP-SAT deterministic time units per wall second with two workers on the same machine.
 _CPSAT_DTIME_PER_SECOND = 1.0
 _LP_SHARE = 0.5  # the LP may use at most this share of the limit
@@ -956,7 +952,6 @@ def _run_searches(
                 deadline=deadline,
                 stop_at=stop_at,
                 excluded=excluded,
-                fruitless_restarts=_FRUITLESS_RESTARTS,
             )
         ]
     else:
@@ -977,7 +972,6 @@ def _run_searches(
                     deadline=deadline,
                     stop_at=stop_at,
                     excluded=excluded,
-                    fruitless_restarts=_FRUITLESS_RESTARTS,
                 )
                 for s, start in zip(seeds, starts, strict=True)
             ]
