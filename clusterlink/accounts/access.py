@@ -22,6 +22,7 @@ class Viewer:
     operator_cluster_ids: frozenset[int] = field(default_factory=frozenset)
     enterprise_ids: frozenset[int] = field(default_factory=frozenset)
     owner_enterprise_ids: frozenset[int] = field(default_factory=frozenset)
+    # Clusters of the viewer's firms that the clusters' operators approved (not merely named).
     member_cluster_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -70,7 +71,7 @@ def viewer_for(user: Any) -> Viewer:
 
     memberships = list(
         Membership.objects.filter(user_id=user.pk).values_list(
-            "enterprise_id", "role", "enterprise__cluster_id"
+            "enterprise_id", "role", "enterprise__cluster_id", "enterprise__cluster_status"
         )
     )
     viewer = Viewer(
@@ -79,11 +80,15 @@ def viewer_for(user: Any) -> Viewer:
         operator_cluster_ids=frozenset(
             OperatorScope.objects.filter(user_id=user.pk).values_list("cluster_id", flat=True)
         ),
-        enterprise_ids=frozenset(e for e, _, _ in memberships),
+        enterprise_ids=frozenset(e for e, _, _, _ in memberships),
         owner_enterprise_ids=frozenset(
-            e for e, role, _ in memberships if role == Membership.Role.OWNER
+            e for e, role, _, _ in memberships if role == Membership.Role.OWNER
         ),
-        member_cluster_ids=frozenset(c for _, _, c in memberships if c is not None),
+        # Membership of a cluster is granted by its operators: a firm awaiting approval (or
+        # rejected) makes its people no members of the cluster, whatever cluster it names.
+        member_cluster_ids=frozenset(
+            c for _, _, c, status in memberships if c is not None and status == "approved"
+        ),
     )
     user._clusterlink_viewer = viewer
     return viewer

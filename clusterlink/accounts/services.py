@@ -86,8 +86,12 @@ def user_sign_up(
 
     if firm_name.strip():
         try:
+            # The firm asks to join its cluster; the cluster's operators decide.
             enterprise = enterprise_create(
-                legal_name=firm_name.strip(), cluster=firm_cluster, roles=firm_roles
+                legal_name=firm_name.strip(),
+                cluster=firm_cluster,
+                roles=firm_roles,
+                cluster_status=Enterprise.ClusterStatus.PENDING,
             )
         except ApplicationError as exc:
             # Re-raise under the form's field names; the atomic block removes the user again.

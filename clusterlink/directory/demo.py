@@ -404,6 +404,7 @@ class DemoLoader:
     def _brands(self) -> list[Enterprise]:
         brands = [
             enterprise_create(
+                cluster_status=Enterprise.ClusterStatus.APPROVED,
                 legal_name=legal,
                 name_en=english,
                 cluster=self.clusters[slug],
@@ -422,6 +423,7 @@ class DemoLoader:
             words = "".join(self.rng.sample(SHOE_WORDS, 2))
             brands.append(
                 enterprise_create(
+                    cluster_status=Enterprise.ClusterStatus.APPROVED,
                     legal_name=f"{place}{words}袜业品牌有限公司",
                     name_en=english_name(words, "辽阳", "Hosiery Brand Co., Ltd."),
                     credit_code=credit_code(self.rng, "211021"),
@@ -453,6 +455,7 @@ class DemoLoader:
             hosiery = "sock" in name.lower() or "hosiery" in name.lower()
             firms.append(
                 enterprise_create(
+                    cluster_status=Enterprise.ClusterStatus.APPROVED,
                     legal_name=name,
                     name_en=name,
                     address=row["address"].strip(),
@@ -498,6 +501,7 @@ class DemoLoader:
                 employees = int(self.rng.lognormvariate(4.6, 0.9))
                 firms.append(
                     enterprise_create(
+                        cluster_status=Enterprise.ClusterStatus.APPROVED,
                         legal_name=legal,
                         name_en=english_name(words, place, suffix_en),
                         credit_code=credit_code(self.rng, seed.region_code),

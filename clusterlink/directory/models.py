@@ -242,7 +242,35 @@ def display_name(legal_name: str, name_en: str) -> str:
     return legal_name or name_en
 
 
+class ClusterStatus(models.TextChoices):
+    """Where a firm stands with its cluster. Membership is granted by the cluster's operators
+    (the platform admin for a firm with no cluster), never declared: until a firm is approved
+    it sees what the public sees, is not listed, and takes part in no match run, event
+    suggestion or pool."""
+
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Firms anyone may see in the directory and that take part in the cluster's work: listed by
+# their owners, not merged away as duplicates, and approved by the cluster's operators.
+LISTED = Q(is_listed=True, merged_into__isnull=True, cluster_status=ClusterStatus.APPROVED)
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def approved(self) -> EnterpriseQuerySet:
+        """Firms whose cluster membership an operator granted."""
+        return self.filter(cluster_status=ClusterStatus.APPROVED)
+
+    def listed(self) -> EnterpriseQuerySet:
+        """Firms shown to everyone (see LISTED)."""
+        return self.filter(LISTED)
+
+
 class Enterprise(TimeStampedModel):
+    ClusterStatus = ClusterStatus
+
     class Size(models.TextChoices):
         MICRO = "micro", _("Micro (< 20)")
         SMALL = "small", _("Small (20–299)")
@@ -348,6 +376,44 @@ class Enterprise(TimeStampedModel):
         default=Source.MANUAL,
         help_text=_("Where the record came from."),
     )
+    cluster_status = models.CharField(
+        _("membership status"),
+        max_length=10,
+        choices=ClusterStatus.choices,
+        default=ClusterStatus.PENDING,
+        db_index=True,
+        help_text=_(
+            "Whether the cluster's operators approved the firm; only approved firms are listed "
+            "and take part in match runs, events and pools."
+        ),
+    )
+    cluster_request_note = models.CharField(
+        _("note to the operators"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the firm told the operators when it asked to join the cluster."),
+    )
+    cluster_reviewed_at = models.DateTimeField(
+        _("reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("When an operator approved or rejected the firm's membership."),
+    )
+    cluster_reviewed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+        help_text=_("The operator who approved or rejected the firm's membership."),
+    )
+    cluster_review_reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the membership was rejected, shown to the firm."),
+    )
     search_keys = models.TextField(
         _("search keys"),
         blank=True,
@@ -394,6 +460,8 @@ class Enterprise(TimeStampedModel):
         verbose_name=_("processes"),
         help_text=_("Processes and technical capabilities."),
     )
+
+    objects = EnterpriseQuerySet.as_manager()
 
     # Search fields are derived from the names and address, which the history already keeps.
     history = HistoricalRecords(excluded_fields=["search_keys", "sort_name"])

@@ -11,7 +11,14 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, 
 from clusterlink.accounts.access import Viewer
 from clusterlink.accounts.models import Membership
 from clusterlink.common.errors import NotFoundError
-from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise, EnterpriseRole
+from clusterlink.directory.models import (
+    LISTED,
+    CapacityWeek,
+    Category,
+    Cluster,
+    Enterprise,
+    EnterpriseRole,
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,9 @@ def cluster_get(*, slug: str) -> Cluster:
 
 
 def enterprise_visible_q(viewer: Viewer) -> Q:
-    """Listed firms for everyone; unlisted ones only for those who see their private data."""
-    return Q(is_listed=True, merged_into__isnull=True) | viewer.private_enterprise_q()
+    """Listed, approved firms for everyone; the others only for those who see their private data
+    (their own people, and their cluster's operators, who review them)."""
+    return LISTED | viewer.private_enterprise_q()
 
 
 def enterprise_list(
@@ -185,7 +193,7 @@ def capacity_week_list(
 
 def cluster_headline(*, cluster: Cluster) -> dict[str, int]:
     """Live figures of the directory for a cluster page (public: counts only, no private values)."""
-    firms = Enterprise.objects.filter(cluster=cluster, merged_into__isnull=True)
+    firms = Enterprise.objects.approved().filter(cluster=cluster, merged_into__isnull=True)
     return {
         "firms_listed": firms.filter(is_listed=True).count(),
         "factories": firms.filter(roles__role="oem_factory").distinct().count(),
@@ -252,8 +260,7 @@ def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
     rows = (
         EnterpriseRole.objects.filter(
             enterprise__cluster=cluster,
-            enterprise__is_listed=True,
-            enterprise__merged_into__isnull=True,
+            enterprise__in=Enterprise.objects.listed(),
         )
         .values("role")
         .annotate(firms=Count("enterprise_id", distinct=True))
@@ -264,7 +271,7 @@ def cluster_role_counts(*, cluster: Cluster) -> dict[str, int]:
 
 def directory_headline() -> dict[str, int]:
     """Live figures of the whole directory for the home page (public counts only)."""
-    listed = Enterprise.objects.filter(is_listed=True, merged_into__isnull=True)
+    listed = Enterprise.objects.listed()
     return {
         "clusters": Cluster.objects.count(),
         "firms_listed": listed.count(),

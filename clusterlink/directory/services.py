@@ -133,6 +133,7 @@ _UNSET: Any = object()
 def enterprise_create(
     *,
     legal_name: str,
+    cluster_status: str,
     cluster: Cluster | None = None,
     roles: Iterable[str] = (),
     certifications: Iterable[str] = (),
@@ -140,9 +141,11 @@ def enterprise_create(
     processes: Iterable[str] = (),
     **fields: Any,
 ) -> Enterprise:
-    """Create a firm. Raises ApplicationError listing every invalid field (nothing is written)."""
+    """Create a firm. `cluster_status` is the caller's decision, never a default: APPROVED only when
+    an operator of the cluster puts the firm in (or the demo), PENDING when a firm registers itself.
+    Raises ApplicationError listing every invalid field (nothing is written)."""
     errors = FieldErrors()
-    enterprise = Enterprise()
+    enterprise = Enterprise(cluster_status=cluster_status)
     relations = _apply_enterprise(
         enterprise,
         errors=errors,
@@ -311,7 +314,9 @@ def enterprise_register(
             errors.add("cluster", _("Unknown cluster: %(code)s") % {"code": cluster_slug})
             errors.raise_if_any()
     fields.setdefault("source", Enterprise.Source.API)
-    enterprise = enterprise_create(cluster=cluster, **fields)
-    if not viewer.operates(cluster.pk if cluster else None):
+    operator = viewer.operates(cluster.pk if cluster else None)
+    status = Enterprise.ClusterStatus.APPROVED if operator else Enterprise.ClusterStatus.PENDING
+    enterprise = enterprise_create(cluster=cluster, cluster_status=status, **fields)
+    if not operator:
         Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.OWNER)
     return enterprise

@@ -35,6 +35,8 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     contact_name = "张经理"
     contact_phone = "13800000000"
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.cn")
+    # Test firms are members their operators approved unless a test says otherwise.
+    cluster_status = Enterprise.ClusterStatus.APPROVED
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:

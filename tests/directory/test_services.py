@@ -26,6 +26,7 @@ VALID_CODE = "91350100M000100Y43"
 def test_enterprise_create_stores_roles_taxonomy_and_search_keys() -> None:
     cluster = ClusterFactory(slug="putian")
     enterprise = enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
         legal_name="莆田鞋业有限公司",
         name_en="Putian Xieye Co., Ltd.",
         credit_code=VALID_CODE,
@@ -49,6 +50,7 @@ def test_enterprise_create_stores_roles_taxonomy_and_search_keys() -> None:
 def test_enterprise_create_reports_every_bad_field_and_writes_nothing() -> None:
     with translation.override("en"), pytest.raises(ApplicationError) as caught:
         enterprise_create(
+            cluster_status=Enterprise.ClusterStatus.APPROVED,
             legal_name="坏数据有限公司",
             credit_code="91350100M000100Y44",
             roles=["pirate"],

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from clusterlink.directory.models import Certification, Process
+from clusterlink.directory.models import Certification, Enterprise, Process
 from clusterlink.directory.services import enterprise_create
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import EnterpriseFactory
@@ -183,8 +183,16 @@ def test_search_finds_chinese_name_from_pinyin_characters_or_english(
 def test_search_jinjiang_shoes_finds_the_jinjiang_shoe_firm(
     client: Client, putian_factory: Any
 ) -> None:
-    jinjiang = enterprise_create(legal_name="晋江市华丰鞋业有限公司", roles=["brand"])
-    socks = enterprise_create(legal_name="晋江市华丰袜业有限公司", roles=["oem_factory"])
+    jinjiang = enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
+        legal_name="晋江市华丰鞋业有限公司",
+        roles=["brand"],
+    )
+    socks = enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
+        legal_name="晋江市华丰袜业有限公司",
+        roles=["oem_factory"],
+    )
 
     html = client.get(
         url("directory:enterprise_list", "zh-hans"), {"q": "jinjiang shoes"}

@@ -64,6 +64,7 @@ def putian_shoe_factory(cluster: Cluster) -> Enterprise:
     """An injection-moulding OEM factory with private contacts and one week of free capacity
     (FREE_PAIRS from PRICE_MIN RMB a pair)."""
     firm = enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
         legal_name="莆田市荔城区鸿达鞋业有限公司",
         name_en="Putian Hongda Footwear Co., Ltd.",
         cluster=cluster,
@@ -84,6 +85,7 @@ def putian_shoe_factory(cluster: Cluster) -> Enterprise:
 
 def jinjiang_shoe_brand(cluster: Cluster) -> Enterprise:
     return enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
         legal_name="晋江市华丰鞋业有限公司",
         name_en="Jinjiang Huafeng Shoes Co., Ltd.",
         cluster=cluster,
@@ -95,6 +97,7 @@ def jinjiang_shoe_brand(cluster: Cluster) -> Enterprise:
 def xiaobeihe_sock_maker(cluster: Cluster) -> Enterprise:
     """A sock factory that is also a brand, OEKO-TEX certified."""
     return enterprise_create(
+        cluster_status=Enterprise.ClusterStatus.APPROVED,
         legal_name="辽阳县小北河袜业有限公司",
         name_en="Xiaobeihe Hosiery Co., Ltd.",
         cluster=cluster,

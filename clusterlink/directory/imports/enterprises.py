@@ -97,6 +97,10 @@ class NewFirm:
     contact_phone: str = ""
     contact_email: str = ""
     is_listed: bool = True
+    # Imports are an operator's act on the operator's cluster: the firms are approved members.
+    cluster_status: str = Enterprise.ClusterStatus.APPROVED
+    cluster_request_note: str = ""
+    cluster_review_reason: str = ""
     source: str = Enterprise.Source.IMPORT
     search_keys: str = ""
     sort_name: str = ""

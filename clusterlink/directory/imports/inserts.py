@@ -67,6 +67,7 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
 _ENTERPRISE_FIELDS = (
     "legal_name", "name_en", "credit_code", "cluster", "address", "lat", "lng", "employees", "size", "description",
     "website", "contact_name", "contact_phone", "contact_email", "is_listed", "source", "search_keys", "sort_name",
+    "cluster_status", "cluster_request_note", "cluster_review_reason",
 )  # fmt: skip
 # The history leaves the derived search tokens out (Enterprise.history excludes them).
 _HISTORY_FIELDS = tuple(n for n in _ENTERPRISE_FIELDS if n not in ("search_keys", "sort_name"))
