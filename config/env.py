@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,13 +31,35 @@ class Environment(BaseSettings):
     default_from_email: str = "ClusterLink <noreply@clusterlink.local>"
     # Background work: the database backend needs no server; "immediate" runs tasks inline.
     tasks_backend: str = "django_tasks_db.DatabaseBackend"
-    login_attempts_per_window: int = 5
-    login_window_seconds: int = 900
+    # Failed sign-ins per account and client address, and per client address over any accounts,
+    # within the window; then that pair, or that address, waits for the window to pass.
+    login_attempts_per_window: int = Field(5, ge=1)
+    login_attempts_per_address: int = Field(50, ge=1)
+    login_window_seconds: int = Field(900, ge=1)
+    # Addresses or networks of the reverse proxies in front of the app, e.g.
+    # '["127.0.0.1", "10.0.0.0/8"]': X-Forwarded-For is believed only from these (empty: never,
+    # and the client is REMOTE_ADDR).
+    trusted_proxies: list[str] = []
+    # Seconds browsers remember to use only HTTPS (production only; 0 sends no HSTS header).
+    hsts_seconds: int = Field(31_536_000, ge=0)
     max_upload_bytes: int = 20 * 1024 * 1024
     # Anonymous directory searches are answered from the cache for this long (0: never).
     directory_cache_seconds: int = 60
     # redis://host:port/db for the cache; empty: the database's cache table.
     cache_url: str = Field("", pattern=r"^(|rediss?://.+|unix://.+)$")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"not an IP address or network: {entry!r}") from exc
+        return value
+
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(entry.strip(), strict=False) for entry in self.trusted_proxies]
 
     @model_validator(mode="after")
     def _production_has_secrets(self) -> Environment:

@@ -3,6 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from clusterlink.accounts.views import AdminLoginView
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api")),
@@ -10,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 # Pages carry the language in their address (/zh-hans/, /en/, /ja/) so a link shows one language.
 urlpatterns += i18n_patterns(
+    # Before the admin's own URLs: its login page is throttled like the site's.
+    path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("clusterlink.accounts.urls")),
     path("mine/", include("clusterlink.directory.mine_urls")),

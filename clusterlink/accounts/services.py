@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,38 +116,69 @@ def user_language_set(*, user: User, language: str) -> User:
 
 
 # Login throttle ------------------------------------------------------------------------------
-# Failures are counted per (username, client address) in the shared cache, so that all web
-# processes see the same count; the window starts with the first failure.
+# Failures are counted in the shared cache, so that all web processes see the same counts; each
+# window starts with its first failure. Two counters, and deliberately no third one per account
+# alone: a limit per account would let anyone lock a named user out from anywhere.
+# - per (account, client address): a few failures block that pair only; the account's owner, at
+#   their own address, still signs in;
+# - per client address: many failures, over any accounts, block the address (one address guessing
+#   many accounts, or one account under many spellings).
+# A success clears only its own pair: signing into one's own account must not reset the count of an
+# address that is guessing others.
+
+
+def _throttle_key(kind: str, value: str) -> str:
+    return f"clusterlink:login-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def _count_failure(key: str) -> int:
+    window = settings.CLUSTERLINK_LOGIN_WINDOW_SECONDS
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
 @dataclass(frozen=True)
 class LoginThrottle:
+    """The sign-in throttle of one account at one client address (see `client_ip`); the site's and
+    the admin's login pages share it, so switching between them buys no tries."""
+
     username: str
     client_ip: str
 
     @property
     def key(self) -> str:
-        digest = hashlib.sha256(f"{self.username.strip().lower()}|{self.client_ip}".encode())
-        return f"clusterlink:login-failures:{digest.hexdigest()}"
+        return _throttle_key("pair", f"{self.username.strip().lower()}|{self.client_ip}")
+
+    @property
+    def address_key(self) -> str:
+        return _throttle_key("address", self.client_ip)
 
     def failures(self) -> int:
+        """Failures of this account from this address within the window."""
         return int(cache.get(self.key, 0))
 
+    def address_failures(self) -> int:
+        """Failures from this address, over every account, within the window."""
+        return int(cache.get(self.address_key, 0))
+
     def is_blocked(self) -> bool:
-        return self.failures() >= settings.CLUSTERLINK_LOGIN_ATTEMPTS
+        return (
+            self.failures() >= settings.CLUSTERLINK_LOGIN_ATTEMPTS
+            or self.address_failures() >= settings.CLUSTERLINK_LOGIN_ATTEMPTS_PER_ADDRESS
+        )
 
     def record_failure(self) -> int:
-        """Count one more failure; returns the count within the current window."""
-        window = settings.CLUSTERLINK_LOGIN_WINDOW_SECONDS
-        if cache.add(self.key, 1, timeout=window):
-            return 1
-        try:
-            return cache.incr(self.key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(self.key, 1, timeout=window)
-            return 1
+        """Count one more failure; returns the count of this account at this address."""
+        _count_failure(self.address_key)
+        return _count_failure(self.key)
 
     def clear(self) -> None:
+        """Forget this pair's failures (after a success); the address's count stays."""
         cache.delete(self.key)
 
 
@@ -163,6 +195,38 @@ def login_throttle_error() -> ApplicationError:
     )
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted_proxy(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(address in network for network in settings.CLUSTERLINK_TRUSTED_PROXY_NETWORKS)
+
+
 def client_ip(meta: dict[str, Any]) -> str:
-    """The client's address as the server saw it (REMOTE_ADDR; a proxy must set it correctly)."""
-    return str(meta.get("REMOTE_ADDR") or "unknown")
+    """The client's address. REMOTE_ADDR, unless it is a trusted proxy (settings
+    CLUSTERLINK_TRUSTED_PROXY_NETWORKS); then X-Forwarded-For is read from the right (each proxy
+    appends the address it saw) and the first hop that is not a trusted proxy is the client.
+
+    X-Forwarded-For is never believed from anyone else: a client could write any address there
+    and so count its failures under a victim's address, or get a fresh count at every request.
+    """
+    remote = str(meta.get("REMOTE_ADDR") or "").strip()
+    remote_ip = _ip(remote)
+    if remote_ip is None:
+        return remote or "unknown"
+    if not _is_trusted_proxy(remote_ip):
+        return str(remote_ip)
+    client = remote_ip
+    hops = str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")
+    for hop in reversed(hops):
+        hop_ip = _ip(hop)
+        if hop_ip is None:
+            break  # garbage left of the hop our proxies vouch for: keep the last good address
+        client = hop_ip
+        if not _is_trusted_proxy(hop_ip):
+            break
+    return str(client)

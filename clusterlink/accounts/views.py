@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -74,12 +75,10 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, refused for a while after too many failures for one username and address."""
-
-    form_class = LoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+class ThrottledLoginMixin(auth_views.LoginView):
+    """Django's login, refused for a while after too many failures (services.LoginThrottle: per
+    account and client address, and per client address). The site's and the admin's login pages
+    share it."""
 
     def _throttle(self) -> LoginThrottle:
         # Count a person's e-mail and username as one, so switching between them buys no tries.
@@ -89,7 +88,7 @@ class LoginView(auth_views.LoginView):
         )
 
     def _refuse(self) -> HttpResponse:
-        form = self.form_class(
+        form = self.get_form_class()(
             self.request, initial={"username": self.request.POST.get("username", "")}
         )
         context = self.get_context_data(form=form, throttle_message=login_throttle_error().message)
@@ -109,9 +108,54 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         self._throttle().clear()
-        super().form_valid(form)  # logs the user in
+        return super().form_valid(form)
+
+
+class LoginView(ThrottledLoginMixin):
+    """The site's login; also accepts the e-mail address, and answers in the user's language."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        super().form_valid(form)  # clears the throttle and logs the user in
         user = form.get_user()
+        # get_success_url() accepts only this site's paths (url_has_allowed_host_and_scheme).
         return _redirect_in_language(self.get_success_url(), user.language)
+
+
+class AdminLoginView(ThrottledLoginMixin):
+    """The admin's login page (served at /admin/login/ before the admin's own URLs), with the
+    admin's form and template, throttled like the site's login: guessing the superuser's password
+    there counts against the same pair and address as on the site's page."""
+
+    form_class = AdminAuthenticationForm
+    template_name = "admin/login.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and admin.site.has_permission(request):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def _refuse(self) -> HttpResponse:
+        # The admin's template has no place for throttle_message; it shows the messages.
+        messages.error(self.request, str(login_throttle_error().message))
+        return super()._refuse()
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("admin:index", current_app=admin.site.name)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return {
+            **admin.site.each_context(self.request),
+            "title": _("Log in"),
+            "subtitle": None,
+            "app_path": self.request.get_full_path(),
+            "username": self.request.user.get_username(),
+            **context,
+        }
 
 
 class LogoutView(auth_views.LogoutView):
