@@ -36,6 +36,9 @@ from clusterlink.directory.schemas import (
     EnterpriseOut,
     EnterprisePatch,
     EnterpriseQuery,
+    MembershipAskIn,
+    MembershipDecisionIn,
+    MembershipRequestOut,
     TaxonomyOut,
     TradeQuery,
     TradeTaxonomyOut,
@@ -130,6 +133,16 @@ def enterprise_out(enterprise: Enterprise, viewer: Viewer) -> dict[str, Any]:
             else None
         ),
         "may_edit": viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id),
+        "membership": (
+            {
+                "status": enterprise.cluster_status,
+                "note": enterprise.cluster_request_note,
+                "reason": enterprise.cluster_review_reason,
+                "reviewed_at": enterprise.cluster_reviewed_at,
+            }
+            if sees_private
+            else None
+        ),
     }
 
 
@@ -206,6 +219,61 @@ def enterprise_update(
     if changes.get("is_listed", True) is None:
         del changes["is_listed"]
     services.enterprise_update(enterprise=enterprise, **changes)
+    return enterprise_out(selectors.enterprise_get_for(viewer, enterprise_id), viewer)
+
+
+# ---- cluster membership -------------------------------------------------------------------------
+
+
+@router.get(
+    "/membership-requests",
+    response={200: list[MembershipRequestOut], **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Firms asking to join your clusters",
+)
+@paginate(ApiPagination)
+def membership_request_list(request: HttpRequest) -> QuerySet[Enterprise]:
+    """Firms waiting for your decision (operators of their cluster; the platform admin for firms
+    without one), oldest first, with the credit code, address and contacts they gave. Empty for
+    everyone else."""
+    return selectors.membership_request_list(viewer=_viewer(request))
+
+
+@router.post(
+    "/enterprises/{enterprise_id}/membership/decision",
+    response={200: EnterpriseOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Approve or reject a firm's membership",
+)
+def membership_decide(
+    request: HttpRequest, payload: MembershipDecisionIn, enterprise_id: int = EnterpriseId
+) -> dict[str, Any]:
+    """Operators of the firm's cluster; a rejection needs a reason. 409 once decided."""
+    viewer = _viewer(request)
+    services.enterprise_membership_review(
+        viewer=viewer,
+        actor=request.user,
+        enterprise_id=enterprise_id,
+        approve=payload.approve,
+        reason=payload.reason,
+    )
+    return enterprise_out(selectors.enterprise_get_for(viewer, enterprise_id), viewer)
+
+
+@router.post(
+    "/enterprises/{enterprise_id}/membership/request",
+    response={200: EnterpriseOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Ask again for your firm to join its cluster",
+)
+def membership_ask(
+    request: HttpRequest, payload: MembershipAskIn, enterprise_id: int = EnterpriseId
+) -> dict[str, Any]:
+    """The firm's owners, after a rejection; 409 when the firm is already a member."""
+    viewer = _viewer(request)
+    services.enterprise_membership_request(
+        viewer=viewer, enterprise_id=enterprise_id, note=payload.note
+    )
     return enterprise_out(selectors.enterprise_get_for(viewer, enterprise_id), viewer)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel, model_validator
@@ -132,6 +132,73 @@ class ContactsOut(Schema):
     contact_email: str
 
 
+class MembershipOut(Schema):
+    """A firm's membership of its cluster, granted by the cluster's operators."""
+
+    status: Literal["pending", "approved", "rejected"] = Field(
+        description="pending until an operator decides; only approved firms are listed and take "
+        "part in match runs, event suggestions and pools."
+    )
+    note: str = Field(description="What the firm told the operators when it asked.")
+    reason: str = Field(description="Why the request was rejected (empty otherwise).")
+    reviewed_at: dt.datetime | None
+
+
+class MembershipRequestOut(Schema):
+    """A firm waiting for an operator's decision, with what it gave for the check."""
+
+    id: int
+    legal_name: str
+    name_en: str
+    cluster: str | None = Field(description="Cluster slug.")
+    credit_code: str
+    address: str
+    roles: list[Role]
+    contacts: ContactsOut
+    note: str
+    asked_by: list[str] = Field(description="Usernames of the firm's people.")
+    requested_at: dt.datetime
+
+    @staticmethod
+    def resolve_cluster(firm: Any) -> str | None:
+        return firm.cluster.slug if firm.cluster else None
+
+    @staticmethod
+    def resolve_roles(firm: Any) -> list[str]:
+        return sorted(role.role for role in firm.roles.all())
+
+    @staticmethod
+    def resolve_contacts(firm: Any) -> dict[str, str]:
+        return {
+            "contact_name": firm.contact_name,
+            "contact_phone": firm.contact_phone,
+            "contact_email": firm.contact_email,
+        }
+
+    @staticmethod
+    def resolve_note(firm: Any) -> str:
+        return str(firm.cluster_request_note)
+
+    @staticmethod
+    def resolve_asked_by(firm: Any) -> list[str]:
+        return [membership.user.username for membership in firm.memberships.all()]
+
+    @staticmethod
+    def resolve_requested_at(firm: Any) -> dt.datetime:
+        return firm.created_at  # type: ignore[no-any-return]
+
+
+class MembershipDecisionIn(InputSchema):
+    approve: bool
+    reason: SafeStr = Field(
+        "", max_length=500, description="Required to reject; shown to the firm."
+    )
+
+
+class MembershipAskIn(InputSchema):
+    note: SafeStr = Field("", max_length=500, description="A note to the cluster's operators.")
+
+
 class EnterpriseOut(EnterpriseFields):
     credit_code: str
     lat: float | None
@@ -146,6 +213,9 @@ class EnterpriseOut(EnterpriseFields):
         description="Private contacts; null when you may not see them."
     )
     may_edit: bool = Field(description="Whether you may change this firm's profile.")
+    membership: MembershipOut | None = Field(
+        description="Where the firm stands with its cluster; null when you may not see it."
+    )
 
 
 class EnterpriseIn(InputSchema):

@@ -6,16 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Exists, F, Func, OuterRef, QuerySet, Sum
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.accounts.models import Membership
 from clusterlink.common.errors import NotFoundError
+from clusterlink.directory.access import enterprise_visible_q, membership_reviewable_q
 from clusterlink.directory.models import (
-    LISTED,
     CapacityWeek,
     Category,
     Cluster,
+    ClusterStatus,
     Enterprise,
     EnterpriseRole,
 )
@@ -44,12 +45,6 @@ def cluster_get(*, slug: str) -> Cluster:
         return Cluster.objects.get(slug=slug)
     except Cluster.DoesNotExist as exc:
         raise NotFoundError() from exc
-
-
-def enterprise_visible_q(viewer: Viewer) -> Q:
-    """Listed, approved firms for everyone; the others only for those who see their private data
-    (their own people, and their cluster's operators, who review them)."""
-    return LISTED | viewer.private_enterprise_q()
 
 
 def enterprise_list(
@@ -278,3 +273,15 @@ def directory_headline() -> dict[str, int]:
         "factories": listed.filter(roles__role="oem_factory").distinct().count(),
         "brands": listed.filter(roles__role="brand").distinct().count(),
     }
+
+
+def membership_request_list(*, viewer: Viewer) -> QuerySet[Enterprise]:
+    """Firms waiting for this viewer's decision on their cluster membership, oldest first, with
+    the people who asked (the owners)."""
+    return (
+        Enterprise.objects.filter(membership_reviewable_q(viewer))
+        .filter(cluster_status=ClusterStatus.PENDING, merged_into__isnull=True)
+        .select_related("cluster")
+        .prefetch_related("roles", "memberships__user")
+        .order_by("created_at", "id")
+    )

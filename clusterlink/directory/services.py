@@ -12,13 +12,17 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
+from clusterlink.common.errors import ConflictError, NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
+from clusterlink.directory.access import access_membership_request, access_membership_review
 from clusterlink.directory.models import (
     CapacityWeek,
     Category,
     Certification,
     Cluster,
+    ClusterStatus,
     Enterprise,
     EnterpriseRole,
     Process,
@@ -319,4 +323,64 @@ def enterprise_register(
     enterprise = enterprise_create(cluster=cluster, cluster_status=status, **fields)
     if not operator:
         Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.OWNER)
+    return enterprise
+
+
+REJECTION_REASON_REQUIRED = _("Say why, so that the firm knows what to put right.")
+
+
+def _locked_enterprise(enterprise_id: int) -> Enterprise:
+    try:
+        return Enterprise.objects.select_for_update().get(pk=enterprise_id)
+    except Enterprise.DoesNotExist as exc:
+        raise NotFoundError() from exc
+
+
+@transaction.atomic
+def enterprise_membership_request(
+    *, viewer: Viewer, enterprise_id: int, note: str = ""
+) -> Enterprise:
+    """The firm's owner asks (again, after a rejection) for the firm to be made a member of its
+    cluster. The operators see the firm's credit code, address, contacts and `note`. Refused with
+    a conflict when the firm is already a member; NotFoundError for anyone but its owners."""
+    enterprise = _locked_enterprise(enterprise_id)
+    access_membership_request(viewer, enterprise)
+    if enterprise.cluster_status == ClusterStatus.APPROVED:
+        raise ConflictError(_("The firm is already a member of its cluster."))
+    enterprise.cluster_status = ClusterStatus.PENDING
+    enterprise.cluster_request_note = note.strip()
+    enterprise.cluster_review_reason = ""
+    errors = FieldErrors()
+    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
+    errors.raise_if_any()
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_membership_review(
+    *, viewer: Viewer, actor: Any, enterprise_id: int, approve: bool, reason: str = ""
+) -> Enterprise:
+    """An operator of the firm's cluster (the platform admin for a firm without one) approves or
+    rejects the firm's request to join. A rejection needs a reason, which the firm is shown. Only
+    a pending request is decided (a conflict otherwise: two operators deciding at once see the
+    second refused); NotFoundError for anyone who may not decide. The history keeps who and when."""
+    enterprise = _locked_enterprise(enterprise_id)
+    access_membership_review(viewer, enterprise)
+    if enterprise.cluster_status != ClusterStatus.PENDING:
+        raise ConflictError(_("This request was already decided."))
+    reason = reason.strip()
+    if not approve and not reason:
+        errors = FieldErrors()
+        errors.add("reason", REJECTION_REASON_REQUIRED)
+        errors.raise_if_any()
+    enterprise.cluster_status = ClusterStatus.APPROVED if approve else ClusterStatus.REJECTED
+    enterprise.cluster_review_reason = "" if approve else reason
+    enterprise.cluster_reviewed_at = clock.now()
+    enterprise.cluster_reviewed_by = actor
+    enterprise._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's seam
+    errors = FieldErrors()
+    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
+    errors.raise_if_any()
+    enterprise.save()
     return enterprise

@@ -93,6 +93,7 @@ def _context(
         "enterprise": enterprise,
         "section": section,
         "may_edit_profile": viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id),
+        "viewer_owner_ids": viewer.owner_enterprise_ids,
         "other_firms_count": len(viewer.enterprise_ids)
         - (1 if enterprise.pk in viewer.enterprise_ids else 0),
         **extra,

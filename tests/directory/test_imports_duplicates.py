@@ -217,6 +217,26 @@ def test_queue_is_scoped_to_the_operators_clusters(cluster, existing, operator) 
     assert DuplicateDecision.objects.count() == 0
 
 
+def test_queue_never_shows_another_clusters_unlisted_firm(cluster, operator) -> None:
+    # given an unlisted firm of another cluster that the import's row resembles
+    hidden = EnterpriseFactory(
+        legal_name=EXISTING_NAME,
+        name_en="",
+        address=EXISTING_ADDRESS,
+        cluster=ClusterFactory(slug="jinjiang"),
+        is_listed=False,
+    )
+    run(cluster)
+    assert DuplicateCandidate.objects.filter(existing=hidden).exists()
+
+    # then this cluster's operator is not shown the pair, nor can open it
+    queued = duplicate_candidate_list(viewer=viewer_for(operator))
+    assert not queued.filter(existing=hidden).exists()
+    candidate = DuplicateCandidate.objects.get(existing=hidden)
+    with pytest.raises(NotFoundError):
+        duplicate_candidate_get_for(viewer_for(operator), candidate.pk)
+
+
 @pytest.mark.parametrize(
     ("code", "lang", "text"),
     [

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import ConflictError, NotFoundError
+from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import (
     CapacityWeek,
     DuplicateCandidate,
@@ -133,13 +134,18 @@ def remembered_decisions(fingerprints: Iterable[str]) -> dict[str, str]:
 def duplicate_candidate_list(
     *, viewer: Viewer, status: str | None = DuplicateCandidate.Status.PENDING
 ) -> QuerySet[DuplicateCandidate]:
-    """Candidates whose new record lies in a cluster the viewer operates (all for the platform
-    admin); pending ones whose records were merged meanwhile are left out."""
+    """Candidates whose new record lies in a cluster the viewer operates and whose existing
+    record the viewer may see (all for the platform admin): another cluster's unlisted firm is
+    never shown to this cluster's operator. Pending ones whose records were merged meanwhile are
+    left out."""
     qs = DuplicateCandidate.objects.select_related(
         "enterprise", "existing", "enterprise__cluster", "existing__cluster"
     )
     if not viewer.is_platform_admin:
-        qs = qs.filter(enterprise__cluster_id__in=viewer.operator_cluster_ids)
+        qs = qs.filter(
+            enterprise__cluster_id__in=viewer.operator_cluster_ids,
+            existing__in=Enterprise.objects.filter(enterprise_visible_q(viewer)),
+        )
     if status:
         qs = qs.filter(status=status)
     if status == DuplicateCandidate.Status.PENDING:

@@ -1,0 +1,51 @@
+"""Who may see and do what in the directory, decided once; the services and selectors call these.
+
+A firm's membership of its cluster is granted by the cluster's operators (the platform admin for
+a firm that names no cluster), never declared by the firm. The firm's owners ask; operators
+decide. Every refusal is a NotFoundError, so that nobody learns of a firm they may not see.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from clusterlink.accounts.access import MATCH_ALL, Viewer
+from clusterlink.common.errors import NotFoundError
+from clusterlink.directory.models import LISTED, ClusterStatus, Enterprise
+
+
+def enterprise_visible_q(viewer: Viewer) -> Q:
+    """Firms the viewer may see: listed, approved firms for everyone; the others only for those
+    who see their private data (their own people, and their cluster's operators, who review them).
+    Every rule that names a firm (an agreement's counterparty, a quote request, a match run)
+    accepts only these, so an unlisted firm cannot be told apart from a missing one."""
+    return LISTED | viewer.private_enterprise_q()
+
+
+def may_review_membership(viewer: Viewer, enterprise: Enterprise) -> bool:
+    """Operators of the firm's cluster decide; a firm without a cluster is the platform admin's."""
+    if enterprise.cluster_id is None:
+        return viewer.is_platform_admin
+    return viewer.operates(enterprise.cluster_id)
+
+
+def membership_reviewable_q(viewer: Viewer) -> Q:
+    """Firms whose membership requests this viewer decides (any status)."""
+    if viewer.is_platform_admin:
+        return MATCH_ALL
+    return Q(cluster_id__in=viewer.operator_cluster_ids)
+
+
+def access_membership_review(viewer: Viewer, enterprise: Enterprise) -> None:
+    if not may_review_membership(viewer, enterprise):
+        raise NotFoundError()
+
+
+def access_membership_request(viewer: Viewer, enterprise: Enterprise) -> None:
+    """Only the firm's owners ask for it to join its cluster."""
+    if enterprise.pk not in viewer.owner_enterprise_ids:
+        raise NotFoundError()
+
+
+def is_cluster_member(enterprise: Enterprise) -> bool:
+    return enterprise.cluster_status == ClusterStatus.APPROVED
