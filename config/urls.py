@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from clusterlink.accounts.views import AdminLoginView
+from clusterlink.accounts.views import AdminLoginView, AdminPasswordChangeView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     # Before the admin's own URLs: its login page is throttled like the site's.
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
+    # Changing one's password there also revokes one's API tokens.
+    path("admin/password_change/", AdminPasswordChangeView.as_view(), name="admin_password_change"),
     path("admin/", admin.site.urls),
     path("accounts/", include("clusterlink.accounts.urls")),
     path("mine/", include("clusterlink.directory.mine_urls")),

@@ -72,7 +72,11 @@ def token_list(request: HttpRequest) -> Any:
 )  # fmt: skip
 def token_create(request: HttpRequest, payload: ApiTokenIn) -> Status[dict[str, Any]]:
     """The response holds the raw token; it is never shown again."""
-    token, raw = tokens.api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
+    token, raw = tokens.api_token_create(
+        user=request.user,  # type: ignore[arg-type]
+        name=payload.name,
+        expires_at=payload.expires_at,
+    )
     return Status(201, {**ApiTokenOut.from_orm(token).model_dump(), "token": raw})
 
 

@@ -135,6 +135,12 @@ class ApiToken(TimeStampedModel):
     revoked_at = models.DateTimeField(
         _("revoked"), null=True, blank=True, help_text=_("Set when the token was revoked.")
     )
+    expires_at = models.DateTimeField(
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the token is refused; empty: it never expires."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,7 +156,10 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > clock.now()
+        )
 
     def revoke(self) -> None:
         self.revoked_at = clock.now()

@@ -32,6 +32,7 @@ class ApiTokenOut(Schema):
     prefix: str = Field(description="First characters of the token, to recognise it.")
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None = Field(description="Refused after this moment; null: never.")
     revoked_at: dt.datetime | None
 
 
@@ -41,3 +42,6 @@ class ApiTokenCreatedOut(ApiTokenOut):
 
 class ApiTokenIn(InputSchema):
     name: SafeStr = Field(..., min_length=1, max_length=100, description="What the token is for.")
+    expires_at: dt.datetime | None = Field(
+        None, description="When the token stops working (in the future); omitted: never."
+    )

@@ -115,6 +115,23 @@ def user_language_set(*, user: User, language: str) -> User:
     return user
 
 
+@transaction.atomic
+def user_password_set(*, user: User, password: str | None) -> User:
+    """Give `user` a new password (the reset link, or a change in the admin; None disables
+    password sign-in), and revoke every API token of theirs: a password that may have leaked must
+    not leave working tokens behind. The caller has validated the password (Django's password
+    forms do)."""
+    from clusterlink.accounts.tokens import api_token_revoke_all
+
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    api_token_revoke_all(user=user)
+    return user
+
+
 # Login throttle ------------------------------------------------------------------------------
 # Failures are counted in the shared cache, so that all web processes see the same counts; each
 # window starts with its first failure. Two counters, and deliberately no third one per account

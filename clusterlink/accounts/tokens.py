@@ -2,7 +2,7 @@
 
 A request is authenticated by `Authorization: Bearer <token>` (checked against the token's
 SHA-256), or by the browser's Django session (with CSRF on writes). Reads of public data also
-accept anonymous requests. A presented token that is unknown or revoked is refused outright:
+accept anonymous requests. A presented token that is unknown, revoked or expired is refused outright:
 it is never downgraded to an anonymous request.
 """
 
@@ -35,12 +35,23 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for `user`. Returns the row and the raw token, which is never stored nor
-    shown again."""
+def api_token_create(
+    *, user: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`, valid until `expires_at` (None: until revoked). Returns the row
+    and the raw token, which is never stored nor shown again. Raises ApplicationError for an empty
+    name or an expiry that is not in the future (nothing is written)."""
     errors = FieldErrors()
     raw = ApiToken.new_raw_key()
-    token = ApiToken(user=user, name=(name or "").strip(), prefix=raw[:8], key_hash=hash_token(raw))
+    token = ApiToken(
+        user=user,
+        name=(name or "").strip(),
+        prefix=raw[:8],
+        key_hash=hash_token(raw),
+        expires_at=expires_at,
+    )
+    if expires_at is not None and expires_at <= clock.now():
+        errors.add("expires_at", _("The expiry must be in the future."))
     full_clean_into(token, errors)
     errors.raise_if_any()
     token.save()
@@ -64,19 +75,31 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+@transaction.atomic
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke every token of `user` that is not revoked yet (after the password was reset or
+    changed: whoever knew the old password may have minted them). Returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=clock.now(), updated_at=clock.now()
+    )
+
+
 def api_token_authenticate(*, raw: str) -> User | None:
-    """The active user a raw token belongs to, or None for an unknown, revoked or inactive one."""
+    """The active user a raw token belongs to, or None for an unknown, revoked, expired or
+    inactive one."""
     if not raw or len(raw) > 200 or "\x00" in raw:
         return None
+    now = clock.now()
     try:
         token = ApiToken.objects.select_related("user").get(
-            key_hash=hash_token(raw), revoked_at__isnull=True
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            key_hash=hash_token(raw),
+            revoked_at__isnull=True,
         )
     except ApiToken.DoesNotExist:
         return None
     if not token.user.is_active:
         return None
-    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # A filtered update: concurrent requests with the same token write once and never block.
         ApiToken.objects.filter(pk=token.pk).filter(
@@ -111,7 +134,7 @@ class ApiTokenAuth(HttpBearer):
         user = api_token_authenticate(raw=token)
         if user is None:
             raise AuthenticationError(
-                message=str(_("The API token is not valid or has been revoked."))
+                message=str(_("The API token is not valid, has expired or has been revoked."))
             )
         request.user = user
         _activate_user_language(request, user)
