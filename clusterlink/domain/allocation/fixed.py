@@ -189,10 +189,16 @@ def merge_fixed(
     for o, f in totals:
         by_order[o].add(f)
     explanations = []
+    # The merged plan's costs are summed afresh, exactly: adding the held part to the
+    # residual result's figures, each already rounded to the fen, could be a fen off.
+    production = transport_total = weighted_total = Decimal(0)
     for (oid, fid), pairs in sorted(totals.items()):
         order, factory = orders[oid], factories[fid]
         ranked = _ranked(problem, order)
         unit, transport, weighted, km = _pair_cost(problem, order, factory)
+        production += unit * pairs
+        transport_total += transport * pairs
+        weighted_total += weighted * pairs
         runner = next((g for g in ranked if g.id not in by_order[oid]), None)
         extra = None
         if runner is not None:
@@ -214,21 +220,21 @@ def merge_fixed(
                 runner_up_extra_rmb_per_pair=extra,
             )
         )
-    extra_cost = held.cost
-    costs = result.costs
+    penalty = problem.unplaced_penalty_rmb_per_pair * sum(u.pairs for u in unplaced)
+    objective = (production + transport_total + weighted_total + penalty).quantize(
+        CENT, ROUND_HALF_EVEN
+    )
     return AllocationResult(
         status=result.status,
         placements=placements,
         unplaced=tuple(unplaced),
-        objective=(result.objective + extra_cost).quantize(CENT, ROUND_HALF_EVEN),
-        lower_bound=min(result.objective + extra_cost, result.lower_bound + extra_cost).quantize(
-            CENT, ROUND_FLOOR
-        ),
+        objective=objective,
+        lower_bound=min(objective, result.lower_bound + held.cost).quantize(CENT, ROUND_FLOOR),
         costs=CostBreakdown(
-            production_rmb=(costs.production_rmb + held.production).quantize(CENT),
-            transport_rmb=(costs.transport_rmb + held.transport).quantize(CENT),
-            unplaced_penalty_rmb=(costs.unplaced_penalty_rmb + held.penalty).quantize(CENT),
-            weighted_terms_rmb=(costs.weighted_terms_rmb + held.weighted).quantize(CENT),
+            production_rmb=production.quantize(CENT),
+            transport_rmb=transport_total.quantize(CENT),
+            unplaced_penalty_rmb=penalty.quantize(CENT),
+            weighted_terms_rmb=weighted_total.quantize(CENT),
         ),
         explanations=tuple(explanations),
         seconds=result.seconds,

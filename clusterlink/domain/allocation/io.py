@@ -18,7 +18,15 @@ from clusterlink.domain.allocation.problem import (
     Factory,
     Order,
 )
-from clusterlink.domain.allocation.result import AllocationResult
+from clusterlink.domain.allocation.result import (
+    AllocationResult,
+    CostBreakdown,
+    Explanation,
+    Placement,
+    SolveStatus,
+    Unplaced,
+    UnplacedReason,
+)
 
 _TOP_FIELDS = {
     "periods",
@@ -301,3 +309,51 @@ def result_to_json(result: AllocationResult) -> dict[str, Any]:
             for e in result.explanations
         ],
     }
+
+
+def result_from_json(data: dict[str, Any]) -> AllocationResult:
+    """A plan written by result_to_json, read back (the benchmark checks the command's
+    output files with it). Trusts the file's shape: a missing field is a KeyError."""
+    costs = data["costs"]
+    return AllocationResult(
+        status=SolveStatus(data["status"]),
+        placements=tuple(
+            Placement(
+                order_id=p["order"], factory_id=p["factory"], period=p["period"], pairs=p["pairs"]
+            )
+            for p in data["placements"]
+        ),
+        unplaced=tuple(
+            Unplaced(order_id=u["order"], pairs=u["pairs"], reason=UnplacedReason(u["reason"]))
+            for u in data["unplaced"]
+        ),
+        objective=Decimal(data["objective"]),
+        lower_bound=Decimal(data["lower_bound"]),
+        costs=CostBreakdown(
+            production_rmb=Decimal(costs["production"]),
+            transport_rmb=Decimal(costs["transport"]),
+            unplaced_penalty_rmb=Decimal(costs["unplaced_penalty"]),
+            weighted_terms_rmb=Decimal(costs["weighted_terms"]),
+        ),
+        explanations=tuple(
+            Explanation(
+                order_id=e["order"],
+                factory_id=e["factory"],
+                pairs=e["pairs"],
+                unit_cost_rmb=Decimal(e["unit_cost"]),
+                transport_rmb_per_pair=Decimal(e["transport_per_pair"]),
+                distance_km=e["distance_km"],
+                rank=e["rank"],
+                eligible_factories=e["eligible_factories"],
+                runner_up_factory_id=e["runner_up"],
+                runner_up_extra_rmb_per_pair=(
+                    None
+                    if e["runner_up_extra_per_pair"] is None
+                    else Decimal(e["runner_up_extra_per_pair"])
+                ),
+            )
+            for e in data["explanations"]
+        ),
+        seconds=float(data["seconds"]),
+        backend=str(data["backend"]),
+    )

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from clusterlink.domain.allocation.check import check_allocation
 from clusterlink.domain.allocation.problem import (
     AllocationProblem,
     CategoryOffer,
@@ -13,6 +15,7 @@ from clusterlink.domain.allocation.problem import (
     Order,
     Weights,
 )
+from clusterlink.domain.allocation.result import AllocationResult, Placement
 
 HERE = (25.0, 119.0)
 
@@ -88,3 +91,14 @@ def make_problem(
         orders=tuple(orders),
         weights=weights or Weights(),
     )
+
+
+def checked(
+    problem: AllocationProblem, result: AllocationResult, fixed: Sequence[Placement] = ()
+) -> AllocationResult:
+    """`result`, once the project's checker finds that its plan keeps every rule and is
+    worth the objective and costs the solver reports."""
+    report = check_allocation(problem, result, fixed=fixed)
+    assert report.ok, report.summary()
+    assert report.objective == result.objective
+    return result

@@ -1,5 +1,5 @@
-"""The standalone command: good plans checked by the independent verifier, bad input
-rejected with one line naming the problem and exit code 2."""
+"""The standalone command: good plans read back and checked by the project's plan checker,
+bad input rejected with one line naming the problem and exit code 2."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from clusterlink.domain.allocation.check import check_allocation
+from clusterlink.domain.allocation.io import problem_from_json, result_from_json
+
 ROOT = Path(__file__).resolve().parents[3]
-VERIFY = ROOT.parent / "shared" / "tools" / "verify.py"
 
 
 def instance(**changes: Any) -> dict[str, Any]:
@@ -102,19 +104,11 @@ def test_plan_is_written_and_verified(tmp_path: Path) -> None:
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert set(plan) >= {"placements", "unplaced", "objective", "lower_bound", "status", "seconds"}
     assert plan["status"] == "OPTIMAL"
-    check = subprocess.run(
-        [
-            sys.executable,
-            str(VERIFY),
-            "allocation",
-            str(tmp_path / "instance.json"),
-            str(tmp_path / "plan.json"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    report = check_allocation(
+        problem_from_json((tmp_path / "instance.json").read_text()), result_from_json(plan)
     )
-    assert check.returncode == 0, check.stdout
+    assert report.ok, report.summary()
+    assert str(report.objective) == plan["objective"]
     # F2 (17.00) can only make O1 in period 0 (lead time 1): 200 pairs; F1 makes the rest.
     by_factory: dict[str, int] = {}
     for p in plan["placements"]:

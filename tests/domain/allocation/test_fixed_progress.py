@@ -16,12 +16,14 @@ from clusterlink.domain.allocation.result import (
     UnplacedReason,
 )
 from clusterlink.domain.allocation.solve import solve
-from tests.domain.allocation.builders import make_factory, make_order, make_problem
+from tests.domain.allocation.builders import checked, make_factory, make_order, make_problem
 from tests.domain.allocation.test_solve import BACKENDS, totals
 
 
 def run_fixed(problem: AllocationProblem, backend: str, fixed: list[Placement]) -> AllocationResult:
-    return solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend, fixed=fixed)  # type: ignore[arg-type]
+    """Solved on `backend` keeping `fixed`, the plan checked by the project's checker."""
+    result = solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend, fixed=fixed)  # type: ignore[arg-type]
+    return checked(problem, result, fixed)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -125,6 +127,7 @@ def greedy_trap() -> AllocationProblem:
 
 def test_cancelled_at_once_returns_the_greedy_plan() -> None:
     result = solve(greedy_trap(), time_limit_s=5, seed=0, threads=1, should_stop=lambda: True)
+    checked(greedy_trap(), result)
     assert result.status is SolveStatus.CANCELLED
     assert totals(result) == {("big", "a"): 100}
     assert result.objective == Decimal("7000.00")
@@ -142,6 +145,7 @@ def test_progress_reports_improving_plans_and_bounds(backend: str) -> None:
         backend=backend,  # type: ignore[arg-type]
         on_progress=seen.append,
     )
+    checked(greedy_trap(), result)
     assert result.objective == Decimal("1660.00")
     assert result.status is SolveStatus.OPTIMAL
     assert seen[0].phase == "bound" and seen[0].objective is None
@@ -168,5 +172,6 @@ def test_cancel_between_phases_keeps_the_best_plan_so_far() -> None:
         should_stop=lambda: any(p.objective is not None for p in seen),
     )
     # then the exact phase never ran, and the rounded flow plan (optimal here) is returned
+    checked(greedy_trap(), result)
     assert [p.phase for p in seen] == ["bound", "plan"]
     assert result.objective == Decimal("1660.00")

@@ -11,13 +11,15 @@ from clusterlink.domain.allocation.candidates import build_candidates
 from clusterlink.domain.allocation.problem import AllocationProblem, Weights
 from clusterlink.domain.allocation.result import AllocationResult, SolveStatus, UnplacedReason
 from clusterlink.domain.allocation.solve import solve
-from tests.domain.allocation.builders import make_factory, make_order, make_problem
+from tests.domain.allocation.builders import checked, make_factory, make_order, make_problem
 
 BACKENDS = ["mip", "cpsat", "scale", "auto"]
 
 
 def run(problem: AllocationProblem, backend: str) -> AllocationResult:
-    return solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend)  # type: ignore[arg-type]
+    """Solved on `backend`, the plan checked by the project's checker."""
+    result = solve(problem, time_limit_s=5, seed=0, threads=1, backend=backend)  # type: ignore[arg-type]
+    return checked(problem, result)
 
 
 def totals(result: AllocationResult) -> dict[tuple[str, str], int]:
@@ -246,7 +248,7 @@ def test_unplaced_reasons() -> None:
         ],
         periods=3,
     )
-    result = solve(problem, time_limit_s=10, backend="mip")
+    result = checked(problem, solve(problem, time_limit_s=10, backend="mip"))
     reasons = {u.order_id: u.reason for u in result.unplaced}
     assert reasons == {
         "no_category": UnplacedReason.NO_FACTORY_FOR_CATEGORY,
@@ -266,21 +268,19 @@ def test_weights_prefer_quality_small_firms_and_cross_cluster() -> None:
         ),
     ]
     orders = [make_order("o1", 10, cluster="putian")]
-    plain = solve(make_problem(factories, orders), time_limit_s=10, backend="mip")
+    plain_problem = make_problem(factories, orders)
+    plain = checked(plain_problem, solve(plain_problem, time_limit_s=10, backend="mip"))
     assert totals(plain) == {("o1", "big_local_poor"): 10}
-    weighted = solve(
-        make_problem(
-            factories,
-            orders,
-            weights=Weights(
-                quality_rmb_per_pair=Decimal("1.00"),  # +0.50 at the poor factory
-                large_firm_rmb_per_pair=Decimal("0.10"),
-                same_cluster_rmb_per_pair=Decimal("0.20"),
-            ),
+    weighted_problem = make_problem(
+        factories,
+        orders,
+        weights=Weights(
+            quality_rmb_per_pair=Decimal("1.00"),  # +0.50 at the poor factory
+            large_firm_rmb_per_pair=Decimal("0.10"),
+            same_cluster_rmb_per_pair=Decimal("0.20"),
         ),
-        time_limit_s=10,
-        backend="mip",
     )
+    weighted = checked(weighted_problem, solve(weighted_problem, time_limit_s=10, backend="mip"))
     assert totals(weighted) == {("o1", "small_other_good"): 10}
     assert weighted.objective == Decimal("105.00")
     assert weighted.costs.weighted_terms_rmb == Decimal("0.00")
@@ -295,6 +295,7 @@ def test_same_seed_same_plan() -> None:
     first = solve(problem, time_limit_s=300, seed=5, threads=2, backend="scale", search_windows=6)
     second = solve(problem, time_limit_s=300, seed=5, threads=2, backend="scale", search_windows=6)
     # then
+    checked(problem, first)
     assert first.placements == second.placements
     assert first.objective == second.objective
     assert first.lower_bound == second.lower_bound <= first.objective
