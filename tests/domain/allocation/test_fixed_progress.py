@@ -95,6 +95,23 @@ def test_unsplittable_order_with_fixed_pairs_keeps_its_rest_unplaced(backend: st
     assert result.costs.unplaced_penalty_rmb == Decimal("4000.00")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_repair_objective_is_the_merged_plans_exact_cost_rounded_once(backend: str) -> None:
+    # given a factory 111.195 km from the order at 0.000036 RMB per pair-km: 0.004003 RMB
+    # of transport a pair, one pair fixed and one to plan
+    problem = make_problem(
+        [make_factory("F", cost="10.00", at=(26.0, 119.0))],
+        [make_order("o1", 2, at=(25.0, 119.0))],
+        rate="0.000036",
+    )
+    fixed = [Placement(order_id="o1", factory_id="F", period=0, pairs=1)]
+    # when
+    result = run_fixed(problem, backend, fixed)
+    # then 20.008006 is 20.01, not each half rounded first (10.00 + 10.004003 = 20.00)
+    assert result.objective == Decimal("20.01")
+    assert result.costs.transport_rmb == Decimal("0.01")
+
+
 def test_fixed_placements_that_break_rules_are_all_named() -> None:
     problem = make_problem(
         [make_factory("cheap", cost="10.00", capacity=(30, 30))],
