@@ -562,3 +562,189 @@ def test_a_phone_that_is_no_number_is_reported_on_its_cell(cluster) -> None:
 
     assert [(e["row"], e["column"], e["cell"]) for e in report["errors"]] == [(2, "联系电话", "B2")]
     assert Enterprise.objects.count() == 0
+
+
+# --- tables beyond the limits: refused before any grid is built --------------------------------
+
+
+def handmade_xlsx(
+    sheet_xml: str, *, part: str = "xl/worksheets/sheet1.xml", name: str = "企业"
+) -> bytes:
+    """A minimal workbook written by hand, its one worksheet at `part` (any path the workbook's
+    relationships name, as both readers follow them)."""
+    target = "/" + part
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f'<Override PartName="{target}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            f'Target="{target}"/></Relationships>',
+        )
+        archive.writestr(
+            part,
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f"<sheetData>{sheet_xml}</sheetData></worksheet>",
+        )
+    return buffer.getvalue()
+
+
+def inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_a_1_5_kb_workbook_with_cells_a1_and_xfd1048576_is_refused_before_reading(cluster) -> None:
+    content = xlsx([ENTERPRISE_HEADER_ZH], edit=lambda sheet: sheet.cell(1048576, 16384, "x"))
+
+    job, report = run(content, cluster)
+
+    assert len(content) < 5_000
+    assert errors(report) == [
+        (
+            None,
+            "",
+            "Worksheet “Sheet” reaches row 1,048,576; at most 120,000 rows can be read from one file. Delete stray cells below the table, or split the file.",
+        )
+    ]
+    assert job.status == ImportJob.Status.REJECTED and job.rows_total == 0
+    assert Enterprise.objects.count() == 0
+
+
+def test_cells_beyond_the_limits_are_found_without_a_dimension_in_a_renamed_part(cluster) -> None:
+    # No <dimension>, the sheet stored outside xl/worksheets/: the cells themselves are scanned.
+    wide = handmade_xlsx(inline("A1", "企业名称") + inline("XFD1", "x"), part="xl/data/bomb.xml")
+    # A row without references: its cells follow each other from column A.
+    implicit = handmade_xlsx(
+        '<row><c t="inlineStr"><is><t>企业名称</t></is></c>'
+        + '<c t="inlineStr"><is><t>x</t></is></c>' * 201
+        + "</row>"
+    )
+
+    _job, wide_report = run(wide, cluster)
+    _job, implicit_report = run(implicit, cluster)
+
+    assert errors(wide_report) == [
+        (
+            None,
+            "",
+            "Worksheet “企业” reaches column XFD; at most 200 columns (to column GR) can be read. Delete stray cells to the right of the table.",
+        )
+    ]
+    assert errors(implicit_report)[0][2].startswith("Worksheet “企业” reaches column GS;")
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_used_range_of_more_cells_than_the_limit_is_refused(cluster) -> None:
+    # 120,000 rows by 60 columns, each within its own limit: 7.2 million cells.
+    content = handmade_xlsx(inline("A1", "企业名称") + inline("BH120000", "x"))
+
+    _job, report = run(content, cluster)
+
+    assert errors(report) == [
+        (
+            None,
+            "",
+            "Worksheet “企业” spans 120,000 rows by 60 columns (to cell BH120000); at most 6,000,000 cells can be read from one file. Delete stray cells far from the table, or split the file.",
+        )
+    ]
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_merged_range_beyond_the_limits_is_refused(cluster) -> None:
+    content = xlsx(
+        [ENTERPRISE_HEADER_ZH, firm("莆田市恒威鞋业有限公司", code=VALID_CODE)],
+        edit=lambda sheet: sheet.merge_cells("A3:A500000"),
+    )
+
+    _job, report = run(content, cluster)
+
+    assert errors(report)[0][2].startswith("Worksheet “Sheet” reaches row 500,000;")
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_workbook_within_the_limits_is_read_as_before(cluster) -> None:
+    content = handmade_xlsx(
+        "".join(
+            inline(f"{letter}1", header)
+            for letter, header in zip("ABCDEFG", ENTERPRISE_HEADER_ZH, strict=True)
+        )
+        + "".join(
+            inline(f"{letter}2", value)
+            for letter, value in zip(
+                "ABCDEFG", firm("莆田市恒威鞋业有限公司", code=VALID_CODE), strict=True
+            )
+            if value
+        )
+    )
+
+    job, report = run(content, cluster)
+
+    assert errors(report) == []
+    assert list(Enterprise.objects.values_list("legal_name", flat=True)) == [
+        "莆田市恒威鞋业有限公司"
+    ]
+    assert job.rows_written == 1
+
+
+def test_csv_beyond_the_row_column_and_line_limits_is_refused(cluster, monkeypatch) -> None:
+    from clusterlink.directory.imports import readers
+
+    wide = csv_bytes([ENTERPRISE_HEADER_ZH + [f"备注{i}" for i in range(194)]])
+    long_line = csv_bytes([ENTERPRISE_HEADER_ZH, ["莆" * 100_001]])
+    monkeypatch.setattr(readers, "MAX_ROWS", 3)
+    many_rows = csv_bytes(
+        [ENTERPRISE_HEADER_ZH] + [firm(f"莆田市第{i}鞋业有限公司") for i in range(3)]
+    )
+
+    _job, wide_report = run(wide, cluster, name="firms.csv")
+    _job, long_report = run(long_line, cluster, name="firms.csv")
+    _job, rows_report = run(many_rows, cluster, name="firms.csv")
+
+    assert errors(wide_report) == [
+        (
+            None,
+            "",
+            "Worksheet “firms” reaches column GS; at most 200 columns (to column GR) can be read. Delete stray cells to the right of the table.",
+        )
+    ]
+    assert errors(long_report) == [
+        (
+            None,
+            "",
+            "Line 2 of the file is longer than 100,000 characters; no row of a table is that long. Check that the file is a table saved as CSV.",
+        )
+    ]
+    assert errors(rows_report) == [
+        (
+            None,
+            "",
+            "Worksheet “firms” reaches row 4; at most 3 rows can be read from one file. Delete stray cells below the table, or split the file.",
+        )
+    ]
+    assert Enterprise.objects.count() == 0

@@ -6,8 +6,10 @@ streaming parser takes 20 s). Calamine reads what a formula last computed, or no
 never computed, so a workbook whose worksheets hold a formula or an error cell is read by
 openpyxl instead (read-only, formulas kept), which names every such cell.
 
-A reader never guesses silently: a file that is too large, empty, not really an Excel workbook,
-or in an encoding that cannot be decoded strictly is refused with a FileRejected naming why.
+A reader never guesses silently: a file that is too large (in bytes, or in the rows, columns
+or cells its worksheets reach, checked before any grid is built), empty, not really an Excel
+workbook, or in an encoding that cannot be decoded strictly is refused with a FileRejected
+naming why.
 Rows come out as RawRow with the row number the user sees in Excel.
 """
 
@@ -34,13 +36,28 @@ XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 CSV_EXTENSIONS = (".csv", ".txt", ".tsv")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_NOT_A_WORKBOOK = gettext_lazy(
+NOT_A_WORKBOOK = gettext_lazy(
     "This file is not an Excel workbook (.xlsx), although its name ends in .xlsx. Save it from Excel as .xlsx, or as CSV."
 )
-# A formula element (<f>, <f t="shared" …/>, with or without a namespace prefix) or an error
-# cell (t="e") anywhere in a worksheet part.
-_FORMULA_OR_ERROR_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s/>]|\st="e"')
-_SCAN_CHUNK = 1 << 20
+
+# Limits of one uploaded table, checked before anything is read into memory (worksheets.py for
+# a workbook, _open_csv for CSV). A cluster's directory is a few thousand firms and a year of
+# weekly capacity of 2,000 firms in one category 104,000 rows; bench/imports.py imports
+# 100,000 rows in 30-50 s. MAX_ROWS leaves room for those with a header and some blank rows.
+MAX_ROWS = 120_000
+# The widest template has 16 columns and Open Supply Hub lists about 40; 200 leaves room for
+# notes columns without letting a stray cell far to the right widen every row.
+MAX_COLUMNS = 200
+# Calamine allocates every cell of the rectangle from A1 to the last used cell (about 40 bytes
+# each with the Python lists built from it): 6 million cells, e.g. 120,000 rows by 50 columns,
+# stay near 250 MB, within the 2 GiB an import may use (bench/results/imports-*.md).
+MAX_CELLS = 6_000_000
+# The XML of 6 million cells of up to 80 bytes each: what a sheet within the limits can need.
+MAX_SHEET_XML_BYTES = 500_000_000
+# A CSV line: 200 columns of 500 characters. Checked before the csv module splits a line, so
+# a line of millions of separators never becomes a list of millions of fields.
+MAX_LINE_CHARS = 100_000
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 
 class FileRejected(Exception):
@@ -74,6 +91,32 @@ class Table:
 
 
 SourceType = Path | bytes | IO[bytes]
+
+
+def column_letter(column: int) -> str:
+    """Excel's letters of a column counted from 1 (also beyond XFD, where openpyxl stops)."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def too_many_rows(sheet: str, row: int) -> str:
+    return _(
+        "Worksheet “%(sheet)s” reaches row %(row)s; at most %(limit)s rows can be read from one file. Delete stray cells below the table, or split the file."
+    ) % {"sheet": sheet, "row": f"{row:,}", "limit": f"{MAX_ROWS:,}"}
+
+
+def too_many_columns(sheet: str, column: int) -> str:
+    return _(
+        "Worksheet “%(sheet)s” reaches column %(column)s; at most %(limit)s columns (to column %(last)s) can be read. Delete stray cells to the right of the table."
+    ) % {
+        "sheet": sheet,
+        "column": column_letter(column),
+        "limit": MAX_COLUMNS,
+        "last": column_letter(MAX_COLUMNS),
+    }
 
 
 def source_size(source: SourceType) -> int:
@@ -129,7 +172,8 @@ def open_table(source: SourceType, *, file_name: str, max_bytes: int) -> Table:
             _("The old .xls format is not supported: save the workbook as .xlsx (Excel Workbook).")
         )
     if suffix in CSV_EXTENSIONS:
-        return _open_csv(_read_bytes(source))
+        # Excel names a CSV file's only sheet after the file.
+        return _open_csv(_read_bytes(source), sheet=Path(file_name).stem)
     raise FileRejected(
         _("Unsupported file type %(suffix)s: upload an .xlsx workbook or a .csv file.")
         % {"suffix": suffix or "?"}
@@ -152,15 +196,24 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
             )
         )
     if not zipfile.is_zipfile(stream):
-        raise FileRejected(_NOT_A_WORKBOOK)
+        raise FileRejected(NOT_A_WORKBOOK)
     stream.seek(0)
-    if not _holds_formulas(stream):
+    # Before any reader: a worksheet beyond the limits is refused without building its grid.
+    from clusterlink.directory.imports.worksheets import scan_workbook
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            scan = scan_workbook(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileRejected(NOT_A_WORKBOOK) from exc
+    stream.seek(0)
+    if not scan.holds_formulas:
         return _open_xlsx_values(stream)
     stream.seek(0)
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected(_NOT_A_WORKBOOK) from exc
+        raise FileRejected(NOT_A_WORKBOOK) from exc
     if not workbook.worksheets:
         raise FileRejected(_("The workbook has no worksheet."))
     sheet = workbook.worksheets[0]
@@ -174,25 +227,6 @@ def _open_xlsx(stream: IO[bytes]) -> Table:
         )
     table.rows = rows
     return table
-
-
-def _holds_formulas(stream: IO[bytes]) -> bool:
-    """Whether any worksheet of the workbook has a formula or an error cell (a scan of the
-    decompressed worksheet parts; chunks overlap so a match is never cut in two)."""
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            for name in archive.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                    continue
-                with archive.open(name) as part:
-                    tail = b""
-                    while chunk := part.read(_SCAN_CHUNK):
-                        if _FORMULA_OR_ERROR_RE.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise FileRejected(_NOT_A_WORKBOOK) from exc
-    return False
 
 
 def _open_xlsx_values(stream: IO[bytes]) -> Table:
@@ -215,7 +249,7 @@ def _open_xlsx_values(stream: IO[bytes]) -> Table:
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()
         ]
     except CalamineError as exc:
-        raise FileRejected(_NOT_A_WORKBOOK) from exc
+        raise FileRejected(NOT_A_WORKBOOK) from exc
     rows = (
         RawRow(number=i + 1, values=[None if v == "" else v for v in values])
         for i, values in enumerate(grid)
@@ -386,10 +420,11 @@ def _guess_encoding(data: bytes) -> str:
     return best.encoding if best is not None else ""
 
 
-def _open_csv(data: bytes) -> Table:
+def _open_csv(data: bytes, *, sheet: str) -> Table:
     text, encoding = decode_csv(data)
     if not text.strip():
         raise FileRejected(_("The file is empty."))
+    _check_line_lengths(text)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if encoding == "utf-16" else max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -397,6 +432,8 @@ def _open_csv(data: bytes) -> Table:
         header = next(reader)
     except csv.Error as exc:
         raise FileRejected(_("The file is not readable CSV: %(error)s") % {"error": exc}) from exc
+    if len(header) > MAX_COLUMNS:
+        raise FileRejected(too_many_columns(sheet, len(header)))
     headers = [unicodedata.normalize("NFC", h).strip() for h in header]
 
     def data_rows() -> Iterator[RawRow]:
@@ -404,6 +441,10 @@ def _open_csv(data: bytes) -> Table:
         try:
             for record in reader:
                 number += 1
+                if number > MAX_ROWS:
+                    raise FileRejected(too_many_rows(sheet, number))
+                if len(record) > MAX_COLUMNS:
+                    raise FileRejected(too_many_columns(sheet, len(record)))
                 yield RawRow(number=number, values=list(record))
         except csv.Error as exc:
             raise FileRejected(
@@ -411,3 +452,23 @@ def _open_csv(data: bytes) -> Table:
             ) from exc
 
     return Table(headers=headers, rows=data_rows(), encoding=encoding)
+
+
+def _check_line_lengths(text: str) -> None:
+    """Refuses text with a line longer than MAX_LINE_CHARS, naming the first such line."""
+    start = 0
+    number = 1
+    for line_end in _LINE_END_RE.finditer(text):
+        if line_end.start() - start > MAX_LINE_CHARS:
+            break
+        start = line_end.end()
+        number += 1
+    else:
+        if len(text) - start <= MAX_LINE_CHARS:
+            return
+    raise FileRejected(
+        _(
+            "Line %(line)s of the file is longer than %(limit)s characters; no row of a table is that long. Check that the file is a table saved as CSV."
+        )
+        % {"line": f"{number:,}", "limit": f"{MAX_LINE_CHARS:,}"}
+    )
