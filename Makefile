@@ -36,7 +36,10 @@ migrate: install
 demo: install assets migrate
 	$(PY) manage.py compile_translations -v0
 	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker for match and schedule runs (Ctrl-C stops both)"
+	@# One shell, so that the worker stops with the server however the server ends.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 serve: install assets

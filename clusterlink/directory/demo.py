@@ -24,9 +24,15 @@ from pypinyin import lazy_pinyin
 from stdnum.cn import uscc
 
 from clusterlink.accounts.models import Membership, OperatorScope, User
+from clusterlink.accounts.services import user_sign_up
 from clusterlink.common import clock
 from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
-from clusterlink.directory.services import CapacityCell, capacity_weeks_save, enterprise_create
+from clusterlink.directory.services import (
+    CapacityCell,
+    capacity_weeks_save,
+    enterprise_create,
+    enterprise_update,
+)
 from clusterlink.market.models import DemandType, Visibility
 from clusterlink.market.services import demand_create
 
@@ -748,10 +754,38 @@ class DemoLoader:
         User.objects.create_superuser(
             "admin", "admin@clusterlink.demo", DEMO_PASSWORD, display_name="平台管理员 Admin"
         )
+        newcomer = self._newcomer()
         return {
             "operator (all three clusters)": "operator",
             f"brand ({brands[0].legal_name})": "brand",
             f"factory ({factory.legal_name})": "factory",
             f"sock factory ({sock.legal_name})": "sockfactory",
             "platform admin": "admin",
+            f"newcomer ({newcomer.legal_name}, awaiting the operator's approval)": "newcomer",
         }
+
+    def _newcomer(self) -> Enterprise:
+        """A factory that signed up and asks to join Putian: the operator's membership queue
+        has it, and until it is approved it sees what the public sees."""
+        user = user_sign_up(
+            username="newcomer",
+            email="chen.factory@xinrui-shoes.demo",
+            password=DEMO_PASSWORD,
+            display_name="新入驻工厂 Newcomer",
+            firm_name="莆田市城厢区新锐鞋业有限公司",
+            firm_cluster=self.clusters["putian"],
+            firm_roles=("oem_factory",),
+        )
+        firm = Enterprise.objects.get(memberships__user=user)
+        enterprise_update(
+            enterprise=firm,
+            credit_code=credit_code(self.rng, "350302"),
+            address="福建省莆田市城厢区华亭镇工业区",
+            contact_name="陈厂长",
+            contact_phone="13905941234",
+            contact_email="chen@xinrui-shoes.demo",
+        )
+        firm.refresh_from_db()
+        firm.cluster_request_note = "专做运动鞋帮面，每周可接 8,000 双代工。"
+        firm.save(update_fields=["cluster_request_note"])
+        return firm
