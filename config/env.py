@@ -42,6 +42,8 @@ class Environment(BaseSettings):
     trusted_proxies: list[str] = []
     # Seconds browsers remember to use only HTTPS (production only; 0 sends no HSTS header).
     hsts_seconds: int = Field(31_536_000, ge=0)
+    # Send the Content-Security-Policy header (turn off only to debug a page).
+    content_security_policy: bool = True
     max_upload_bytes: int = 20 * 1024 * 1024
     # Anonymous directory searches are answered from the cache for this long (0: never).
     directory_cache_seconds: int = 60

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clusterlink.common.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,10 +135,23 @@ CACHES = {
 
 TASKS = {"default": {"BACKEND": ENV.tasks_backend}}
 
+# The Content Security Policy (clusterlink.common.csp) holds in every mode, so that the demo and
+# the tests meet the same policy as production; only upgrading http: sub-requests waits for HTTPS.
+CLUSTERLINK_CSP = ENV.content_security_policy
+CLUSTERLINK_CSP_UPGRADE_INSECURE_REQUESTS = ENV.production
+
+# HTTPS only in production: the embedded mode (`make demo`) serves http://127.0.0.1:8000, where a
+# redirect to https or an HSTS header would lock the browser out of the demo.
 if ENV.production:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = ENV.hsts_seconds
+    # Not for subdomains nor the preload list: other hosts of the same domain may still be http.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SECURE_HSTS_PRELOAD = False
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
