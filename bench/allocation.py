@@ -5,8 +5,9 @@
 For each size (factories x orders, 12 periods) it generates a deterministic instance
 (bench/allocation_instances.py), runs the greedy baseline and the engine in the same run,
 each in its own process through the standalone command (so peak memory is per method),
-checks every plan with ../shared/tools/verify.py, prints a table and records it with the
-machine and date in bench/results/allocation-<date>.md and .json.
+checks every plan with the project's plan checker (clusterlink.domain.allocation.check: every
+rule of the problem, and the objective recomputed) before it is reported, prints a table
+and records it with the machine and date in bench/results/allocation-<date>.md and .json.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.allocation_instances import generate
-from clusterlink.domain.allocation.io import problem_to_json
+from clusterlink.domain.allocation.check import check_allocation
+from clusterlink.domain.allocation.io import problem_from_json, problem_to_json, result_from_json
+from clusterlink.domain.allocation.problem import AllocationProblem
 
 ROOT = Path(__file__).resolve().parent.parent
-VERIFY = ROOT.parent / "shared" / "tools" / "verify.py"
 RESULTS = ROOT / "bench" / "results"
 
 # Runs one method in a fresh interpreter and reports its own peak resident memory.
@@ -65,7 +67,13 @@ def _machine() -> dict[str, Any]:
     }
 
 
-def _run(instance: Path, out: Path, backend: str, args: argparse.Namespace) -> dict[str, Any]:
+def _run(
+    problem: AllocationProblem,
+    instance: Path,
+    out: Path,
+    backend: str,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
     proc = subprocess.run(
         [
             sys.executable,
@@ -88,12 +96,7 @@ def _run(instance: Path, out: Path, backend: str, args: argparse.Namespace) -> d
         raise RuntimeError(f"{backend} failed: {proc.stderr.strip()[-2000:]}")
     stats: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     plan = json.loads(out.read_text())
-    check = subprocess.run(
-        [sys.executable, str(VERIFY), "allocation", str(instance), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = check_allocation(problem, result_from_json(plan))
     objective = float(plan["objective"])
     bound = float(plan["lower_bound"])
     placed = sum(p["pairs"] for p in plan["placements"])
@@ -109,7 +112,7 @@ def _run(instance: Path, out: Path, backend: str, args: argparse.Namespace) -> d
         "peak_mib": round(stats["peak_mib"]),
         "placed_pairs": placed,
         "unplaced_pairs": unplaced,
-        "verify": check.stdout.strip(),
+        "check": check.summary(),
     }
 
 
@@ -131,10 +134,13 @@ def main(argv: list[str] | None = None) -> int:
             problem = generate(factories, orders, seed=args.seed)
             instance = Path(tmp) / f"allocation-{size}.json"
             instance.write_text(json.dumps(problem_to_json(problem)))
+            # Plans are checked against the instance as the solver read it from the file.
+            problem = problem_from_json(instance.read_bytes())
             print(f"{size}: generated in {time.monotonic() - started:.1f} s", flush=True)
             by_method: dict[str, dict[str, Any]] = {}
             for backend in args.methods.split(","):
-                row = _run(instance, Path(tmp) / f"plan-{size}-{backend}.json", backend, args)
+                plan_file = Path(tmp) / f"plan-{size}-{backend}.json"
+                row = _run(problem, instance, plan_file, backend, args)
                 row["size"] = size
                 by_method[backend] = row
                 rows.append(row)
@@ -170,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "bounds where a category was solved exactly), the same for both methods.",
         "",
         "| size | method | objective (RMB) | lower bound | gap | vs greedy | status | solve s | "
-        "wall s | peak MiB | unplaced pairs | verify.py |",
+        "wall s | peak MiB | unplaced pairs | check |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {r['size']} | {r['method']} | {r['objective']:,.2f} | {r['lower_bound']:,.2f} | "
             f"{r['gap_pct']:.2f} % | {vs} | {r['status']} | {r['seconds']:.1f} | "
-            f"{r['wall_seconds']:.1f} | {r['peak_mib']} | {r['unplaced_pairs']:,} | {r['verify']} |"
+            f"{r['wall_seconds']:.1f} | {r['peak_mib']} | {r['unplaced_pairs']:,} | {r['check']} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)

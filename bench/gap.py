@@ -1,7 +1,9 @@
 """GAP benchmark runner: `python -m bench.gap FILE... --time-limit SECONDS [--method M]`.
 
-Prints one JSON line per OR-Library file, in the format `tools/verify.py gap` checks:
-{"instance", "objective", "assignment", "lower_bound", "status", "seconds"}.
+Prints one JSON line per OR-Library file: {"instance", "objective", "assignment",
+"lower_bound", "status", "seconds", "check"}, where "check" is what the project's GAP checker
+(clusterlink.domain.allocation.gap.check) says of the assignment ("OK objective N", or
+"BROKEN" and the rules broken). bench.gap_suite runs it once per instance and method.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from pathlib import Path
 
 from clusterlink.domain.allocation.gap import GapFormatError, read_orlib_gap, solve_gap
+from clusterlink.domain.allocation.gap.check import check_gap
 from clusterlink.domain.allocation.gap.local_search import compile_search
 
 
@@ -47,6 +50,16 @@ def main(argv: list[str] | None = None) -> int:
             "lower_bound": result.lower_bound,
             "status": result.status.value,
             "seconds": round(result.seconds, 3),
+            "check": (
+                check_gap(
+                    instance,
+                    result.assignment,
+                    objective=result.objective,
+                    lower_bound=result.lower_bound,
+                ).summary()
+                if result.assignment
+                else "no assignment"
+            ),
         }
         print(json.dumps(line), flush=True)
     return exit_code

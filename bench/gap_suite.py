@@ -1,10 +1,14 @@
 """GAP suite: ours vs plain CP-SAT vs plain HiGHS on the type C, D and E instances.
 
-    python -m bench.gap_suite --time-limits 10 [60] [--types c d e] [--max-jobs N] [--only NAME...]
+    python -m bench.gap_suite --time-limits 10 [60] [--types c d e] [--max-jobs N]
+        [--only NAME...] [--data DIR]
 
-Each instance is solved by the three methods one after another (never in parallel: the
-machine's cores belong to the solver under test), each answer is checked by the independent
-`tools/verify.py gap` of the shared tree, and the gap to the best-known value of
+The instances are those shipped in bench/instances/gap (types D and E up to 40 agents x 400
+jobs, the set the targets are stated over; see its NOTICE.md), or every `xMMNNN.txt` file
+under --data (for example the full OR-Library and Yagiura sets). Each instance is solved by
+the three methods one after another (never in parallel: the machine's cores belong to the
+solver under test), each answer is checked by the project's GAP checker
+(clusterlink.domain.allocation.gap.check), and the gap to the best-known value of
 `best_known.csv` (objective_sense=min) is computed. Results go to
 `bench/results/gap_<date>_<limits>.{md,json}` with the machine (nproc, CPU model) and date.
 """
@@ -17,33 +21,37 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from statistics import mean
 
+from clusterlink.domain.allocation.gap import read_orlib_gap
+from clusterlink.domain.allocation.gap.check import check_gap
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
-DATA = SHARED / "data" / "gap"
-VERIFY = SHARED / "tools" / "verify.py"
+DATA = REPO_ROOT / "bench" / "instances" / "gap"
+# Type letter, agents and jobs: c05100, d40400, e801600 (not OR-Library's small gapK-i).
+NAME = re.compile(r"[a-e]\d{5,6}")
 RESULTS = REPO_ROOT / "bench" / "results"
 METHODS = ("ours", "cpsat", "highs")
 # The targets of issue 3 are stated over types D and E up to 40 × 400.
 TARGET_MAX_JOBS = 400
 
 
-def _instances(types: list[str], max_jobs: int | None, only: list[str] | None) -> list[Path]:
+def _instances(
+    data: Path, types: list[str], max_jobs: int | None, only: list[str] | None
+) -> list[Path]:
     files: list[Path] = []
-    for folder in ("orlib_large", "yagiura"):
-        for path in sorted((DATA / folder).glob("*.txt")):
-            if path.stem[0] not in types:
-                continue
-            if only and path.stem not in only:
-                continue
-            if max_jobs is not None and _size(path.stem)[1] > max_jobs:
-                continue
-            files.append(path)
+    for path in sorted(data.rglob("*.txt")):
+        if not NAME.fullmatch(path.stem) or path.stem[0] not in types:
+            continue
+        if only and path.stem not in only:
+            continue
+        if max_jobs is not None and _size(path.stem)[1] > max_jobs:
+            continue
+        files.append(path)
     # In the order the types were given (the target types first when time is short).
     return sorted(files, key=lambda p: (types.index(p.stem[0]), _size(p.stem)[1], _size(p.stem)[0]))
 
@@ -55,8 +63,10 @@ def _size(stem: str) -> tuple[int, int]:
     return int(digits[:agents_width]), int(digits[agents_width:])
 
 
-def _best_known() -> dict[str, int]:
-    with (DATA / "best_known.csv").open() as handle:
+def _best_known(data: Path) -> dict[str, int]:
+    """Best-known minima from the folder's best_known.csv, else from the shipped one."""
+    table = data / "best_known.csv"
+    with (table if table.is_file() else DATA / "best_known.csv").open() as handle:
         return {
             row["instance"]: int(row["best_known"])
             for row in csv.DictReader(handle)
@@ -97,19 +107,21 @@ def _run_one(path: Path, method: str, limit: float) -> dict[str, object]:
         return {"error": completed.stderr.strip()[-500:] or f"exit {completed.returncode}"}
     line = completed.stdout.strip().splitlines()[-1]
     record: dict[str, object] = json.loads(line)
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
-        handle.write(line + "\n")
-    try:
-        check = subprocess.run(
-            [sys.executable, str(VERIFY), "gap", str(path), handle.name],
-            capture_output=True,
-            text=True,
-            check=False,
+    assignment = record.get("assignment")
+    objective = record.get("objective")
+    if isinstance(assignment, list) and assignment and isinstance(objective, int):
+        bound = record.get("lower_bound")
+        report = check_gap(
+            read_orlib_gap(path),
+            assignment,
+            objective=objective,
+            lower_bound=bound if isinstance(bound, int) else None,
         )
-    finally:
-        os.unlink(handle.name)
-    record["verified"] = check.returncode == 0
-    record["verify_output"] = check.stdout.strip()[-300:]
+        record["verified"] = report.ok
+        record["verify_output"] = report.summary()[:300]
+    else:
+        record["verified"] = False
+        record["verify_output"] = f"no assignment ({record.get('status')})"
     return record
 
 
@@ -120,10 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-jobs", type=int, default=None)
     parser.add_argument("--only", nargs="*", default=None, help="instance names to run")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="folder of instances (default: the shipped set)"
+    )
     args = parser.parse_args(argv)
 
-    best = _best_known()
-    files = _instances(args.types, args.max_jobs, args.only)
+    best = _best_known(args.data)
+    files = _instances(args.data, args.types, args.max_jobs, args.only)
     started = datetime.datetime.now(datetime.UTC)
     rows: list[dict[str, object]] = []
     for limit in args.time_limits:
@@ -193,8 +208,8 @@ def _write(
         "",
         f"Machine: {machine['nproc']} cores, {machine['cpu']}, Python {machine['python']}. "
         "Each solve gets 2 threads; methods run one after another. Gap = (objective − "
-        "best known) / best known; n/a = no verified answer. `verify.py gap` checked every "
-        "answer.",
+        "best known) / best known; n/a = no verified answer. The project's GAP checker "
+        "(clusterlink.domain.allocation.gap.check) checked every answer.",
         "",
         "Command: `python -m bench.gap_suite " + " ".join(sys.argv[1:]) + "`",
         "",

@@ -7,8 +7,9 @@ For each size it generates an event (bench.scheduling_generator), runs
   common free slot (what request-and-accept tools do);
 - heaviest pair first, first common free slot;
 - our solver through its CLI, with the time limit;
-checks every schedule with the independent ../shared/tools/verify.py, and reports objective,
-upper bound (our LP bound, the same for all three), ratio and seconds. Results are printed
+checks every schedule with the project's schedule checker (clusterlink.domain.scheduling.check:
+every rule of the problem, and the objective recomputed) before it is reported, and reports
+objective, upper bound (our LP bound, the same for all three), ratio and seconds. Results are printed
 and written to bench/results/scheduling-<date>.{json,md} with the machine and date.
 """
 
@@ -27,11 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from bench.scheduling_generator import generate
+from clusterlink.domain.scheduling.check import check_schedule
 from clusterlink.domain.scheduling.io import problem_from_json
-from clusterlink.domain.scheduling.problem import Preference, SchedulingProblem
+from clusterlink.domain.scheduling.problem import (
+    Meeting,
+    Preference,
+    ProblemError,
+    SchedulingProblem,
+)
 
 REPO = Path(__file__).resolve().parent.parent
-VERIFY = REPO.parent / "shared" / "tools" / "verify.py"
 RESULTS = REPO / "bench" / "results"
 
 
@@ -93,14 +99,22 @@ def heaviest_first(problem: SchedulingProblem) -> tuple[list[dict[str, Any]], in
     return booking.meetings, booking.objective()
 
 
-def _verify(instance: Path, schedule: Path) -> str:
-    done = subprocess.run(
-        [sys.executable, str(VERIFY), "schedule", str(instance), str(schedule)],
-        capture_output=True,
-        text=True,
-        check=False,
+def _check(problem: SchedulingProblem, schedule: dict[str, Any]) -> str:
+    """What the project's checker says of a schedule file's meetings, objective and bound."""
+    try:
+        meetings = [
+            Meeting(a=m["a"], b=m["b"], slot=m["slot"], table=m["table"])
+            for m in schedule["meetings"]
+        ]
+    except ProblemError as error:  # a meeting of someone with themself, a slot that is no int
+        return f"BROKEN: {error}"
+    report = check_schedule(
+        problem,
+        meetings,
+        objective=schedule["objective"],
+        upper_bound=schedule.get("upper_bound"),
     )
-    return done.stdout.strip()
+    return report.summary()
 
 
 def _machine() -> dict[str, Any]:
@@ -134,12 +148,12 @@ def run_size(participants: int, time_limit: float, seed: int, workdir: Path) -> 
         started = time.monotonic()
         meetings, objective = method(problem)
         seconds = time.monotonic() - started
-        out = workdir / f"{name}-{participants}.json"
-        out.write_text(json.dumps({"meetings": meetings, "objective": objective}))
+        schedule = {"meetings": meetings, "objective": objective}
+        (workdir / f"{name}-{participants}.json").write_text(json.dumps(schedule))
         rows[name] = {
             "objective": objective,
             "seconds": round(seconds, 2),
-            "verify": _verify(instance, out),
+            "check": _check(problem, schedule),
         }
     out = workdir / f"ours-{participants}.json"
     started = time.monotonic()
@@ -153,7 +167,7 @@ def run_size(participants: int, time_limit: float, seed: int, workdir: Path) -> 
         "status": ours["status"],
         "seconds": ours["seconds"],
         "wall_seconds_with_startup": round(wall, 2),
-        "verify": _verify(instance, out),
+        "check": _check(problem, ours),
     }
     bound = ours["upper_bound"]
     rows["upper_bound"] = bound
@@ -172,11 +186,11 @@ def _markdown(report: dict[str, Any]) -> str:
         "Solver threads: 2. Ratios are shares of our LP upper bound.",
         "",
         "| participants | pairs | bound | FCFS | heaviest-first | ours | ours status | "
-        "ours s (limit) | verify |",
+        "ours s (limit) | check |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["runs"]:
-        ok = all(r[k]["verify"].startswith("OK") for k in ("fcfs", "heaviest_first", "ours"))
+        ok = all(r[k]["check"].startswith("OK") for k in ("fcfs", "heaviest_first", "ours"))
         lines.append(
             f"| {r['participants']} | {r['pairs']} | {r['upper_bound']} | "
             f"{r['fcfs']['objective']} ({100 * r['fcfs']['ratio']:.2f} %) | "
