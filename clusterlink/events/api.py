@@ -1,8 +1,7 @@
 """The events API: events, registrations, requests, my agenda, meetings and schedule runs.
 
-Same access rules as the pages (the selectors decide): events you may see; registrations of your
-own firms (all of them for the event's operators); meetings of your firms' representatives (all
-for operators). Rows you may not see are 404.
+Same access rules as the pages, decided once in `clusterlink.events.access` and applied by the
+selectors and services; the endpoints only parse, call and render. Rows you may not see are 404.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.accounts.tokens import AUTH_OPTIONAL, AUTH_REQUIRED
 from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.common.schemas import ERROR_STATUSES, MAX_ID, ApiPagination, ErrorOut
-from clusterlink.directory.models import Enterprise
 from clusterlink.events import scheduling, selectors, services
 from clusterlink.events.models import Event, Meeting, Participant, Registration, ScheduleRun
 from clusterlink.events.schemas import (
@@ -189,18 +187,8 @@ def registration_create(
 ) -> Status[dict[str, Any]]:
     viewer = _viewer(request)
     event = selectors.event_get_for(viewer, slug)
-    if payload.enterprise_id not in viewer.enterprise_ids and not selectors.event_operates(
-        viewer, event
-    ):
-        raise ApplicationError(
-            _("Some fields are not valid."),
-            details={
-                "enterprise_id": [str(_("You can only register a firm you are a member of."))]
-            },
-        )
-    enterprise = Enterprise.objects.filter(pk=payload.enterprise_id).first()
-    if enterprise is None:
-        raise NotFoundError()
+    # None (unknown, or not the viewer's to register) is refused by the service, one answer.
+    enterprise = selectors.registrable_enterprise_get(viewer, event, payload.enterprise_id)
     registration = services.registration_create(
         event=event,
         enterprise=enterprise,
@@ -232,6 +220,7 @@ def registration_decide(
     event = selectors.event_operated_get_for(viewer, slug)
     registration = selectors.registration_get_for(viewer, event, registration_id)
     services.registration_decide(
+        viewer=viewer,
         registration=registration,
         decided_by=request.user,
         validate=payload.decision == "validate",
@@ -250,15 +239,15 @@ def request_set(request: HttpRequest, slug: str, payload: RequestIn) -> dict[str
     viewer = _viewer(request)
     event = selectors.event_get_for(viewer, slug)
     sender = selectors.participant_get_for(viewer, event, payload.from_participant_id)
-    target = Participant.objects.filter(
-        pk=payload.to_participant_id, registration__event=event
-    ).first()
+    # Only a validated representative may be asked or named; any other id answers alike.
+    target = selectors.request_target_get(event, payload.to_participant_id)
     if target is None:
         raise ApplicationError(
             _("Some fields are not valid."),
             details={"to_participant_id": [str(_("No participant of this event has this id."))]},
         )
     made = services.meeting_request_set(
+        viewer=viewer,
         from_participant=sender,
         to_participant=target,
         preference=payload.preference,
@@ -327,6 +316,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Statu
         raise ApplicationError(_("Some fields are not valid."), details=errors)
     assert slot is not None
     meeting = services.meeting_walk_in(
+        viewer=viewer,
         event=event,
         participant_a=people[payload.participant_a_id],
         participant_b=people[payload.participant_b_id],
@@ -348,27 +338,23 @@ def meeting_update(
     viewer = _viewer(request)
     event = selectors.event_get_for(viewer, slug)
     meeting = selectors.meeting_get_for(viewer, event, meeting_id)
-    operates = selectors.event_operates(viewer, event)
+    slot = None
     if payload.slot_id is not None:
-        if not operates:
-            raise NotFoundError()
         slot = event.slots.filter(pk=payload.slot_id).first()
         if slot is None:
             raise ApplicationError(
                 _("Some fields are not valid."),
                 details={"slot_id": [str(_("Unknown slot of this event."))]},
             )
-        meeting = services.meeting_move(
-            meeting=meeting, slot=slot, table=payload.table, expected_version=payload.version
-        )
-    if payload.status is not None:
-        if not operates and payload.status not in ("confirmed", "cancelled"):
-            raise NotFoundError()
-        meeting = services.meeting_set_status(
-            meeting=meeting,
-            status=payload.status,
-            expected_version=payload.version if payload.slot_id is None else meeting.version,
-        )
+    # Move and status are one change: refused as a whole, or written as a whole.
+    services.meeting_change(
+        viewer=viewer,
+        meeting=meeting,
+        slot=slot,
+        table=payload.table if slot is not None else None,
+        status=payload.status,
+        expected_version=payload.version,
+    )
     return _meeting_out(selectors.meeting_get_for(viewer, event, meeting_id))
 
 
@@ -379,12 +365,31 @@ def meeting_update(
     summary="Start the schedule optimiser (the event's operators); runs in the background",
 )
 def run_start(request: HttpRequest, slug: str, payload: RunIn) -> Status[dict[str, Any]]:
-    event = selectors.event_operated_get_for(_viewer(request), slug)
+    viewer = _viewer(request)
+    event = selectors.event_operated_get_for(viewer, slug)
     run = scheduling.schedule_run_start(
-        event=event, requested_by=request.user, mode=payload.mode, time_limit_s=payload.time_limit_s
+        viewer=viewer,
+        event=event,
+        requested_by=request.user,
+        mode=payload.mode,
+        time_limit_s=payload.time_limit_s,
     )
     run.refresh_from_db()
     return Status(202, _run_out(run))
+
+
+@router.post(
+    "/events/{slug}/schedule-runs/{run_id}/cancel",
+    response={200: RunOut, **ERRORS},
+    auth=AUTH_REQUIRED,
+    summary="Cancel a schedule run, queued or running (the event's operators); nothing is written",
+)
+def run_cancel(request: HttpRequest, slug: str, run_id: int = ObjectId) -> dict[str, Any]:
+    viewer = _viewer(request)
+    event = selectors.event_operated_get_for(viewer, slug)
+    run = selectors.schedule_run_get_for(viewer, event, run_id)
+    run = scheduling.schedule_run_cancel(viewer=viewer, run=run, cancelled_by=request.user)
+    return _run_out(run)
 
 
 @router.get(
@@ -395,6 +400,7 @@ def run_start(request: HttpRequest, slug: str, payload: RunIn) -> Status[dict[st
 )
 def run_latest(request: HttpRequest, slug: str) -> dict[str, Any]:
     event = selectors.event_operated_get_for(_viewer(request), slug)
+    scheduling.schedule_runs_reap(event=event)
     run = selectors.schedule_run_latest(event=event)
     if run is None:
         raise NotFoundError()

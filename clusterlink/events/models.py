@@ -583,6 +583,11 @@ class ScheduleRun(TimeStampedModel):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Statuses of a run that is not over; at most one per event, and a worker that died leaves
+    # one behind until it is reaped (see scheduling.schedule_runs_reap).
+    UNDER_WAY = (Status.QUEUED, Status.RUNNING)
 
     event = models.ForeignKey(
         Event,
@@ -639,14 +644,37 @@ class ScheduleRun(TimeStampedModel):
         _("meetings written"), default=0, help_text=_("Meetings the run created.")
     )
     error = models.TextField(_("error"), blank=True, help_text=_("Why the run failed."))
+    started_at = models.DateTimeField(
+        _("started at"),
+        null=True,
+        blank=True,
+        help_text=_("When a worker took the run; a stale run is reaped from then."),
+    )
     finished_at = models.DateTimeField(
         _("finished at"), null=True, blank=True, help_text=_("When the run ended.")
+    )
+    cancelled_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+        help_text=_("Operator who cancelled the run."),
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("schedule run")
         verbose_name_plural = _("schedule runs")
+        constraints = [
+            # One run under way per event: two would write over each other's meetings.
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=["queued", "running"]),
+                name="event_one_schedule_run_under_way",
+            )
+        ]
 
     @property
     def ratio(self) -> float | None:

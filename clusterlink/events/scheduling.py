@@ -3,10 +3,18 @@
 Reads rows into a `SchedulingProblem` at one end, writes the solver's meetings back as `Meeting`
 rows at the other. Weights: must = 3, meet = 1 per direction; a "no" (never expiring) and pairs
 of firms that held a meeting at an earlier event are excluded; expired requests do not count.
+
+A run cannot hang its event: whatever the run raises marks it failed with the reason; the
+operators cancel it in any state (a worker still solving then writes nothing); and a run still
+queued or running past its time limit plus STALE_MARGIN is reaped (marked failed: the worker
+stopped) when the event's schedule page is read, when a new run starts, and by the
+`reap_stale_schedule_runs` command.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +22,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, ConflictError
 from clusterlink.domain.scheduling import problem as domain
 from clusterlink.domain.scheduling.solve import solve
+from clusterlink.events import access
 from clusterlink.events.errors import EventErrorCode
 from clusterlink.events.models import (
     Event,
@@ -28,6 +38,14 @@ from clusterlink.events.models import (
     ScheduleRun,
     Slot,
 )
+
+logger = logging.getLogger(__name__)
+
+# Beyond the solver's time limit, how long a run may take before it counts as abandoned: reading
+# the largest events and writing their meetings takes seconds, and a queued run may wait for a
+# worker busy with a match run (up to its own 5 minute limit). Ten minutes covers both; a
+# worker alive after that finds its run failed and writes nothing.
+STALE_MARGIN = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -130,12 +148,54 @@ def build_problem(event: Event, *, keep_scheduled: bool) -> BuiltProblem:
     return BuiltProblem(problem=problem, slots=slots, participants=by_id, kept=kept)
 
 
+def _worker_stopped() -> str:
+    return str(
+        _(
+            "The worker stopped before the run finished (no result after its time limit); "
+            "nothing was written. Run it again."
+        )
+    )
+
+
+def schedule_runs_reap(*, event: Event | None = None) -> int:
+    """Mark failed every run still queued or running past its time limit plus STALE_MARGIN (of
+    `event`, or of every event); the number reaped. Safe to call at any time and concurrently."""
+    now = clock.now()
+    under_way = ScheduleRun.objects.filter(status__in=ScheduleRun.UNDER_WAY)
+    if event is not None:
+        under_way = under_way.filter(event=event)
+    reaped = 0
+    # The candidates are few (one per event at most); each is re-read under a lock, so that a run
+    # a worker finished meanwhile is left alone.
+    for candidate in list(under_way.only("pk", "time_limit_s", "created_at", "started_at")):
+        since = candidate.started_at or candidate.created_at
+        if since + dt.timedelta(seconds=candidate.time_limit_s) + STALE_MARGIN > now:
+            continue
+        with transaction.atomic():
+            run = (
+                ScheduleRun.objects.select_for_update()
+                .filter(pk=candidate.pk, status__in=ScheduleRun.UNDER_WAY)
+                .first()
+            )
+            if run is None:
+                continue
+            run.status = ScheduleRun.Status.FAILED
+            run.error = _worker_stopped()
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+            reaped += 1
+            logger.warning("schedule run %s reaped: no result since %s", run.pk, since)
+    return reaped
+
+
 def schedule_run_start(
-    *, event: Event, requested_by: Any, mode: str, time_limit_s: int = 30
+    *, viewer: Viewer, event: Event, requested_by: Any, mode: str, time_limit_s: int = 30
 ) -> ScheduleRun:
-    """Queue a scheduler run; the task starts once this transaction commits."""
+    """Queue a scheduler run (the event's operators); the task starts once this transaction
+    commits. Refused while another run of the event is under way; a stale one is reaped first."""
     from clusterlink.events.tasks import run_schedule
 
+    access.access_event_operated(viewer, event)
     if mode not in ScheduleRun.Mode.values:
         raise ApplicationError(
             _("Some fields are not valid."), details={"mode": [str(_("Unknown mode."))]}
@@ -145,11 +205,10 @@ def schedule_run_start(
             _("Some fields are not valid."),
             details={"time_limit_s": [str(_("Between 1 and 600 seconds."))]},
         )
+    schedule_runs_reap(event=event)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.schedule_runs.filter(
-            status__in=[ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING]
-        ).exists():
+        if event.schedule_runs.filter(status__in=ScheduleRun.UNDER_WAY).exists():
             raise ConflictError(
                 _("A schedule run is already under way for this event."),
                 code=EventErrorCode.RUN_IN_PROGRESS,
@@ -171,24 +230,56 @@ def schedule_run_start(
     return run
 
 
+def schedule_run_cancel(*, viewer: Viewer, run: ScheduleRun, cancelled_by: Any) -> ScheduleRun:
+    """Cancel a run queued or running (the event's operators): it is over at once and the event is
+    free for a new run; a worker still solving it writes nothing. A run already over is returned
+    as it is (cancelling twice, or after the end, changes nothing)."""
+    access.access_event_operated(viewer, run.event)
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+        if run.status in ScheduleRun.UNDER_WAY:
+            run.status = ScheduleRun.Status.CANCELLED
+            run.cancelled_by = cancelled_by
+            run.finished_at = clock.now()
+            run.save(update_fields=["status", "cancelled_by", "finished_at", "updated_at"])
+    return run
+
+
 def schedule_run_execute(*, run_id: int) -> ScheduleRun:
-    """Solve and write back. Idempotent: a run already done or failed is returned untouched, and a
-    run whose schedule changed meanwhile fails with a conflict instead of overwriting edits."""
+    """Solve and write back. Idempotent: a run already over (done, failed, cancelled) is returned
+    untouched. Whatever goes wrong marks the run failed with the reason and writes no meeting: a
+    problem the solver refuses, a schedule changed meanwhile (a conflict instead of overwriting
+    edits), any exception. A run cancelled or reaped while it solved writes nothing."""
     with transaction.atomic():
         run = ScheduleRun.objects.select_for_update().get(pk=run_id)
-        if run.status in (ScheduleRun.Status.DONE, ScheduleRun.Status.FAILED):
+        if run.status not in ScheduleRun.UNDER_WAY:
             return run
         run.status = ScheduleRun.Status.RUNNING
-        run.save(update_fields=["status", "updated_at"])
-    event = run.event
-    keep_scheduled = run.mode == ScheduleRun.Mode.UNBOOKED
+        run.started_at = clock.now()
+        run.save(update_fields=["status", "started_at", "updated_at"])
     try:
-        built = build_problem(event, keep_scheduled=keep_scheduled)
-        result = solve(built.problem, time_limit_s=run.time_limit_s, seed=run.pk, threads=1)
+        return _solve_and_write(run)
     except domain.ProblemError as exc:
         return _fail(run, str(exc))
+    except Exception as exc:
+        logger.exception("schedule run %s failed", run.pk)
+        return _fail(
+            run,
+            str(_("The run stopped on an error: %(error)s"))
+            % {"error": f"{type(exc).__name__}: {exc}"},
+        )
+
+
+def _solve_and_write(run: ScheduleRun) -> ScheduleRun:
+    event = run.event
+    keep_scheduled = run.mode == ScheduleRun.Mode.UNBOOKED
+    built = build_problem(event, keep_scheduled=keep_scheduled)
+    result = solve(built.problem, time_limit_s=run.time_limit_s, seed=run.pk, threads=1)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        current = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+        if current.status != ScheduleRun.Status.RUNNING:  # cancelled or reaped meanwhile
+            return current
         if locked.schedule_version != run.base_version:
             conflict = True
         else:
@@ -249,8 +340,12 @@ def _write_back(
 
 
 def _fail(run: ScheduleRun, message: str) -> ScheduleRun:
-    ScheduleRun.objects.filter(pk=run.pk).update(
-        status=ScheduleRun.Status.FAILED, error=message, finished_at=clock.now()
+    """Mark the run failed with `message`, unless it is over already (cancelled meanwhile)."""
+    ScheduleRun.objects.filter(pk=run.pk, status__in=ScheduleRun.UNDER_WAY).update(
+        status=ScheduleRun.Status.FAILED,
+        error=message[:2000],
+        finished_at=clock.now(),
+        updated_at=clock.now(),
     )
     run.refresh_from_db()
     return run

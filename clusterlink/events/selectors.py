@@ -1,8 +1,8 @@
-"""Reads of docking events, with their access rules.
+"""Reads of docking events. Who may see what is decided in `clusterlink.events.access`; the
+selectors filter by it, and `<noun>_get_for` raises NotFoundError for what the viewer may not see.
 
-- An event page: public events (not drafts) for everyone; cluster-visible ones for members and
-  operators of its clusters; private ones for members of registered firms; every event for the
-  operators of its clusters and the platform admin (drafts only for them).
+- An event page: see `access.event_visible_q` (a firm awaiting its cluster's approval sees what
+  the public sees).
 - Registrations, representatives (names, contacts), requests and meetings are private: a firm's
   members see their own firm's; validated participants see the names and firms of the other
   validated participants (to make requests) but never their contacts; operators of the event's
@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from clusterlink.accounts.access import MATCH_ALL, Viewer
+from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import NotFoundError
-from clusterlink.directory.models import CapacityWeek, Enterprise
+from clusterlink.directory.models import LISTED, CapacityWeek, Enterprise
 from clusterlink.directory.models import Role as FirmRole
+from clusterlink.events import access
 from clusterlink.events.models import (
     Event,
     EventUnit,
@@ -31,26 +32,12 @@ from clusterlink.events.models import (
     ScheduleRun,
 )
 from clusterlink.market.models import Demand
+from clusterlink.market.selectors import demand_visible_q
 
-
-def event_operated_q(viewer: Viewer) -> Q:
-    if viewer.is_platform_admin:
-        return MATCH_ALL
-    return Q(clusters__in=viewer.operator_cluster_ids)
-
-
-def event_visible_q(viewer: Viewer) -> Q:
-    listed = ~Q(status=Event.Status.DRAFT)
-    public = listed & Q(visibility=Event.Visibility.PUBLIC)
-    if not viewer.is_authenticated:
-        return public
-    clusters = (
-        listed
-        & Q(visibility=Event.Visibility.CLUSTERS)
-        & Q(clusters__in=viewer.member_cluster_ids | viewer.operator_cluster_ids)
-    )
-    registered = listed & Q(registrations__enterprise_id__in=viewer.enterprise_ids)
-    return public | clusters | registered | event_operated_q(viewer)
+# The rules live in the access module; these names stay for the selectors' callers.
+event_operated_q = access.event_operated_q
+event_visible_q = access.event_visible_q
+event_operates = access.operates_event
 
 
 def event_list(*, viewer: Viewer, upcoming: bool | None = None) -> QuerySet[Event]:
@@ -72,16 +59,10 @@ def event_get_for(viewer: Viewer, slug: str) -> Event:
     return event
 
 
-def event_operates(viewer: Viewer, event: Event) -> bool:
-    if viewer.is_platform_admin:
-        return True
-    return any(c.pk in viewer.operator_cluster_ids for c in event.clusters.all())
-
-
 def event_operated_get_for(viewer: Viewer, slug: str) -> Event:
     """The event if the viewer operates it (operator of one of its clusters, or admin)."""
     event = Event.objects.filter(slug=slug).prefetch_related("clusters").first()
-    if event is None or not event_operates(viewer, event):
+    if event is None or not access.operates_event(viewer, event):
         raise NotFoundError()
     return event
 
@@ -96,12 +77,12 @@ def event_units_by_part(event: Event) -> list[tuple[str, list[EventUnit]]]:
 
 
 def event_public_firms(event: Event) -> QuerySet[Enterprise]:
-    """Validated, listed firms of the event (public names only)."""
+    """Validated, listed (hence approved) firms of the event (public names only)."""
     return (
         Enterprise.objects.filter(
+            LISTED,
             event_registrations__event=event,
             event_registrations__status=Registration.Status.VALIDATED,
-            is_listed=True,
         )
         .select_related("cluster")
         .order_by("cluster_id", "legal_name")
@@ -113,7 +94,7 @@ def registration_list(*, viewer: Viewer, event: Event) -> QuerySet[Registration]
     qs = Registration.objects.filter(event=event).select_related(
         "enterprise", "enterprise__cluster", "validated_by"
     )
-    if not event_operates(viewer, event):
+    if not access.operates_event(viewer, event):
         qs = qs.filter(enterprise_id__in=viewer.enterprise_ids)
     return qs.prefetch_related(
         Prefetch("participants", queryset=Participant.objects.prefetch_related("available_slots"))
@@ -125,6 +106,17 @@ def registration_get_for(viewer: Viewer, event: Event, registration_id: int) -> 
     if registration is None:
         raise NotFoundError()
     return registration
+
+
+def registrable_enterprise_get(
+    viewer: Viewer, event: Event, enterprise_id: int
+) -> Enterprise | None:
+    """The firm if the viewer may register it for the event (see access), else None."""
+    return (
+        Enterprise.objects.filter(access.registrable_enterprise_q(viewer, event))
+        .filter(pk=enterprise_id)
+        .first()
+    )
 
 
 def my_participants(*, viewer: Viewer, event: Event) -> QuerySet[Participant]:
@@ -140,15 +132,24 @@ def my_participants(*, viewer: Viewer, event: Event) -> QuerySet[Participant]:
 
 def participant_get_for(viewer: Viewer, event: Event, participant_id: int) -> Participant:
     """A representative the viewer may manage: of its own firm, or any for the event's operators."""
-    qs = Participant.objects.filter(registration__event=event).select_related(
-        "registration", "registration__enterprise", "registration__event"
+    participant = (
+        Participant.objects.filter(registration__event=event, pk=participant_id)
+        .select_related("registration", "registration__enterprise", "registration__event")
+        .first()
     )
-    if not event_operates(viewer, event):
-        qs = qs.filter(registration__enterprise_id__in=viewer.enterprise_ids)
-    participant = qs.filter(pk=participant_id).first()
-    if participant is None:
+    if participant is None or not access.may_manage_participant(viewer, participant):
         raise NotFoundError()
     return participant
+
+
+def request_target_get(event: Event, participant_id: int) -> Participant | None:
+    """A representative others may ask to meet (validated), or None: a pending registrant's id
+    answers like an unknown one."""
+    return (
+        Participant.objects.filter(access.requestable_participant_q(event), pk=participant_id)
+        .select_related("registration", "registration__enterprise")
+        .first()
+    )
 
 
 def participant_acting_for(viewer: Viewer, event: Event, participant_id: int | None) -> Participant:
@@ -165,10 +166,7 @@ def participant_acting_for(viewer: Viewer, event: Event, participant_id: int | N
 def counterpart_list(*, participant: Participant) -> QuerySet[Participant]:
     """Validated representatives of other firms at the event (names, titles, firms, roles)."""
     return (
-        Participant.objects.filter(
-            registration__event_id=participant.registration.event_id,
-            registration__status=Registration.Status.VALIDATED,
-        )
+        Participant.objects.filter(access.requestable_participant_q(participant.registration.event))
         .exclude(registration__enterprise_id=participant.registration.enterprise_id)
         .select_related("registration__enterprise", "registration__enterprise__cluster")
         .order_by("registration__enterprise__legal_name", "pk")
@@ -182,9 +180,15 @@ def requests_of(participant: Participant) -> dict[int, MeetingRequest]:
 
 
 def requests_received(participant: Participant) -> QuerySet[MeetingRequest]:
+    """Live requests to `participant`, from validated representatives only (a firm whose
+    registration was withdrawn or refused afterwards is not named)."""
+    senders = Participant.objects.filter(
+        access.requestable_participant_q(participant.registration.event)
+    )
     return (
         MeetingRequest.objects.filter(
             to_participant=participant,
+            from_participant__in=senders.values("pk"),
             preference__in=[MeetingRequest.Preference.MUST, MeetingRequest.Preference.MEET],
             expires_at__gt=clock.now(),
         )
@@ -239,13 +243,18 @@ def _free_pairs(enterprise_ids: list[int], until: dt.date | None) -> dict[tuple[
 
 
 def _demand_fit(
-    demand: Demand, supplier_id: int, profile: dict[str, set[str]], free: dict[tuple[int, int], int]
+    demand: Demand,
+    supplier_id: int,
+    profile: dict[str, set[str]],
+    free: dict[tuple[int, int], int] | None,
 ) -> tuple[float, str] | None:
     """Score in 0..1 of a supplier for an open demand, with the reason in the user's language.
 
     Capability (category, processes), certifications and free capacity before the delivery week,
-    the way the allocation engine filters candidates. Capacity figures stay private: the reason
-    says only whether the free capacity covers the order."""
+    the way the allocation engine filters candidates. `free` is None when the viewer may not see
+    the supplier's capacity: then capacity neither scores nor is mentioned, so that neither the
+    reason nor the ranking tells whether it covers the order. Even when it may be seen, the
+    figures stay out: the reason says only whether the free capacity covers the order."""
     from django.utils.translation import gettext as _
 
     category = demand.category
@@ -258,7 +267,7 @@ def _demand_fit(
     if needed_c and has_c < len(needed_c):
         return None  # certifications are hard requirements
     process_share = has_p / len(needed_p) if needed_p else 1.0
-    pairs_free = free.get((supplier_id, category.pk), 0)
+    pairs_free = free.get((supplier_id, category.pk), 0) if free is not None else 0
     capacity_share = min(1.0, pairs_free / demand.pairs) if demand.pairs else 0.0
     score = 0.4 + 0.3 * process_share + 0.3 * capacity_share
     parts = [_("makes %(category)s") % {"category": category.name}]
@@ -279,20 +288,24 @@ def _demand_fit(
     return score, reason
 
 
-def suggestion_list(*, participant: Participant, limit: int = 8) -> list[Suggestion]:
-    """Partners worth meeting, best first, each with its reasons.
+def suggestion_list(
+    *, viewer: Viewer, participant: Participant, limit: int = 8
+) -> list[Suggestion]:
+    """Partners worth meeting, best first, each with its reasons, as `viewer` may read them.
 
     From the directory: firms whose products match (a buyer's categories against a supplier's).
     From match scores: a brand's open demands against a factory's capabilities, certifications
-    and free capacity (both directions). Left out: colleagues, people already marked, and firms
-    that held a meeting with this firm at an earlier event."""
+    and free capacity (both directions). Only approved members of their clusters are suggested;
+    only demands the viewer may see (the market's rule) are scored and quoted, and a factory's
+    capacity counts only where the viewer may see it (see `_demand_fit`). Left out: colleagues,
+    people already marked, and firms that held a meeting with this firm at an earlier event."""
     from django.utils.translation import gettext as _
 
     from clusterlink.events.scheduling import met_before_enterprise_pairs
 
     event = participant.registration.event
     own_firm = participant.registration.enterprise_id
-    others = list(counterpart_list(participant=participant))
+    others = list(counterpart_list(participant=participant).filter(access.suggestion_firm_q()))
     marked = set(requests_of(participant))
     met = met_before_enterprise_pairs(event)
     candidates = [
@@ -310,15 +323,28 @@ def suggestion_list(*, participant: Participant, limit: int = 8) -> list[Suggest
     firm_ids = sorted({own_firm} | {p.registration.enterprise_id for p in candidates})
     profile = _firm_profile(firm_ids)
     mine = profile[own_firm]
+    visible = Demand.objects.filter(demand_visible_q(viewer)).values("pk")
     open_demands = list(
-        Demand.objects.filter(owner_id__in=firm_ids, status=Demand.Status.OPEN)
+        Demand.objects.filter(owner_id__in=firm_ids, status=Demand.Status.OPEN, pk__in=visible)
         .exclude(category__isnull=True)
         .select_related("category")
         .prefetch_related("required_processes", "required_certifications")
     )
     latest = max((d.delivery_week for d in open_demands if d.delivery_week), default=None)
-    free = _free_pairs(firm_ids, latest)
+    cluster_of = {
+        participant.registration.enterprise_id: participant.registration.enterprise.cluster_id
+    }
+    cluster_of.update(
+        {p.registration.enterprise_id: p.registration.enterprise.cluster_id for p in candidates}
+    )
+    seen_capacity = [
+        firm for firm in firm_ids if access.may_see_capacity_of(viewer, firm, cluster_of.get(firm))
+    ]
+    free = _free_pairs(seen_capacity, latest)
     best: dict[int, Suggestion] = {}
+
+    def capacity(supplier_id: int) -> dict[tuple[int, int], int] | None:
+        return free if supplier_id in seen_capacity else None
 
     def offer(person: Participant, score: float, reason: str) -> None:
         entry = best.setdefault(person.registration.enterprise_id, Suggestion(person, 0.0))
@@ -331,9 +357,9 @@ def suggestion_list(*, participant: Participant, limit: int = 8) -> list[Suggest
         theirs = profile[firm]
         for demand in open_demands:
             if demand.owner_id == own_firm and theirs["roles"] & SUPPLY_ROLES:
-                fit = _demand_fit(demand, firm, theirs, free)
+                fit = _demand_fit(demand, firm, theirs, capacity(firm))
             elif demand.owner_id == firm and mine["roles"] & SUPPLY_ROLES:
-                fit = _demand_fit(demand, own_firm, mine, free)
+                fit = _demand_fit(demand, own_firm, mine, capacity(own_firm))
             else:
                 fit = None
             if fit is not None:
@@ -379,12 +405,7 @@ def agenda_meetings(*, participant: Participant) -> QuerySet[Meeting]:
 
 def meeting_get_for(viewer: Viewer, event: Event, meeting_id: int) -> Meeting:
     """A meeting of the viewer's firms, or any for the event's operators."""
-    qs = meeting_list_for_event(event=event)
-    if not event_operates(viewer, event):
-        qs = qs.filter(
-            Q(participant_a__registration__enterprise_id__in=viewer.enterprise_ids)
-            | Q(participant_b__registration__enterprise_id__in=viewer.enterprise_ids)
-        )
+    qs = meeting_list_for_event(event=event).filter(access.meeting_visible_q(viewer, event))
     meeting = qs.filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFoundError()
@@ -393,6 +414,18 @@ def meeting_get_for(viewer: Viewer, event: Event, meeting_id: int) -> Meeting:
 
 def schedule_run_latest(*, event: Event) -> ScheduleRun | None:
     return event.schedule_runs.order_by("-created_at", "-pk").first()
+
+
+def schedule_run_get_for(viewer: Viewer, event: Event, run_id: int) -> ScheduleRun:
+    """A schedule run of the event, for its operators; NotFoundError otherwise."""
+    run = (
+        ScheduleRun.objects.filter(pk=run_id, event=event).select_related("event").first()
+        if access.operates_event(viewer, event)
+        else None
+    )
+    if run is None:
+        raise NotFoundError()
+    return run
 
 
 def participant_search(*, event: Event, q: str) -> QuerySet[Participant]:

@@ -1,9 +1,9 @@
 """Writes of docking events: the event and its agenda, registration, requests, meetings, check-in.
 
 Every service is keyword-only and atomic: it validates everything first, raises one
-ApplicationError naming each bad field, and writes nothing then. Who may act is decided by the
-callers through the selectors (`event_operated_get_for`, `participant_get_for`); services that
-change what others see re-check the rule they depend on.
+ApplicationError naming each bad field, and writes nothing then. Every service that acts for a
+user takes the acting `viewer` and checks it itself through `clusterlink.events.access` before
+it writes (`access_*` then the write); the pages and the API only parse, call and render.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
-from clusterlink.common.errors import ApplicationError, ConflictError, PermissionError_
+from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into
 from clusterlink.directory.models import Cluster, Enterprise
+from clusterlink.events import access
 from clusterlink.events.errors import EventErrorCode
 from clusterlink.events.models import (
     Event,
@@ -99,7 +100,9 @@ def event_create(
 def event_update(
     *, event: Event, viewer: Viewer, cluster_ids: Iterable[int] | None = None, **fields: Any
 ) -> Event:
-    """Change an event. Sessions and slots must still fall within its (possibly new) dates."""
+    """Change an event (its operators). Sessions and slots must still fall within its (possibly
+    new) dates."""
+    access.access_event_operated(viewer, event)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields {sorted(unknown)}")
@@ -131,8 +134,9 @@ def event_update(
 
 @transaction.atomic
 def event_unit_add(
-    *, event: Event, part: str, name_zh: str, name_en: str = "", name_ja: str = ""
+    *, viewer: Viewer, event: Event, part: str, name_zh: str, name_en: str = "", name_ja: str = ""
 ) -> EventUnit:
+    access.access_event_operated(viewer, event)
     errors = FieldErrors()
     position = event.units.filter(part=part).count()
     unit = EventUnit(
@@ -150,7 +154,8 @@ def event_unit_add(
 
 
 @transaction.atomic
-def event_unit_delete(*, unit: EventUnit) -> None:
+def event_unit_delete(*, viewer: Viewer, unit: EventUnit) -> None:
+    access.access_event_operated(viewer, unit.event)
     unit.delete()
 
 
@@ -183,6 +188,7 @@ def _check_within_event(
 @transaction.atomic
 def event_session_save(
     *,
+    viewer: Viewer,
     event: Event,
     session: EventSession | None = None,
     kind: str,
@@ -197,6 +203,9 @@ def event_session_save(
     description: str = "",
 ) -> EventSession:
     """Add (or change) an agenda session; it must lie within the event and overlap no other."""
+    access.access_event_operated(viewer, event)
+    if session is not None and session.event_id != event.pk:
+        raise NotFoundError()
     Event.objects.select_for_update().filter(pk=event.pk).first()  # serialise agenda edits
     errors = FieldErrors()
     target = session or EventSession(event=event)
@@ -242,13 +251,15 @@ def event_session_save(
 
 
 @transaction.atomic
-def event_session_delete(*, session: EventSession) -> None:
+def event_session_delete(*, viewer: Viewer, session: EventSession) -> None:
+    access.access_event_operated(viewer, session.event)
     session.delete()
 
 
 @transaction.atomic
 def slots_generate(
     *,
+    viewer: Viewer,
     event: Event,
     starts_at: dt.datetime,
     minutes: int,
@@ -260,6 +271,7 @@ def slots_generate(
 
     Every slot must lie within the event's dates and overlap no existing slot; the first one that
     does not is named and nothing is written."""
+    access.access_event_operated(viewer, event)
     Event.objects.select_for_update().filter(pk=event.pk).first()
     errors = FieldErrors()
     if not isinstance(minutes, int) or not 5 <= minutes <= 240:
@@ -300,7 +312,8 @@ def slots_generate(
 
 
 @transaction.atomic
-def slot_delete(*, slot: Slot) -> None:
+def slot_delete(*, viewer: Viewer, slot: Slot) -> None:
+    access.access_event_operated(viewer, slot.event)
     if slot.meetings.filter(status__in=Meeting.ACTIVE_STATUSES).exists():
         raise ConflictError(
             _("This slot holds meetings; cancel or move them first."),
@@ -367,19 +380,17 @@ def _participant_from(
 def registration_create(
     *,
     event: Event,
-    enterprise: Enterprise,
+    enterprise: Enterprise | None,
     viewer: Viewer,
     registered_by: Any,
     representatives: Sequence[RepresentativeInput],
     note: str = "",
 ) -> Registration:
     """Register `enterprise` with its representatives. The registrant must be a member of the firm
-    (or an operator of the event), registration must be open, and a firm registers once."""
-    operates = _operates(viewer, event)
-    if not viewer.is_member_of(enterprise.pk) and not operates:
-        raise PermissionError_(
-            _("Only members of the firm may register it."), code=EventErrorCode.NOT_REGISTERED
-        )
+    (or an operator of the event naming a firm he may see), registration must be open, and a
+    firm registers once."""
+    access.access_registration_create(viewer, event, enterprise)
+    operates = access.operates_event(viewer, event)
     errors = FieldErrors()
     if event.status != Event.Status.REGISTRATION_OPEN and not operates:
         raise ApplicationError(
@@ -390,6 +401,7 @@ def registration_create(
         errors.add("enterprise", _("This firm is already registered for the event."))
     if not representatives:
         errors.add("representatives", _("Name at least one representative."))
+    assert enterprise is not None  # access_registration_create refused None
     registration = Registration(
         event=event, enterprise=enterprise, registered_by=registered_by, note=note or ""
     )
@@ -408,8 +420,10 @@ def registration_create(
 
 @transaction.atomic
 def participant_add(
-    *, registration: Registration, representative: RepresentativeInput
+    *, viewer: Viewer, registration: Registration, representative: RepresentativeInput
 ) -> Participant:
+    if not viewer.is_member_of(registration.enterprise_id):
+        access.access_event_operated(viewer, registration.event)
     errors = FieldErrors()
     participant, slots = _participant_from(registration, representative, errors, "")
     errors.raise_if_any()
@@ -421,6 +435,7 @@ def participant_add(
 @transaction.atomic
 def participant_update(
     *,
+    viewer: Viewer,
     participant: Participant,
     name: str,
     role: str,
@@ -432,6 +447,7 @@ def participant_update(
 ) -> Participant:
     """Change a representative's details and availability. Meetings already booked in slots they
     drop stay on the agenda (the operator moves or cancels them)."""
+    access.access_participant(viewer, participant)
     errors = FieldErrors()
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     participant.name = (name or "").strip()
@@ -454,7 +470,8 @@ def participant_update(
 
 
 @transaction.atomic
-def participant_remove(*, participant: Participant) -> None:
+def participant_remove(*, viewer: Viewer, participant: Participant) -> None:
+    access.access_participant(viewer, participant)
     if Meeting.objects.filter(Q(participant_a=participant) | Q(participant_b=participant)).exists():
         raise ConflictError(
             _("This representative has meetings; cancel them instead of removing the person.")
@@ -464,9 +481,15 @@ def participant_remove(*, participant: Participant) -> None:
 
 @transaction.atomic
 def registration_decide(
-    *, registration: Registration, decided_by: Any, validate: bool, reason: str = ""
+    *,
+    viewer: Viewer,
+    registration: Registration,
+    decided_by: Any,
+    validate: bool,
+    reason: str = "",
 ) -> Registration:
     """Validate or reject a registration (operators of the event's clusters)."""
+    access.access_event_operated(viewer, registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not validate and not (reason or "").strip():
         raise ApplicationError(
@@ -481,12 +504,6 @@ def registration_decide(
     registration.rejection_reason = "" if validate else reason.strip()
     registration.save()
     return registration
-
-
-def _operates(viewer: Viewer, event: Event) -> bool:
-    if viewer.is_platform_admin:
-        return True
-    return any(c.pk in viewer.operator_cluster_ids for c in event.clusters.all())
 
 
 # --- Meeting requests -------------------------------------------------------------------------
@@ -504,50 +521,29 @@ def open_request_count(participant: Participant) -> int:
 @transaction.atomic
 def meeting_request_set(
     *,
+    viewer: Viewer,
     from_participant: Participant,
     to_participant: Participant,
     preference: str,
     message: str = "",
 ) -> MeetingRequest:
     """Mark `to_participant` must-meet, meet or no-thanks (a veto). Setting it again renews the
-    request's expiry. Refused: oneself or a colleague, a firm not validated for the event, a
-    preference beyond the participant's cap of open requests."""
+    request's expiry. Refused (see `access.access_meeting_request`): a sender the viewer does not
+    manage, oneself or a colleague, anyone not validated for the event (unnamed), a preference
+    beyond the participant's cap of open requests."""
     sender = (
         Participant.objects.select_for_update()
-        .select_related("registration__event")
+        .select_related("registration__event", "registration__enterprise")
         .get(pk=from_participant.pk)
     )
     event = sender.registration.event
     target = Participant.objects.select_related("registration").get(pk=to_participant.pk)
+    access.access_meeting_request(viewer, sender, target)
     if preference not in MeetingRequest.Preference.values:
         raise ApplicationError(
             _("Some fields are not valid."),
             details={"preference": [str(_("Choose must meet, meet or no thanks."))]},
         )
-    if (
-        sender.pk == target.pk
-        or sender.registration.enterprise_id == target.registration.enterprise_id
-    ):
-        raise ApplicationError(
-            _("You cannot ask to meet yourself or a colleague of your own firm."),
-            code=EventErrorCode.REQUEST_TO_SELF,
-            details={"to_participant": [str(_("Choose a representative of another firm."))]},
-        )
-    if target.registration.event_id != event.pk:
-        raise ApplicationError(
-            _("That person is not at this event."), code=EventErrorCode.NOT_REGISTERED
-        )
-    for who, registration in (
-        ("from_participant", sender.registration),
-        ("to_participant", target.registration),
-    ):
-        if registration.status != Registration.Status.VALIDATED:
-            raise ApplicationError(
-                _("%(firm)s is not a validated participant of this event.")
-                % {"firm": registration.enterprise.display_name},
-                code=EventErrorCode.NOT_REGISTERED,
-                details={who: [str(_("The firm's registration is not validated."))]},
-            )
     now = clock.now()
     existing = MeetingRequest.objects.filter(from_participant=sender, to_participant=target).first()
     counting = preference != MeetingRequest.Preference.NO
@@ -576,7 +572,11 @@ def meeting_request_set(
 
 
 @transaction.atomic
-def meeting_request_withdraw(*, from_participant: Participant, to_participant: Participant) -> int:
+def meeting_request_withdraw(
+    *, viewer: Viewer, from_participant: Participant, to_participant: Participant
+) -> int:
+    """Withdraw the sender's mark on `to_participant`; the number of requests removed (0 or 1)."""
+    access.access_participant(viewer, from_participant)
     deleted, _rows = MeetingRequest.objects.filter(
         from_participant=from_participant, to_participant=to_participant
     ).delete()
@@ -658,78 +658,95 @@ def free_table(event: Event, slot: Slot) -> int | None:
 
 
 @transaction.atomic
-def meeting_move(
-    *, meeting: Meeting, slot: Slot, table: int | None, expected_version: int | None
+def meeting_change(
+    *,
+    viewer: Viewer,
+    meeting: Meeting,
+    slot: Slot | None = None,
+    table: int | None = None,
+    status: str | None = None,
+    expected_version: int | None,
 ) -> Meeting:
-    """Move a meeting to another slot/table. Conflicts if someone changed it meanwhile, or if it
-    would double-book a person or a table."""
-    event = _lock_event(meeting.event)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _check_version(meeting, expected_version)
-    if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.CONFIRMED):
-        raise ConflictError(_("Only scheduled or confirmed meetings can be moved."))
-    if table is None:
-        table = meeting.table if meeting.slot_id == slot.pk else (free_table(event, slot) or 0)
-    _check_free(
-        event=event,
-        slot=slot,
-        table=table,
-        people=[meeting.participant_a, meeting.participant_b],
-        exclude_pk=meeting.pk,
-    )
-    meeting.slot = slot
-    meeting.table = table
-    meeting.version += 1
-    meeting.save()
-    _bump(event)
-    return meeting
+    """Move a meeting (to `slot`, at `table` or a free one) and/or give it `status`, as one change.
 
-
-@transaction.atomic
-def meeting_set_status(*, meeting: Meeting, status: str, expected_version: int | None) -> Meeting:
-    """Confirm, cancel or mark a no-show; everyone's agenda reads the same row."""
-    allowed: dict[str, set[str]] = {
-        Meeting.Status.CONFIRMED: {Meeting.Status.SCHEDULED},
-        Meeting.Status.CANCELLED: {Meeting.Status.SCHEDULED, Meeting.Status.CONFIRMED},
-        Meeting.Status.NO_SHOW: {Meeting.Status.SCHEDULED, Meeting.Status.CONFIRMED},
-        Meeting.Status.SCHEDULED: {Meeting.Status.CANCELLED, Meeting.Status.NO_SHOW},
-    }
-    event = _lock_event(meeting.event)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _check_version(meeting, expected_version)
-    if status not in allowed or meeting.status not in allowed[status]:
-        raise ConflictError(
-            _("A meeting that is %(current)s cannot become %(new)s.")
-            % {
-                "current": meeting.get_status_display(),
-                "new": dict(Meeting.Status.choices).get(status, status),
-            }
+    Everything is judged on the locked meeting before anything is written, so a refused part
+    refuses the whole change: who may make it and what its status allows
+    (`access.access_meeting_change`), a stale `expected_version` (someone changed it meanwhile),
+    a double booking of a person or a table where it would be active. One version step."""
+    if slot is None and status is None:
+        raise ApplicationError(
+            _("Some fields are not valid."),
+            details={"status": [str(_("Give a slot to move to or a status."))]},
         )
-    if status == Meeting.Status.SCHEDULED:  # re-instating: the slot must still be free
+    event = _lock_event(meeting.event)
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("participant_a__registration", "participant_b__registration")
+        .get(pk=meeting.pk)
+    )
+    access.access_meeting_change(viewer, event, meeting, move=slot is not None, status=status)
+    _check_version(meeting, expected_version)
+    new_slot = slot if slot is not None else meeting.slot
+    if table is None:
+        same = new_slot.pk == meeting.slot_id
+        table = meeting.table if same else (free_table(event, new_slot) or 0)
+    new_status = status if status is not None else meeting.status
+    placed_anew = slot is not None or (
+        status is not None and meeting.status not in Meeting.ACTIVE_STATUSES
+    )
+    if placed_anew and new_status in Meeting.ACTIVE_STATUSES:
         _check_free(
             event=event,
-            slot=meeting.slot,
-            table=meeting.table,
+            slot=new_slot,
+            table=table,
             people=[meeting.participant_a, meeting.participant_b],
             exclude_pk=meeting.pk,
         )
-    meeting.status = status
+    meeting.slot = new_slot
+    meeting.table = table
+    meeting.status = new_status
     meeting.version += 1
     meeting.save()
     _bump(event)
     return meeting
+
+
+def meeting_move(
+    *,
+    viewer: Viewer,
+    meeting: Meeting,
+    slot: Slot,
+    table: int | None,
+    expected_version: int | None,
+) -> Meeting:
+    """Move a meeting to another slot/table (see `meeting_change`)."""
+    return meeting_change(
+        viewer=viewer, meeting=meeting, slot=slot, table=table, expected_version=expected_version
+    )
+
+
+def meeting_set_status(
+    *, viewer: Viewer, meeting: Meeting, status: str, expected_version: int | None
+) -> Meeting:
+    """Confirm, cancel, mark a no-show or reinstate (see `meeting_change`)."""
+    return meeting_change(
+        viewer=viewer, meeting=meeting, status=status, expected_version=expected_version
+    )
 
 
 @transaction.atomic
 def meeting_walk_in(
     *,
+    viewer: Viewer,
     event: Event,
     participant_a: Participant,
     participant_b: Participant,
     slot: Slot,
     table: int | None = None,
 ) -> Meeting:
-    """Book a walk-in meeting on a free table (both validated, neither busy, not already meeting)."""
+    """Book a walk-in meeting on a free table (both validated, neither busy, not already meeting).
+    The event's operators only."""
+    access.access_event_operated(viewer, event)
     event = _lock_event(event)
     if participant_a.pk == participant_b.pk or (
         participant_a.registration.enterprise_id == participant_b.registration.enterprise_id
@@ -782,17 +799,23 @@ def meeting_walk_in(
 @transaction.atomic
 def meeting_record_outcome(
     *,
+    viewer: Viewer,
     meeting: Meeting,
     interest_level: str,
     next_step: str,
     notes: str = "",
     expected_version: int | None = None,
 ) -> Meeting:
-    """Notes after a meeting; the meeting counts as held from then on."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """Notes after a meeting (its two parties and the operators); it counts as held from then on."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("event", "participant_a__registration", "participant_b__registration")
+        .get(pk=meeting.pk)
+    )
+    access.access_meeting_outcome(viewer, meeting.event, meeting)
     _check_version(meeting, expected_version)
     errors = FieldErrors()
-    if meeting.status == Meeting.Status.CANCELLED:
+    if meeting.status not in access.OUTCOME_STATUSES:
         errors.add("interest_level", _("A cancelled meeting has no outcome."))
     if interest_level not in Meeting.Interest.values:
         errors.add("interest_level", _("Choose an interest level."))
@@ -815,6 +838,7 @@ def meeting_record_outcome(
 @transaction.atomic
 def participant_check_in(
     *,
+    viewer: Viewer,
     event: Event,
     checked_in_by: Any,
     qr_token: str | None = None,
@@ -822,7 +846,9 @@ def participant_check_in(
 ) -> tuple[Participant, bool]:
     """Check a participant in by the token of their QR code or by id (desk search).
 
-    Returns the participant and whether this call checked them in (False: already in)."""
+    Returns the participant and whether this call checked them in (False: already in). The
+    event's operators only (they run the desk)."""
+    access.access_event_operated(viewer, event)
     query = Participant.objects.select_for_update().filter(
         registration__event=event, registration__status=Registration.Status.VALIDATED
     )

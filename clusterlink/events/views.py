@@ -17,12 +17,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
+from clusterlink.common.schemas import MAX_ID
 from clusterlink.directory.models import Cluster
 from clusterlink.directory.selectors import enterprise_list_member_of
 from clusterlink.events import calendar, scheduling, selectors, services
@@ -41,7 +43,14 @@ from clusterlink.events.forms import (
     UnitForm,
     WalkInForm,
 )
-from clusterlink.events.models import Event, EventSession, Meeting, Participant, Slot
+from clusterlink.events.models import (
+    Event,
+    EventSession,
+    Meeting,
+    Participant,
+    ScheduleRun,
+    Slot,
+)
 
 REPRESENTATIVE_ROWS = 3
 
@@ -62,9 +71,37 @@ def _operated(request: HttpRequest, slug: str) -> tuple[Viewer, Event]:
     return viewer, selectors.event_operated_get_for(viewer, slug)
 
 
+def _parse_id(raw: str | None) -> int | None:
+    """A row id from a query string or a form, or None for anything else. ASCII digits only
+    (str.isdigit also takes '²', which int() refuses) and at most 16 of them (int() refuses
+    very long strings)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 16:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def _as_id(request: HttpRequest) -> int | None:
-    raw = request.GET.get("as") or request.POST.get("as")
-    return int(raw) if raw and raw.isdigit() else None
+    return _parse_id(request.GET.get("as") or request.POST.get("as"))
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The id posted as `name`; a missing, non-numeric or absurd one is a 404 (never a 500)."""
+    value = _parse_id(request.POST.get(name))
+    if value is None:
+        raise Http404
+    return value
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """The page to return to: the posted `next` if it is a path of this site, else `default`."""
+    back = request.POST.get("next") or ""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return default
 
 
 def _operator_clusters(viewer: Viewer) -> Any:
@@ -155,14 +192,14 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
     """Units, agenda and slots on one page; each form posts here with its `form` name."""
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     which = request.POST.get("form") if request.method == "POST" else None
     unit_form = UnitForm(request.POST if which == "unit" else None, prefix="unit")
     session_form = SessionForm(request.POST if which == "session" else None, prefix="session")
     slots_form = SlotsForm(request.POST if which == "slots" else None, prefix="slots", event=event)
     if which == "unit" and unit_form.is_valid():
         try:
-            services.event_unit_add(event=event, **unit_form.cleaned_data)
+            services.event_unit_add(viewer=viewer, event=event, **unit_form.cleaned_data)
         except ApplicationError as error:
             unit_form.add_error(None, str(error.message))
             for messages_ in error.details.values():
@@ -173,7 +210,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(reverse("events:manage", args=[slug]) + "#units")
     if which == "session" and session_form.is_valid():
         try:
-            services.event_session_save(event=event, **session_form.cleaned_data)
+            services.event_session_save(viewer=viewer, event=event, **session_form.cleaned_data)
         except ApplicationError as error:
             session_form.add_service_error(error)
         else:
@@ -181,7 +218,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(reverse("events:manage", args=[slug]) + "#agenda")
     if which == "slots" and slots_form.is_valid():
         try:
-            created = services.slots_generate(event=event, **slots_form.cleaned_data)
+            created = services.slots_generate(viewer=viewer, event=event, **slots_form.cleaned_data)
         except ApplicationError as error:
             slots_form.add_service_error(error)
         else:
@@ -204,11 +241,11 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 @require_POST
 def unit_delete(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     unit = event.units.filter(pk=unit_id).first()
     if unit is None:
         raise Http404
-    services.event_unit_delete(unit=unit)
+    services.event_unit_delete(viewer=viewer, unit=unit)
     return redirect(reverse("events:manage", args=[slug]) + "#units")
 
 
@@ -216,12 +253,12 @@ def unit_delete(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, slug: str, session_id: int) -> HttpResponse:
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     session: EventSession | None = event.sessions.filter(pk=session_id).first()
     if session is None:
         raise Http404
     if request.method == "POST" and request.POST.get("delete"):
-        services.event_session_delete(session=session)
+        services.event_session_delete(viewer=viewer, session=session)
         messages.success(request, _("Session removed from the agenda."))
         return redirect(reverse("events:manage", args=[slug]) + "#agenda")
     initial = {
@@ -231,7 +268,9 @@ def session_edit(request: HttpRequest, slug: str, session_id: int) -> HttpRespon
     form = SessionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_session_save(event=event, session=session, **form.cleaned_data)
+            services.event_session_save(
+                viewer=viewer, event=event, session=session, **form.cleaned_data
+            )
         except ApplicationError as error:
             form.add_service_error(error)
         else:
@@ -250,12 +289,12 @@ def session_edit(request: HttpRequest, slug: str, session_id: int) -> HttpRespon
 @not_found_as_404
 @require_POST
 def slot_delete(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     slot: Slot | None = event.slots.filter(pk=slot_id).first()
     if slot is None:
         raise Http404
     try:
-        services.slot_delete(slot=slot)
+        services.slot_delete(viewer=viewer, slot=slot)
     except ApplicationError as error:
         messages.error(request, str(error.message))
     return redirect(reverse("events:manage", args=[slug]) + "#slots")
@@ -367,6 +406,7 @@ def participant_edit(request: HttpRequest, slug: str, participant_id: int) -> Ht
         data = form.cleaned_data
         try:
             services.participant_update(
+                viewer=viewer,
                 participant=participant,
                 name=data["name"],
                 role=data["role"],
@@ -396,12 +436,13 @@ def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     viewer, event = _operated(request, slug)
     if request.method == "POST":
         registration = selectors.registration_get_for(
-            viewer, event, int(request.POST.get("registration", "0") or 0)
+            viewer, event, _posted_id(request, "registration")
         )
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
                 services.registration_decide(
+                    viewer=viewer,
                     registration=registration,
                     decided_by=request.user,
                     validate=form.cleaned_data["decision"] == "validate",
@@ -447,27 +488,30 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     participant = selectors.participant_acting_for(viewer, event, _as_id(request))
     if request.method == "POST":
         form = RequestForm(request.POST)
-        if form.is_valid():
-            target = Participant.objects.filter(
-                pk=form.cleaned_data["to_participant"], registration__event=event
-            ).first()
-            try:
-                if target is None:
-                    raise NotFoundError()
-                if form.cleaned_data["preference"] == "clear":
-                    services.meeting_request_withdraw(
-                        from_participant=participant, to_participant=target
-                    )
-                else:
-                    services.meeting_request_set(
-                        from_participant=participant,
-                        to_participant=target,
-                        preference=form.cleaned_data["preference"],
-                    )
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
         url = reverse("events:requests", args=[slug]) + f"?as={participant.pk}"
-        return redirect(url + f"#p{request.POST.get('to_participant', '')}")
+        if not form.is_valid():
+            messages.error(request, _("The request could not be read; nothing was changed."))
+            return redirect(url)
+        target_id = form.cleaned_data["to_participant"]
+        # Only a validated representative may be asked or named; any other id answers alike.
+        target = selectors.request_target_get(event, target_id)
+        try:
+            if target is None:
+                raise ApplicationError(_("No participant of this event has this id."))
+            if form.cleaned_data["preference"] == "clear":
+                services.meeting_request_withdraw(
+                    viewer=viewer, from_participant=participant, to_participant=target
+                )
+            else:
+                services.meeting_request_set(
+                    viewer=viewer,
+                    from_participant=participant,
+                    to_participant=target,
+                    preference=form.cleaned_data["preference"],
+                )
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        return redirect(url + f"#p{target_id}")
     marks = selectors.requests_of(participant)
     validated = participant.registration.status == "validated"
     context = {
@@ -475,7 +519,9 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
         "participant": participant,
         "mine": selectors.my_participants(viewer=viewer, event=event),
         "validated": validated,
-        "suggestions": selectors.suggestion_list(participant=participant) if validated else [],
+        "suggestions": selectors.suggestion_list(viewer=viewer, participant=participant)
+        if validated
+        else [],
         "counterparts": [
             (p, marks.get(p.pk)) for p in selectors.counterpart_list(participant=participant)
         ]
@@ -496,13 +542,22 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
-    """The operators' schedule: run the optimiser, read its result, edit meetings, walk-ins."""
-    _viewer, event = _operated(request, slug)
+    """The operators' schedule: run the optimiser (or cancel its run), read its result, edit
+    meetings, walk-ins. Reading the page reaps a run whose worker stopped."""
+    viewer, event = _operated(request, slug)
     run_form = RunForm(request.POST if request.POST.get("form") == "run" else None)
+    if request.method == "POST" and request.POST.get("form") == "cancel_run":
+        run = selectors.schedule_run_get_for(viewer, event, _posted_id(request, "run"))
+        run = scheduling.schedule_run_cancel(viewer=viewer, run=run, cancelled_by=request.user)
+        if run.status == ScheduleRun.Status.CANCELLED:
+            messages.success(request, _("The schedule run is cancelled; nothing was written."))
+        else:
+            messages.error(request, _("The schedule run was already over."))
+        return redirect("events:schedule", slug=slug)
     if request.method == "POST" and request.POST.get("form") == "run" and run_form.is_valid():
         try:
             scheduling.schedule_run_start(
-                event=event, requested_by=request.user, **run_form.cleaned_data
+                viewer=viewer, event=event, requested_by=request.user, **run_form.cleaned_data
             )
         except ApplicationError as error:
             messages.error(request, str(error.message))
@@ -514,6 +569,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 request, _("The schedule run is queued; this page shows its result when done.")
             )
         return redirect("events:schedule", slug=slug)
+    scheduling.schedule_runs_reap(event=event)
     meetings = list(selectors.meeting_list_for_event(event=event))
     slots = list(event.slots.all())
     active = [m for m in meetings if m.is_active]
@@ -552,37 +608,34 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 @require_POST
 def meeting_change(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
-    """Move, confirm, cancel, mark a no-show. Operators for any meeting; parties may confirm or
-    cancel their own. A stale version (someone changed it meanwhile) is a clear conflict."""
+    """Move, confirm, cancel, mark a no-show, reinstate (who may do what: access). A stale
+    version (someone changed it meanwhile) is a clear conflict."""
     viewer = viewer_for(request.user)
     event = selectors.event_get_for(viewer, slug)
     meeting = selectors.meeting_get_for(viewer, event, meeting_id)
-    operates = selectors.event_operates(viewer, event)
     form = MeetingChangeForm(request.POST, event=event)
-    back = request.POST.get("next") or reverse("events:schedule", args=[slug])
-    if not back.startswith("/"):
-        back = reverse("events:schedule", args=[slug])
+    back = _back(request, reverse("events:schedule", args=[slug]))
     if not form.is_valid():
         messages.error(request, _("The change could not be read; nothing was changed."))
         return redirect(back)
     action = form.cleaned_data["action"]
-    if not operates and action not in ("confirmed", "cancelled"):
-        raise Http404
+    slot = None
+    if action == "move":
+        slot = event.slots.filter(pk=form.cleaned_data["slot"] or 0).first()
+        if slot is None:
+            messages.error(request, _("Choose the slot to move the meeting to."))
+            return redirect(back)
     try:
-        if action == "move":
-            slot = event.slots.filter(pk=form.cleaned_data["slot"] or 0).first()
-            if slot is None:
-                raise ApplicationError(_("Choose the slot to move the meeting to."))
-            services.meeting_move(
-                meeting=meeting,
-                slot=slot,
-                table=form.cleaned_data["table"],
-                expected_version=form.cleaned_data["version"],
-            )
-        else:
-            services.meeting_set_status(
-                meeting=meeting, status=action, expected_version=form.cleaned_data["version"]
-            )
+        services.meeting_change(
+            viewer=viewer,
+            meeting=meeting,
+            slot=slot,
+            table=form.cleaned_data["table"] if action == "move" else None,
+            status=None if action == "move" else action,
+            expected_version=form.cleaned_data["version"],
+        )
+    except NotFoundError:
+        raise
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
@@ -594,7 +647,7 @@ def meeting_change(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
 @not_found_as_404
 @require_POST
 def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     people = list(
         Participant.objects.filter(registration__event=event).select_related(
             "registration__enterprise"
@@ -605,6 +658,7 @@ def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
         by_id = {p.pk: p for p in people}
         try:
             meeting = services.meeting_walk_in(
+                viewer=viewer,
                 event=event,
                 participant_a=by_id[form.cleaned_data["participant_a"]],
                 participant_b=by_id[form.cleaned_data["participant_b"]],
@@ -639,6 +693,7 @@ def meeting_outcome(request: HttpRequest, slug: str, meeting_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_record_outcome(
+                viewer=viewer,
                 meeting=meeting,
                 interest_level=form.cleaned_data["interest_level"],
                 next_step=form.cleaned_data["next_step"],
@@ -730,11 +785,12 @@ def _token_from(code: str) -> str:
 @not_found_as_404
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
-    _viewer, event = _operated(request, slug)
+    viewer, event = _operated(request, slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
             person, fresh = services.participant_check_in(
+                viewer=viewer,
                 event=event,
                 checked_in_by=request.user,
                 qr_token=_token_from(form.cleaned_data["code"]) or None,

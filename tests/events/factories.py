@@ -6,10 +6,14 @@ import datetime as dt
 
 import factory
 
+from clusterlink.accounts.access import Viewer
 from clusterlink.events.models import Event, EventSession, Participant, Registration, Slot
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
 
 CST = dt.timezone(dt.timedelta(hours=8))
+
+# The platform admin, who operates every event: the acting viewer of tests about other rules.
+ADMIN = Viewer(is_platform_admin=True)
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:

@@ -218,13 +218,34 @@ def test_walk_in_with_a_representative_of_a_firm_not_registered_through_the_api(
     assert Meeting.objects.count() == 0
 
 
-def test_request_to_a_firm_not_registered_through_the_api_is_refused(world: dict[str, Any]) -> None:
+def test_request_to_a_pending_registrant_answers_like_an_unknown_id(world: dict[str, Any]) -> None:
+    # given a firm whose registration the operators have not validated yet
     me = world["people"][0]
-    pending = ParticipantFactory(registration__event=world["event"], registration__status="pending")
-    response = client_for(world["users"][0]).post(
+    pending = ParticipantFactory(
+        registration__event=world["event"],
+        registration__status="pending",
+        registration__enterprise__legal_name="莆田待审鞋业有限公司",
+        name="待审代表",
+    )
+    client = client_for(world["users"][0])
+    # when a participant asks to meet its representative, and someone with no such id
+    asked = client.post(
         "/api/events/expo/requests",
         {"from_participant_id": me.pk, "to_participant_id": pending.pk, "preference": "must"},
         content_type="application/json",
     )
-    assert (response.status_code, response.json()["code"]) == (400, "event_not_registered")
+    unknown = client.post(
+        "/api/events/expo/requests",
+        {"from_participant_id": me.pk, "to_participant_id": 10**9, "preference": "must"},
+        content_type="application/json",
+    )
+    # then both are the same 400, which names neither the person nor the firm; nothing written
+    expected = {
+        "code": "validation_error",
+        "message": "Some fields are not valid.",
+        "details": {"to_participant_id": ["No participant of this event has this id."]},
+    }
+    assert (asked.status_code, asked.json()) == (400, expected)
+    assert (unknown.status_code, unknown.json()) == (400, expected)
+    assert "待审" not in asked.content.decode()
     assert MeetingRequest.objects.count() == 0

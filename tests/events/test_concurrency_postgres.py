@@ -17,7 +17,7 @@ from clusterlink.common.errors import ApplicationError
 from clusterlink.events import scheduling, services
 from clusterlink.events.models import Event, Meeting, ScheduleRun
 from tests.accounts.factories import UserFactory
-from tests.events.factories import EventFactory, ParticipantFactory, SlotFactory
+from tests.events.factories import ADMIN, EventFactory, ParticipantFactory, SlotFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -60,8 +60,12 @@ def test_two_operators_moving_one_meeting_at_once_one_wins() -> None:
     )
     # when both move it at the same moment, to different slots
     results = _at_once(
-        lambda: services.meeting_move(meeting=meeting, slot=slots[1], table=1, expected_version=0),
-        lambda: services.meeting_move(meeting=meeting, slot=slots[2], table=2, expected_version=0),
+        lambda: services.meeting_move(
+            viewer=ADMIN, meeting=meeting, slot=slots[1], table=1, expected_version=0
+        ),
+        lambda: services.meeting_move(
+            viewer=ADMIN, meeting=meeting, slot=slots[2], table=2, expected_version=0
+        ),
     )
     # then one move is kept whole and the other is a conflict that wrote nothing
     assert _codes(results) == ["event_schedule_conflict", "ok"]
@@ -84,10 +88,10 @@ def test_two_desks_booking_one_table_at_once_one_wins() -> None:
     # when two desks book two different pairs on that table at the same moment
     results = _at_once(
         lambda: services.meeting_walk_in(
-            event=event, participant_a=a, participant_b=b, slot=slot, table=1
+            viewer=ADMIN, event=event, participant_a=a, participant_b=b, slot=slot, table=1
         ),
         lambda: services.meeting_walk_in(
-            event=event, participant_a=c, participant_b=d, slot=slot, table=1
+            viewer=ADMIN, event=event, participant_a=c, participant_b=d, slot=slot, table=1
         ),
     )
     # then exactly one meeting exists and the other desk was told the table is taken
@@ -101,8 +105,12 @@ def test_two_operators_starting_the_optimiser_at_once_one_run_is_queued() -> Non
     SlotFactory(event=event)
     first, second = UserFactory(), UserFactory()
     results = _at_once(
-        lambda: scheduling.schedule_run_start(event=event, requested_by=first, mode="full"),
-        lambda: scheduling.schedule_run_start(event=event, requested_by=second, mode="full"),
+        lambda: scheduling.schedule_run_start(
+            viewer=ADMIN, event=event, requested_by=first, mode="full"
+        ),
+        lambda: scheduling.schedule_run_start(
+            viewer=ADMIN, event=event, requested_by=second, mode="full"
+        ),
     )
     assert _codes(results) == ["event_run_in_progress", "ok"]
     assert ScheduleRun.objects.filter(event=event).count() == 1

@@ -11,9 +11,9 @@ from django.utils import translation
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
-from clusterlink.common.errors import ApplicationError, ConflictError, PermissionError_
+from clusterlink.common.errors import ApplicationError, ConflictError
 from clusterlink.domain.scheduling.problem import pair_key
-from clusterlink.events import scheduling, services
+from clusterlink.events import scheduling, selectors, services
 from clusterlink.events.models import (
     Event,
     EventSession,
@@ -27,6 +27,7 @@ from clusterlink.events.models import (
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
 from tests.events.factories import (
+    ADMIN,
     EventFactory,
     ParticipantFactory,
     SessionFactory,
@@ -54,6 +55,7 @@ def test_session_overlapping_another_is_refused_and_nothing_written() -> None:
     # when a speech 09:30–10:30 is added
     with pytest.raises(ApplicationError) as info:
         services.event_session_save(
+            viewer=ADMIN,
             event=event,
             kind=EventSession.Kind.SPEECH,
             title_zh="主旨演讲",
@@ -71,6 +73,7 @@ def test_session_overlapping_another_is_refused_and_nothing_written() -> None:
 def test_session_back_to_back_is_accepted() -> None:
     session = SessionFactory(starts_at=at(10, 9), ends_at=at(10, 10))
     added = services.event_session_save(
+        viewer=ADMIN,
         event=session.event,
         kind=EventSession.Kind.SPEECH,
         title_zh="主旨演讲",
@@ -82,6 +85,7 @@ def test_session_back_to_back_is_accepted() -> None:
 
 def test_session_place_is_shown_in_the_reader_s_language() -> None:
     session = services.event_session_save(
+        viewer=ADMIN,
         event=EventFactory(),
         kind=EventSession.Kind.SPEECH,
         title_zh="主旨演讲",
@@ -103,7 +107,9 @@ def test_slots_outside_the_event_are_refused_and_none_written() -> None:
     event = EventFactory()
     # when six 30-minute slots start on 11 December at 21:30 (the last ones run past midnight)
     with pytest.raises(ApplicationError) as info:
-        services.slots_generate(event=event, starts_at=at(11, 21, 30), minutes=30, count=6)
+        services.slots_generate(
+            viewer=ADMIN, event=event, starts_at=at(11, 21, 30), minutes=30, count=6
+        )
     # then the first slot outside is named and no slot was written
     assert info.value.code == "event_outside_dates"
     assert info.value.details == {
@@ -120,6 +126,7 @@ def test_session_ending_before_it_starts_is_located_on_its_end() -> None:
     # when a session is saved ending an hour before it starts
     with pytest.raises(ApplicationError) as info:
         services.event_session_save(
+            viewer=ADMIN,
             event=event,
             kind=EventSession.Kind.EXHIBITION,
             title_zh="品牌展",
@@ -134,7 +141,9 @@ def test_session_ending_before_it_starts_is_located_on_its_end() -> None:
 def test_slots_outside_the_event_get_their_code_in_any_language() -> None:
     event = EventFactory()
     with translation.override("zh-hans"), pytest.raises(ApplicationError) as info:
-        services.slots_generate(event=event, starts_at=at(11, 23), minutes=60, count=2)
+        services.slots_generate(
+            viewer=ADMIN, event=event, starts_at=at(11, 23), minutes=60, count=2
+        )
     assert info.value.code == "event_outside_dates"
     assert list(info.value.details) == ["ends_at"]
 
@@ -142,7 +151,7 @@ def test_slots_outside_the_event_get_their_code_in_any_language() -> None:
 def test_slots_generated_with_breaks() -> None:
     event = EventFactory()
     slots = services.slots_generate(
-        event=event, starts_at=at(10, 14), minutes=20, count=3, break_minutes=5
+        viewer=ADMIN, event=event, starts_at=at(10, 14), minutes=20, count=3, break_minutes=5
     )
     assert [(s.starts_at, s.ends_at) for s in slots] == [
         (at(10, 14), at(10, 14, 20)),
@@ -179,7 +188,7 @@ def test_registration_of_several_representatives_with_availability() -> None:
 def test_registration_by_a_non_member_is_refused() -> None:
     event = EventFactory()
     firm = EnterpriseFactory()
-    with pytest.raises(PermissionError_):
+    with pytest.raises(ApplicationError) as info:
         services.registration_create(
             event=event,
             enterprise=firm,
@@ -187,6 +196,10 @@ def test_registration_by_a_non_member_is_refused() -> None:
             registered_by=None,
             representatives=[services.RepresentativeInput(name="X", role="buyer")],
         )
+    assert (info.value.status, info.value.details) == (
+        400,
+        {"enterprise_id": ["You can only register a firm you are a member of."]},
+    )
     assert Registration.objects.count() == 0
 
 
@@ -236,25 +249,56 @@ def test_request_to_oneself_or_a_colleague_is_refused() -> None:
     for target in (buyer, colleague):
         with pytest.raises(ApplicationError) as info:
             services.meeting_request_set(
-                from_participant=buyer, to_participant=target, preference="must"
+                viewer=ADMIN, from_participant=buyer, to_participant=target, preference="must"
             )
         assert info.value.code == "event_request_to_self"
     assert MeetingRequest.objects.count() == 0
 
 
-def test_request_to_a_firm_not_validated_is_refused() -> None:
+@pytest.mark.parametrize("status", [Registration.Status.PENDING, Registration.Status.REJECTED])
+def test_request_to_a_firm_not_validated_is_refused_without_naming_it(status: str) -> None:
+    # given a validated buyer and a representative of a firm pending (or rejected) at the event
     buyer, _ = _pair()
+    firm = EnterpriseFactory(legal_name="莆田待审鞋业有限公司", name_en="Pending Shoes")
     pending = ParticipantFactory(
         registration__event=buyer.registration.event,
-        registration__status=Registration.Status.PENDING,
+        registration__enterprise=firm,
+        registration__status=status,
+        name="待审代表",
     )
+    viewer = Viewer(user_id=1, enterprise_ids=frozenset({buyer.registration.enterprise_id}))
+    # when the buyer's firm asks to meet that representative
     with pytest.raises(ApplicationError) as info:
         services.meeting_request_set(
-            from_participant=buyer, to_participant=pending, preference="meet"
+            viewer=viewer, from_participant=buyer, to_participant=pending, preference="meet"
         )
-    assert info.value.code == "event_not_registered"
-    assert info.value.details == {"to_participant": ["The firm's registration is not validated."]}
+    # then it is refused as an unknown person would be: neither the firm nor the person named
+    assert (info.value.code, str(info.value.message), info.value.details) == (
+        "event_not_registered",
+        "Some fields are not valid.",
+        {"to_participant": ["No participant of this event has this id."]},
+    )
+    assert "待审" not in str(info.value.as_dict()) and "Pending" not in str(info.value.as_dict())
     assert MeetingRequest.objects.count() == 0
+
+
+def test_pending_registrant_is_not_named_among_counterparts_or_received_requests() -> None:
+    # given a buyer, a validated supplier, and a supplier whose request was made while validated
+    buyer, supplier = _pair()
+    later_pending = ParticipantFactory(registration__event=buyer.registration.event)
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=later_pending, to_participant=buyer, preference="must"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=supplier, to_participant=buyer, preference="meet"
+    )
+    # when the operators set that firm's registration back to pending
+    Registration.objects.filter(pk=later_pending.registration_id).update(
+        status=Registration.Status.PENDING
+    )
+    # then the buyer sees only the validated supplier, as counterpart and as sender
+    assert [p.pk for p in selectors.counterpart_list(participant=buyer)] == [supplier.pk]
+    assert [r.from_participant_id for r in selectors.requests_received(buyer)] == [supplier.pk]
 
 
 def test_request_cap_counts_only_live_must_and_meet() -> None:
@@ -262,20 +306,32 @@ def test_request_cap_counts_only_live_must_and_meet() -> None:
     event = EventFactory(max_requests=2, request_valid_days=3)
     buyer = ParticipantFactory(registration__event=event, role="buyer")
     a, b, c, d = (ParticipantFactory(registration__event=event) for _ in range(4))
-    services.meeting_request_set(from_participant=buyer, to_participant=a, preference="must")
-    services.meeting_request_set(from_participant=buyer, to_participant=b, preference="meet")
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=a, preference="must"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=b, preference="meet"
+    )
     # a veto does not count against the cap
-    services.meeting_request_set(from_participant=buyer, to_participant=c, preference="no")
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=c, preference="no"
+    )
     # when a third must-meet is asked
     with pytest.raises(ApplicationError) as info:
-        services.meeting_request_set(from_participant=buyer, to_participant=d, preference="must")
+        services.meeting_request_set(
+            viewer=ADMIN, from_participant=buyer, to_participant=d, preference="must"
+        )
     assert info.value.code == "event_request_cap"
     assert MeetingRequest.objects.filter(to_participant=d).count() == 0
     # changing an existing request is not a new one
-    services.meeting_request_set(from_participant=buyer, to_participant=a, preference="meet")
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=a, preference="meet"
+    )
     # once the first two expired they stop counting
     with clock.frozen(NOW + dt.timedelta(days=4)):
-        services.meeting_request_set(from_participant=buyer, to_participant=d, preference="must")
+        services.meeting_request_set(
+            viewer=ADMIN, from_participant=buyer, to_participant=d, preference="must"
+        )
     assert MeetingRequest.objects.filter(from_participant=buyer).count() == 4
 
 
@@ -286,11 +342,21 @@ def _scheduled_world() -> tuple[Event, list[Slot], list[Participant]]:
     s1 = ParticipantFactory(registration__event=event)
     s2 = ParticipantFactory(registration__event=event, available_slots=[slots[1]])
     s3 = ParticipantFactory(registration__event=event)
-    services.meeting_request_set(from_participant=buyer, to_participant=s1, preference="must")
-    services.meeting_request_set(from_participant=buyer, to_participant=s2, preference="meet")
-    services.meeting_request_set(from_participant=s2, to_participant=buyer, preference="must")
-    services.meeting_request_set(from_participant=buyer, to_participant=s3, preference="must")
-    services.meeting_request_set(from_participant=s3, to_participant=buyer, preference="no")
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=s1, preference="must"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=s2, preference="meet"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=s2, to_participant=buyer, preference="must"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=s3, preference="must"
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=s3, to_participant=buyer, preference="no"
+    )
     return event, slots, cast(list[Participant], [buyer, s1, s2, s3])
 
 
@@ -308,7 +374,7 @@ def test_schedule_run_writes_meetings_and_reports_bound(django_capture_on_commit
     event, slots, (buyer, s1, s2, _s3) = _scheduled_world()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = scheduling.schedule_run_start(
-            event=event, requested_by=None, mode=ScheduleRun.Mode.FULL, time_limit_s=5
+            viewer=ADMIN, event=event, requested_by=None, mode=ScheduleRun.Mode.FULL, time_limit_s=5
         )
     assert len(callbacks) == 1  # the task is queued after the commit
     run = scheduling.schedule_run_execute(run_id=run.pk)
@@ -330,19 +396,25 @@ def test_schedule_run_writes_meetings_and_reports_bound(django_capture_on_commit
 
 def test_rerun_for_unbooked_slots_keeps_confirmed_meetings() -> None:
     event, slots, (_buyer, _s1, s2, _s3) = _scheduled_world()
-    run = scheduling.schedule_run_start(event=event, requested_by=None, mode="full", time_limit_s=5)
+    run = scheduling.schedule_run_start(
+        viewer=ADMIN, event=event, requested_by=None, mode="full", time_limit_s=5
+    )
     scheduling.schedule_run_execute(run_id=run.pk)
     kept = (
         Meeting.objects.get(participant_a__in=[s2], slot=slots[1])
         if Meeting.objects.filter(participant_a=s2).exists()
         else Meeting.objects.get(participant_b=s2)
     )
-    services.meeting_set_status(meeting=kept, status="confirmed", expected_version=kept.version)
+    services.meeting_set_status(
+        viewer=ADMIN, meeting=kept, status="confirmed", expected_version=kept.version
+    )
     other = Meeting.objects.exclude(pk=kept.pk).get()
-    services.meeting_set_status(meeting=other, status="cancelled", expected_version=other.version)
+    services.meeting_set_status(
+        viewer=ADMIN, meeting=other, status="cancelled", expected_version=other.version
+    )
     # when the operator re-runs for unbooked slots only
     run = scheduling.schedule_run_start(
-        event=event, requested_by=None, mode="unbooked", time_limit_s=5
+        viewer=ADMIN, event=event, requested_by=None, mode="unbooked", time_limit_s=5
     )
     run = scheduling.schedule_run_execute(run_id=run.pk)
     # then the confirmed meeting stays where it was and the free slot is filled again
@@ -354,7 +426,9 @@ def test_rerun_for_unbooked_slots_keeps_confirmed_meetings() -> None:
 
 def test_run_conflicts_when_the_schedule_changed_meanwhile() -> None:
     event, _slots, _people = _scheduled_world()
-    run = scheduling.schedule_run_start(event=event, requested_by=None, mode="full", time_limit_s=5)
+    run = scheduling.schedule_run_start(
+        viewer=ADMIN, event=event, requested_by=None, mode="full", time_limit_s=5
+    )
     Event.objects.filter(pk=event.pk).update(schedule_version=5)  # another operator's edit
     run = scheduling.schedule_run_execute(run_id=run.pk)
     assert run.status == "failed"
@@ -364,9 +438,13 @@ def test_run_conflicts_when_the_schedule_changed_meanwhile() -> None:
 
 def test_second_run_while_one_is_queued_is_refused() -> None:
     event, _slots, _people = _scheduled_world()
-    scheduling.schedule_run_start(event=event, requested_by=None, mode="full", time_limit_s=5)
+    scheduling.schedule_run_start(
+        viewer=ADMIN, event=event, requested_by=None, mode="full", time_limit_s=5
+    )
     with pytest.raises(ConflictError):
-        scheduling.schedule_run_start(event=event, requested_by=None, mode="full", time_limit_s=5)
+        scheduling.schedule_run_start(
+            viewer=ADMIN, event=event, requested_by=None, mode="full", time_limit_s=5
+        )
     assert ScheduleRun.objects.count() == 1
 
 
@@ -390,7 +468,9 @@ def test_pairs_that_met_at_an_earlier_event_are_not_scheduled() -> None:
         registration__event=event, registration__enterprise=buyer_firm, role="buyer"
     )
     supplier = ParticipantFactory(registration__event=event, registration__enterprise=supplier_firm)
-    services.meeting_request_set(from_participant=buyer, to_participant=supplier, preference="must")
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=buyer, to_participant=supplier, preference="must"
+    )
     built = scheduling.build_problem(event, keep_scheduled=False)
     # The scheduler's ids are strings; a pair is keyed in their string order ('100' < '99').
     assert built.problem.met_before == (pair_key(str(buyer.pk), str(supplier.pk)),)
@@ -403,10 +483,12 @@ def test_two_operators_editing_one_meeting_one_wins() -> None:
         event=event, participant_a=buyer, participant_b=s1, slot=slots[0], table=1
     )
     seen_by_both = meeting.version
-    services.meeting_set_status(meeting=meeting, status="cancelled", expected_version=seen_by_both)
+    services.meeting_set_status(
+        viewer=ADMIN, meeting=meeting, status="cancelled", expected_version=seen_by_both
+    )
     with pytest.raises(ConflictError) as info:
         services.meeting_move(
-            meeting=meeting, slot=slots[1], table=1, expected_version=seen_by_both
+            viewer=ADMIN, meeting=meeting, slot=slots[1], table=1, expected_version=seen_by_both
         )
     assert info.value.code == "event_schedule_conflict"
     meeting.refresh_from_db()
@@ -424,10 +506,14 @@ def test_double_booking_by_move_or_walk_in_is_refused() -> None:
         event=event, participant_a=buyer, participant_b=s2, slot=slots[1], table=1
     )
     with pytest.raises(ConflictError) as info:
-        services.meeting_move(meeting=second, slot=slots[0], table=2, expected_version=0)
+        services.meeting_move(
+            viewer=ADMIN, meeting=second, slot=slots[0], table=2, expected_version=0
+        )
     assert info.value.code == "event_double_booking"
     with pytest.raises(ConflictError):
-        services.meeting_walk_in(event=event, participant_a=s3, participant_b=s1, slot=slots[0])
+        services.meeting_walk_in(
+            viewer=ADMIN, event=event, participant_a=s3, participant_b=s1, slot=slots[0]
+        )
     second.refresh_from_db()
     assert (second.slot_id, Meeting.objects.count(), first.slot_id) == (slots[1].pk, 2, slots[0].pk)
 
@@ -440,7 +526,7 @@ def test_walk_in_takes_a_free_table() -> None:
         event=event, participant_a=buyer, participant_b=s1, slot=slots[0], table=1
     )
     walk_in = services.meeting_walk_in(
-        event=event, participant_a=s3, participant_b=s2, slot=slots[0]
+        viewer=ADMIN, event=event, participant_a=s3, participant_b=s2, slot=slots[0]
     )
     assert (walk_in.table, walk_in.source, walk_in.status) == (2, "walk_in", "confirmed")
 
@@ -451,7 +537,11 @@ def test_outcome_marks_the_meeting_held() -> None:
         event=event, participant_a=buyer, participant_b=s1, slot=slots[0], table=1
     )
     services.meeting_record_outcome(
-        meeting=meeting, interest_level="high", next_step="samples", notes="样品下周寄出"
+        viewer=ADMIN,
+        meeting=meeting,
+        interest_level="high",
+        next_step="samples",
+        notes="样品下周寄出",
     )
     meeting.refresh_from_db()
     assert (meeting.status, meeting.interest_level, meeting.next_step, meeting.version) == (
@@ -465,14 +555,16 @@ def test_outcome_marks_the_meeting_held() -> None:
 def test_check_in_by_qr_token_once() -> None:
     event, _slots, (buyer, *_rest) = _scheduled_world()
     person, first = services.participant_check_in(
-        event=event, checked_in_by=None, qr_token=buyer.qr_token
+        viewer=ADMIN, event=event, checked_in_by=None, qr_token=buyer.qr_token
     )
     again, second = services.participant_check_in(
-        event=event, checked_in_by=None, qr_token=buyer.qr_token
+        viewer=ADMIN, event=event, checked_in_by=None, qr_token=buyer.qr_token
     )
     assert (person.pk, first, second, again.checked_in_at) == (buyer.pk, True, False, NOW)
     with pytest.raises(ApplicationError) as info:
-        services.participant_check_in(event=event, checked_in_by=None, qr_token="nope")
+        services.participant_check_in(
+            viewer=ADMIN, event=event, checked_in_by=None, qr_token="nope"
+        )
     assert info.value.code == "event_unknown_check_in"
 
 
@@ -518,6 +610,7 @@ def test_session_outside_the_event_is_refused_and_nothing_written() -> None:
     # when a session is put on 12 December
     with pytest.raises(ApplicationError) as info:
         services.event_session_save(
+            viewer=ADMIN,
             event=event,
             kind=EventSession.Kind.EXHIBITION,
             title_zh="品牌展",
@@ -544,11 +637,12 @@ def test_request_to_a_representative_of_another_event_is_refused() -> None:
     elsewhere = ParticipantFactory()  # validated, but at another event
     with pytest.raises(ApplicationError) as info:
         services.meeting_request_set(
-            from_participant=buyer, to_participant=elsewhere, preference="must"
+            viewer=ADMIN, from_participant=buyer, to_participant=elsewhere, preference="must"
         )
-    assert (info.value.code, str(info.value.message)) == (
+    assert (info.value.code, str(info.value.message), info.value.details) == (
         "event_not_registered",
-        "That person is not at this event.",
+        "Some fields are not valid.",
+        {"to_participant": ["No participant of this event has this id."]},
     )
     assert MeetingRequest.objects.count() == 0
 
@@ -561,7 +655,7 @@ def test_walk_in_with_a_representative_of_a_firm_not_registered_is_refused(statu
     # when the desk books them a walk-in meeting
     with pytest.raises(ApplicationError) as info:
         services.meeting_walk_in(
-            event=event, participant_a=buyer, participant_b=outsider, slot=slots[0]
+            viewer=ADMIN, event=event, participant_a=buyer, participant_b=outsider, slot=slots[0]
         )
     # then the representative is named and no meeting was written
     assert info.value.code == "event_not_registered"
@@ -578,7 +672,7 @@ def test_walk_in_with_a_representative_of_another_event_is_refused() -> None:
     elsewhere = ParticipantFactory()
     with pytest.raises(ApplicationError) as info:
         services.meeting_walk_in(
-            event=event, participant_a=elsewhere, participant_b=buyer, slot=slots[0]
+            viewer=ADMIN, event=event, participant_a=elsewhere, participant_b=buyer, slot=slots[0]
         )
     assert (info.value.code, info.value.details) == (
         "event_not_registered",
@@ -592,7 +686,7 @@ def test_walk_in_of_a_representative_with_a_colleague_is_refused() -> None:
     colleague = ParticipantFactory(registration=buyer.registration)
     with pytest.raises(ApplicationError) as info:
         services.meeting_walk_in(
-            event=event, participant_a=buyer, participant_b=colleague, slot=slots[0]
+            viewer=ADMIN, event=event, participant_a=buyer, participant_b=colleague, slot=slots[0]
         )
     assert info.value.code == "event_request_to_self"
     assert Meeting.objects.count() == 0
