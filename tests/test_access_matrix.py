@@ -12,33 +12,16 @@ ids of all planted rows, as each role. For each role:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from clusterlink.accounts.models import Membership, OperatorScope, User
-from clusterlink.common import clock
-from clusterlink.directory.models import CapacityWeek, Category
-from clusterlink.market.models import Demand, DemandShare, DemandType, Visibility
-from tests.directory.factories import ClusterFactory, EnterpriseFactory
-
-ROLES = [
-    "anonymous",
-    "outsider",
-    "cluster_peer",
-    "owner",
-    "shared_partner",
-    "operator",
-    "other_operator",
-    "admin",
-]
+from tests.access_world import ROLES, login, plant_world
 
 # canary text → roles that may see it
 CANARIES: dict[str, set[str]] = {
@@ -50,7 +33,7 @@ CANARIES: dict[str, set[str]] = {
     "44.41": {"owner", "operator", "admin"},  # target price of a public demand
     "CANARY-DRAFT-DEMAND": {"owner", "operator", "admin"},
     "CANARY-UNLISTED-FIRM": {"operator", "admin"},
-    # docking events (planted by _plant_events)
+    # docking events (planted by plant_events)
     "CANARY-PRIVATE-EVENT": {"owner", "shared_partner", "operator", "admin"},
     "CANARY-DRAFT-EVENT": {"operator", "admin"},
     "canary-participant@secret.cn": {"owner", "operator", "admin"},  # a representative's e-mail
@@ -71,100 +54,26 @@ class World:
     hidden: dict[str, dict[str, set[str]]]  # kind → id → roles that may see it
 
 
-def _login(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def world(db: Any) -> World:
-    putian, other = ClusterFactory(slug="putian"), ClusterFactory(slug="elsewhere")
-    factory = EnterpriseFactory(
-        cluster=putian, contact_email="canary-contact@secret.cn", roles=["oem_factory"]
-    )
-    brand = EnterpriseFactory(cluster=putian, roles=["brand"])
-    peer = EnterpriseFactory(cluster=putian)
-    outsider_firm = EnterpriseFactory(cluster=other)
-    partner = EnterpriseFactory(cluster=other)
-    unlisted = EnterpriseFactory(
-        cluster=putian,
-        legal_name="CANARY-UNLISTED-FIRM",
-        name_en="CANARY-UNLISTED-FIRM",
-        is_listed=False,
-    )
-    category = Category.objects.get(code="sports-shoes")
-    week = clock.current_week() + dt.timedelta(weeks=2)
-    CapacityWeek.objects.create(
-        enterprise=factory,
-        category=category,
-        week=week,
-        free_pairs=7000,
-        unit_price_min_rmb=Decimal("66.61"),
-        unit_price_max_rmb=Decimal("70.00"),
-    )
-    common = dict(
-        owner=brand,
-        demand_type=DemandType.PROCESSING_ORDER,
-        category=category,
-        pairs=10_000,
-        delivery_week=week + dt.timedelta(weeks=4),
-    )
-    private = Demand.objects.create(
-        title="CANARY-PRIVATE-DEMAND",
-        visibility=Visibility.PRIVATE,
-        target_unit_price_rmb=Decimal("55.51"),
-        **common,
-    )
-    cluster_only = Demand.objects.create(
-        title="CANARY-CLUSTER-DEMAND", visibility=Visibility.CLUSTER, **common
-    )
-    public = Demand.objects.create(
-        title="Public running shoes order",
-        visibility=Visibility.PUBLIC,
-        target_unit_price_rmb=Decimal("44.41"),
-        **common,
-    )
-    draft = Demand.objects.create(
-        title="CANARY-DRAFT-DEMAND",
-        visibility=Visibility.PUBLIC,
-        status=Demand.Status.DRAFT,
-        **common,
-    )
-    DemandShare.objects.create(demand=private, enterprise=partner)
-    DemandShare.objects.create(demand=cluster_only, enterprise=partner)
-
-    users: dict[str, User | None] = {"anonymous": None}
-    for role in ROLES[1:]:
-        users[role] = User.objects.create_user(
-            role,
-            f"{role}@example.cn",
-            "correct-horse-42",
-            is_superuser=role == "admin",
-            is_staff=role == "admin",
-        )
-    Membership.objects.create(user=users["outsider"], enterprise=outsider_firm)
-    Membership.objects.create(user=users["cluster_peer"], enterprise=peer)
-    Membership.objects.create(user=users["owner"], enterprise=factory, role=Membership.Role.OWNER)
-    Membership.objects.create(user=users["owner"], enterprise=brand, role=Membership.Role.OWNER)
-    Membership.objects.create(user=users["shared_partner"], enterprise=partner)
-    OperatorScope.objects.create(user=users["operator"], cluster=putian)
-    OperatorScope.objects.create(user=users["other_operator"], cluster=other)
-
+    planted = plant_world()
+    firms, demands = planted.firms, planted.demands
     everyone = set(ROLES)
     hidden = {
-        "enterprise": {str(unlisted.pk): CANARIES["CANARY-UNLISTED-FIRM"]},
+        "enterprise": {str(firms["unlisted"].pk): CANARIES["CANARY-UNLISTED-FIRM"]},
         "demand": {
-            str(private.pk): CANARIES["CANARY-PRIVATE-DEMAND"],
-            str(cluster_only.pk): CANARIES["CANARY-CLUSTER-DEMAND"],
-            str(draft.pk): CANARIES["CANARY-DRAFT-DEMAND"],
-            str(public.pk): everyone,
+            str(demands["private"].pk): CANARIES["CANARY-PRIVATE-DEMAND"],
+            str(demands["cluster"].pk): CANARIES["CANARY-CLUSTER-DEMAND"],
+            str(demands["draft"].pk): CANARIES["CANARY-DRAFT-DEMAND"],
+            str(demands["public"].pk): everyone,
+        },
+        "event": {
+            "canary-private": CANARIES["CANARY-PRIVATE-EVENT"],
+            "canary-draft": CANARIES["CANARY-DRAFT-EVENT"],
         },
     }
-    hidden["event"] = _plant_events(putian=putian, factory=factory, partner=partner)
-    enterprise_ids = [factory.pk, brand.pk, unlisted.pk]
-    demand_ids = [private.pk, cluster_only.pk, public.pk, draft.pk]
+    enterprise_ids = [firms[name].pk for name in ("factory", "brand", "unlisted")]
+    demand_ids = [demands[name].pk for name in ("private", "cluster", "public", "draft")]
     ids = {
         "enterprise": enterprise_ids,
         "demand": demand_ids,
@@ -173,63 +82,9 @@ def world(db: Any) -> World:
     return World(
         ids=ids,
         slugs=["putian", *hidden["event"]],
-        clients={role: _login(user) for role, user in users.items()},
+        clients={role: login(user) for role, user in planted.users.items()},
         hidden=hidden,
     )
-
-
-def _plant_events(*, putian: Any, factory: Any, partner: Any) -> dict[str, set[str]]:
-    """A private event of Putian's cluster where the factory and the partner firm are registered,
-    with a representative's e-mail and a meeting note; and a draft event. Returns slug → roles."""
-    from clusterlink.events.models import Event, Meeting, Participant, Registration, Slot
-
-    common = dict(starts_on=dt.date(2026, 12, 10), ends_on=dt.date(2026, 12, 10), venue_zh="莆田")
-    event = Event.objects.create(
-        slug="canary-private",
-        name_zh="CANARY-PRIVATE-EVENT",
-        name_en="CANARY-PRIVATE-EVENT",
-        name_ja="CANARY-PRIVATE-EVENT",
-        visibility=Event.Visibility.PRIVATE,
-        status=Event.Status.REGISTRATION_OPEN,
-        **common,
-    )
-    draft = Event.objects.create(
-        slug="canary-draft",
-        name_zh="CANARY-DRAFT-EVENT",
-        name_en="CANARY-DRAFT-EVENT",
-        name_ja="CANARY-DRAFT-EVENT",
-        status=Event.Status.DRAFT,
-        **common,
-    )
-    for row in (event, draft):
-        row.clusters.set([putian])
-    start = dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.UTC)
-    slot = Slot.objects.create(
-        event=event, starts_at=start, ends_at=start + dt.timedelta(minutes=20)
-    )
-    people = []
-    for firm, email in ((factory, "canary-participant@secret.cn"), (partner, "")):
-        registration = Registration.objects.create(
-            event=event, enterprise=firm, status=Registration.Status.VALIDATED
-        )
-        people.append(
-            Participant.objects.create(
-                registration=registration, name="代表", role="supplier", email=email
-            )
-        )
-    Meeting.objects.create(
-        event=event,
-        participant_a=people[0],
-        participant_b=people[1],
-        slot=slot,
-        table=1,
-        status=Meeting.Status.HELD,
-        notes="CANARY-MEETING-NOTE",
-    )
-    return {
-        "canary-private": CANARIES["CANARY-PRIVATE-EVENT"],
-        "canary-draft": CANARIES["CANARY-DRAFT-EVENT"],
-    }
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
