@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything parses a body (the CSRF check does), in the visitor's language.
+    "clusterlink.common.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +112,9 @@ MEDIA_ROOT = ENV.media_root
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.max_upload_bytes
 CLUSTERLINK_MAX_UPLOAD_BYTES = ENV.max_upload_bytes
+# A whole request body (clusterlink.common.request_limits): the largest upload, plus 1 MB for the
+# form's other fields and the multipart framing; larger bodies get a 413 before they are read.
+CLUSTERLINK_MAX_REQUEST_BYTES = ENV.max_upload_bytes + 1_000_000
 CLUSTERLINK_LOGIN_ATTEMPTS = ENV.login_attempts_per_window
 CLUSTERLINK_LOGIN_ATTEMPTS_PER_ADDRESS = ENV.login_attempts_per_address
 CLUSTERLINK_TRUSTED_PROXY_NETWORKS = ENV.trusted_proxy_networks()

@@ -8,9 +8,10 @@ decide. Every refusal is a NotFoundError, so that nobody learns of a firm they m
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
-from clusterlink.common.errors import NotFoundError
+from clusterlink.common.errors import CommonErrorCode, NotFoundError, PermissionError_
 from clusterlink.directory.models import LISTED, ClusterStatus, Enterprise
 
 
@@ -49,3 +50,17 @@ def access_membership_request(viewer: Viewer, enterprise: Enterprise) -> None:
 
 def is_cluster_member(enterprise: Enterprise) -> bool:
     return enterprise.cluster_status == ClusterStatus.APPROVED
+
+
+def may_export_lists(viewer: Viewer) -> bool:
+    """Whole lists as files (every firm, capacity week or demand the viewer may see) are for
+    signed-in users. The public pages stay open to everyone, but a full-directory file per
+    anonymous request would let anyone copy the directory again and again at no cost."""
+    return viewer.is_authenticated
+
+
+def access_bulk_export(viewer: Viewer) -> None:
+    if not may_export_lists(viewer):
+        raise PermissionError_(
+            _("Sign in to download whole lists."), code=CommonErrorCode.PERMISSION
+        )

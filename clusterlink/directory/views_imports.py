@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusterlink.accounts.access import viewer_for
 from clusterlink.common import clock
-from clusterlink.common.errors import ApplicationError, NotFoundError
+from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
 from clusterlink.directory.forms_imports import ImportForm
 from clusterlink.directory.imports import exports
 from clusterlink.directory.imports.duplicates import (
@@ -148,11 +149,11 @@ def review_decide(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 request, _("Decision saved; it will be remembered for future imports.")
             )
         elif action == "merge":
+            keep_id = request.POST.get("keep", "")
+            if not keep_id.isdigit():
+                return HttpResponseBadRequest(_("Choose the firm to keep."))
             keep = duplicate_candidate_merge(
-                viewer=viewer,
-                actor=request.user,
-                candidate_id=candidate_id,
-                keep_id=int(request.POST.get("keep", "0") or 0),
+                viewer=viewer, actor=request.user, candidate_id=candidate_id, keep_id=int(keep_id)
             )
             messages.success(request, _("Merged into %(name)s.") % {"name": keep.legal_name})
         else:
@@ -181,7 +182,8 @@ def template(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
-    """Every row of a list the viewer may see (the selectors decide), as .xlsx or CSV."""
+    """Every row of a list the viewer may see (the selectors decide), as .xlsx or CSV; the
+    directory's access rules send an anonymous visitor to sign in."""
     if kind not in ("enterprises", "capacity", "demands") or file_format not in exports.FORMATS:
         raise Http404()
     viewer = viewer_for(request.user)
@@ -191,10 +193,15 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
         role=request.GET.get("role") or None,
         q=request.GET.get("q") or None,
     )
-    content = exports.export_file(
-        kind, viewer=viewer, file_format=file_format, language=translation.get_language() or "zh-hans",
-        enterprise_id=int(enterprise_id) if enterprise_id and enterprise_id.isdigit() else None, filters=filters,
-    )  # fmt: skip
+    if enterprise_id and not enterprise_id.isdigit():
+        raise Http404()
+    try:
+        content = exports.export_file(
+            kind, viewer=viewer, file_format=file_format, language=translation.get_language() or "zh-hans",
+            enterprise_id=int(enterprise_id) if enterprise_id else None, filters=filters,
+        )  # fmt: skip
+    except PermissionError_:
+        return redirect_to_login(request.get_full_path())
     return _file_response(
         content, file_format=file_format, stem=f"clusterlink-{kind}-{clock.today().isoformat()}"
     )

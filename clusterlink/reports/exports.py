@@ -1,20 +1,31 @@
 """The outcome report as a PDF (WeasyPrint, embedded CJK font, SVG charts) and as an xlsx
-workbook (openpyxl, one sheet per table). Both in the active language."""
+workbook (openpyxl, one sheet per table). Both in the active language.
+
+The PDF renderer fetches only the application's own static files (and data: URLs): whatever
+a report's text holds, rendering never reads another file of the server nor reaches a host.
+The workbook writes every text cell through `safe_cell`, so an event or cluster named
+``=HYPERLINK(…)`` stays text.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from clusterlink.common.spreadsheets import safe_cell
 from clusterlink.reports import svg
 from clusterlink.reports.selectors import EventOutcome
 
@@ -28,14 +39,59 @@ class ReportFontMissing(RuntimeError):
     """The CJK font is copied by `make assets`; without it Chinese and Japanese would not render."""
 
 
+# How the PDF's HTML names a static file: "static:vendor/fonts/x.otf" (a scheme of our own, so
+# no URL of the outside world can ever mean one of our files).
+STATIC_SCHEME = "static"
+
+
 def font_uris() -> dict[str, str]:
     uris = {}
     for weight, relative in FONT_FILES.items():
-        found = finders.find(relative)
-        if not found:
+        if not finders.find(relative):
             raise ReportFontMissing(f"{relative} not found: run `make assets`")
-        uris[weight] = Path(str(found)).resolve().as_uri()
+        uris[weight] = f"{STATIC_SCHEME}:{relative}"
     return uris
+
+
+def static_file_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves `static:<path>` from the static files (the finders,
+    then the collected storage) and data: URLs, and refuses every other URL: file:// (the
+    server's own files), http(s) (another host, or this one's private network), and any path
+    that leaves the static folders. A refused URL raises, which WeasyPrint reports as a
+    warning and renders without the resource."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme, _colon, rest = url.partition(":")
+            if scheme.lower() == "data":
+                return super().fetch(url, headers)
+            if scheme.lower() == STATIC_SCHEME:
+                relative = unquote(rest).lstrip("/")
+                return URLFetcherResponse(
+                    url,
+                    _static_file_bytes(relative),
+                    {
+                        "Content-Type": mimetypes.guess_type(relative)[0]
+                        or "application/octet-stream"
+                    },
+                )
+            raise ValueError(f"{url[:200]} is not one of the application's static files")
+
+    return StaticFilesOnly(allowed_protocols=("data",))
+
+
+def _static_file_bytes(relative: str) -> bytes:
+    try:
+        found = finders.find(relative)
+        if found:
+            return Path(str(found)).read_bytes()
+        if staticfiles_storage.exists(relative):
+            with staticfiles_storage.open(relative) as stream:
+                return bytes(stream.read())
+    except SuspiciousFileOperation as exc:
+        raise ValueError(f"{relative[:200]} leaves the static files") from exc
+    raise ValueError(f"{relative[:200]} is not one of the application's static files")
 
 
 def sankey_links(outcome: EventOutcome) -> tuple[list[svg.Link], str]:
@@ -78,7 +134,7 @@ def report_pdf(outcome: EventOutcome, context: dict[str, Any]) -> bytes:
             ),
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=html, url_fetcher=static_file_fetcher()).write_pdf())
 
 
 def _rmb(value: Decimal) -> Decimal:
@@ -97,7 +153,7 @@ def report_xlsx(outcome: EventOutcome) -> bytes:
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            ws.append(row)
+            ws.append([safe_cell(value) for value in row])
         for column in ws.columns:
             letter = column[0].column_letter
             ws.column_dimensions[letter].width = max(
@@ -121,7 +177,8 @@ def report_xlsx(outcome: EventOutcome) -> bytes:
             [_("Cooperation intentions"), outcome.intentions],
             [_("Signed agreements"), outcome.signed],
             [_("Pairs"), outcome.pairs],
-            [_("Amount (RMB)"), _rmb(outcome.amount_rmb)],
+            # None (an empty cell): from too few agreements for the public (see selectors).
+            [_("Amount (RMB)"), None if outcome.amount_rmb is None else _rmb(outcome.amount_rmb)],
             [_("Meetings held"), outcome.meetings_held],
             [_("Registered firms"), outcome.registered_firms],
         ],

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from clusterlink.accounts.access import ANONYMOUS, viewer_for
+from clusterlink.common.errors import PermissionError_
 from clusterlink.directory.imports.exports import export_file, template_file
 from clusterlink.directory.imports.service import (
     import_capacity,
@@ -17,7 +18,7 @@ from clusterlink.directory.imports.service import (
 )
 from clusterlink.directory.models import CapacityWeek, DuplicateCandidate, Enterprise
 from clusterlink.market.models import Demand
-from tests.accounts.factories import MembershipFactory, OperatorScopeFactory
+from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import CapacityWeekFactory, ClusterFactory, EnterpriseFactory
 from tests.directory.test_imports_files import english
 from tests.market.factories import DemandFactory
@@ -26,17 +27,23 @@ pytestmark = pytest.mark.django_db
 in_english = pytest.fixture(autouse=True)(english)
 
 
+@pytest.fixture
+def stranger():
+    """A signed-in user of no firm and no cluster: sees what the public sees."""
+    return viewer_for(UserFactory())
+
+
 def sheet_rows(content: bytes) -> list[tuple]:
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     return [tuple(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
 
 
-def test_enterprise_export_hides_contacts_from_those_who_may_not_see_them() -> None:
+def test_enterprise_export_hides_contacts_from_those_who_may_not_see_them(stranger) -> None:
     firm = EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司", contact_phone="13912345678")
     operator = OperatorScopeFactory(cluster=firm.cluster).user
 
     public = export_file(
-        "enterprises", viewer=ANONYMOUS, file_format="csv", language="zh-hans"
+        "enterprises", viewer=stranger, file_format="csv", language="zh-hans"
     ).decode("utf-8-sig")
     private = export_file(
         "enterprises", viewer=viewer_for(operator), file_format="csv", language="zh-hans"
@@ -47,15 +54,13 @@ def test_enterprise_export_hides_contacts_from_those_who_may_not_see_them() -> N
     assert "13912345678" in private
 
 
-def test_capacity_and_demand_exports_follow_the_selectors() -> None:
+def test_capacity_and_demand_exports_follow_the_selectors(stranger) -> None:
     week = CapacityWeekFactory(free_pairs=7777)
     member = MembershipFactory(enterprise=week.enterprise).user
     DemandFactory(visibility="private", title="私密需求", target_unit_price_rmb="33.30")
 
     assert (
-        len(
-            sheet_rows(export_file("capacity", viewer=ANONYMOUS, file_format="xlsx", language="en"))
-        )
+        len(sheet_rows(export_file("capacity", viewer=stranger, file_format="xlsx", language="en")))
         == 1
     )
     rows = sheet_rows(
@@ -64,7 +69,7 @@ def test_capacity_and_demand_exports_follow_the_selectors() -> None:
     assert rows[0][:4] == ("enterprise_id", "category", "week", "free_pairs")
     assert rows[1][:4] == (week.enterprise_id, "sports-shoes", week.week.strftime("%G-W%V"), 7777)
     assert "私密需求" not in export_file(
-        "demands", viewer=ANONYMOUS, file_format="csv", language="en"
+        "demands", viewer=stranger, file_format="csv", language="en"
     ).decode("utf-8-sig")
 
 
@@ -167,3 +172,38 @@ def test_templates_have_a_header_an_example_and_notes_and_import_cleanly(languag
                 enterprise=firm,
             )
             assert job.report["errors"] == [], (kind, file_format, job.report["errors"])
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "demands"])
+def test_a_formula_in_user_text_is_written_as_text_in_xlsx_and_csv(kind: str) -> None:
+    firm = EnterpriseFactory(legal_name=FORMULA, description="+1 cmd|' /C calc'!A0")
+    DemandFactory(owner=firm, title="@SUM(1+1)", visibility="public")
+    operator = viewer_for(OperatorScopeFactory(cluster=firm.cluster).user)
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(export_file(kind, viewer=operator, file_format="xlsx", language="en"))
+    )
+    text = export_file(kind, viewer=operator, file_format="csv", language="en").decode("utf-8-sig")
+
+    cells = [cell for row in workbook.worksheets[0].iter_rows(min_row=2) for cell in row]
+    assert [c.data_type for c in cells if c.data_type == "f"] == []
+    written = {c.value for c in cells if isinstance(c.value, str)}
+    csv_cells = {value for row in list(csv.reader(io.StringIO(text)))[1:] for value in row}
+    if kind == "enterprises":
+        assert {"'" + FORMULA, "'+1 cmd|' /C calc'!A0"} <= written
+        assert {"'" + FORMULA, "'+1 cmd|' /C calc'!A0"} <= csv_cells
+    else:
+        assert "'@SUM(1+1)" in written and "'@SUM(1+1)" in csv_cells
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in written | csv_cells)
+
+
+def test_an_anonymous_viewer_exports_nothing() -> None:
+    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司")
+
+    for kind in ("enterprises", "capacity", "demands"):
+        with pytest.raises(PermissionError_) as refused:
+            export_file(kind, viewer=ANONYMOUS, file_format="csv", language="en")
+        assert str(refused.value.message) == "Sign in to download whole lists."

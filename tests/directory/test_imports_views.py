@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -193,6 +194,7 @@ def test_template_and_export_downloads(client) -> None:
     EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司")
 
     template = client.get(url("template", "capacity", "xlsx"))
+    client.force_login(UserFactory())
     export = client.get(url("export", "enterprises", "csv"))
 
     assert template.status_code == 200 and template["Content-Disposition"].endswith('.xlsx"')
@@ -273,3 +275,100 @@ def test_report_title_uses_the_languages_punctuation(operator_client, cluster) -
         page = operator_client.get(reverse("imports:report", args=[job.pk])).content.decode()
 
     assert "<h1>导入报告：ent_bad.xlsx</h1>" in page
+
+
+# --- uploads and exports are safe ----------------------------------------------------------------
+
+
+def test_an_xlsx_bomb_uploaded_through_the_page_is_refused_with_the_limit(
+    operator_client, cluster
+) -> None:
+    # 1.5 KB on the wire; A1 and XFD1048576 would make a grid of 17 billion cells.
+    bomb = xlsx([ENTERPRISE_HEADER_ZH], edit=lambda sheet: sheet.cell(1048576, 16384, "x"))
+
+    response = upload(operator_client, bomb, kind="enterprises", cluster=cluster.pk)
+
+    job = ImportJob.objects.get()
+    assert len(bomb) < 5_000
+    assert response.status_code == 302 and response["Location"] == url("report", job.pk)
+    assert job.status == ImportJob.Status.REJECTED and (job.rows_total, job.rows_written) == (0, 0)
+    assert [e["reason"] for e in job.report["errors"]] == [
+        "Worksheet “Sheet” reaches row 1,048,576; at most 120,000 rows can be read from one"
+        " file. Delete stray cells below the table, or split the file."
+    ]
+    assert (
+        "Worksheet “Sheet” reaches row 1,048,576"
+        in operator_client.get(url("report", job.pk)).content.decode()
+    )
+    assert Enterprise.objects.count() == 0
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(operator_client, cluster) -> None:
+    with override_settings(CLUSTERLINK_MAX_REQUEST_BYTES=50_000):
+        too_big = upload(
+            operator_client, b"x" * 60_000, name="firms.csv", kind="enterprises", cluster=cluster.pk
+        )
+    # A multi-GB body announced by its Content-Length: answered without reading a byte of it.
+    announced = operator_client.post(
+        url("home"), {"kind": "enterprises"}, CONTENT_LENGTH=str(5 * 1024**3)
+    )
+
+    assert too_big.status_code == 413
+    assert too_big.content.decode() == (
+        "The request is 0.1 MB; the limit is 0.1 MB. Split the file into smaller files."
+    )
+    assert announced.status_code == 413
+    assert announced.content.decode().startswith("The request is 5368.7 MB; the limit is 22.0 MB.")
+    assert ImportJob.objects.count() == 0 and Enterprise.objects.count() == 0
+
+
+def test_bulk_exports_need_an_account(client) -> None:
+    EnterpriseFactory(legal_name="莆田市恒威鞋业有限公司")
+
+    anonymous = [
+        client.get(url("export", kind, file_format))
+        for kind in ("enterprises", "capacity", "demands")
+        for file_format in ("csv", "xlsx")
+    ]
+
+    assert {r.status_code for r in anonymous} == {302}
+    assert anonymous[0]["Location"].startswith("/en/accounts/login/?next=/en/imports/export/")
+    assert all(
+        "莆田市恒威鞋业有限公司" not in r.content.decode("utf-8", "replace") for r in anonymous
+    )
+    # the public pages and the templates stay open
+    assert client.get(url("template", "enterprises", "csv")).status_code == 200
+
+
+def test_a_formula_firm_name_is_text_in_the_downloaded_export(client) -> None:
+    EnterpriseFactory(legal_name='=HYPERLINK("http://x","y")')
+    client.force_login(UserFactory())
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(url("export", "enterprises", "xlsx")).content)
+    )
+    text = client.get(url("export", "enterprises", "csv")).content.decode("utf-8-sig")
+
+    name = workbook.worksheets[0]["A2"]
+    assert (name.value, name.data_type) == ('\'=HYPERLINK("http://x","y")', "s")
+    assert text.splitlines()[1].startswith('"\'=HYPERLINK(""http://x"",""y"")",')
+
+
+def test_non_numeric_ids_in_the_query_are_400_or_404_and_change_nothing(
+    operator_client, cluster
+) -> None:
+    keep = EnterpriseFactory(cluster=cluster, legal_name="莆田市恒威鞋业有限公司")
+    other = EnterpriseFactory(cluster=cluster, legal_name="莆田恒威鞋业有限公司")
+    candidate = DuplicateCandidate.objects.create(
+        enterprise=other, existing=keep, score="0.90", fingerprint="test"
+    )
+
+    merge = operator_client.post(
+        url("review_decide", candidate.pk), {"action": "merge", "keep": "abc"}
+    )
+    export = operator_client.get(url("export", "capacity", "csv") + "?enterprise=abc")
+
+    assert merge.status_code == 400
+    assert export.status_code == 404
+    assert Enterprise.objects.filter(merged_into__isnull=False).count() == 0
+    assert DuplicateCandidate.objects.get().status == candidate.status

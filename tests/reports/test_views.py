@@ -143,3 +143,35 @@ def test_pdf_of_the_xiaobeihe_ceremony_lists_its_types():
     assert "15 projects were signed" in text.replace("\n", " ")
     for label in ("Order purchasing", "Industrial investment", "Brand OEM / licensing"):
         assert label in text
+
+
+def test_xlsx_writes_a_formula_in_an_event_name_as_text(putian: Any) -> None:
+    Event.objects.filter(pk=putian.event.pk).update(
+        name_zh='=HYPERLINK("http://x","y")', name_en='=HYPERLINK("http://x","y")'
+    )
+
+    response = Client().get(url("event_outcome_xlsx", putian.event.slug, "en"))
+
+    name = load_workbook(BytesIO(response.content)).worksheets[0]["B2"]
+    assert (name.value, name.data_type) == ('\'=HYPERLINK("http://x","y")', "s")
+
+
+def test_the_pdf_fetcher_serves_static_files_only() -> None:
+    from clusterlink.reports.exports import static_file_fetcher
+
+    fetcher = static_file_fetcher()
+    font = fetcher.fetch("static:vendor/fonts/SourceHanSansSC-Regular.otf")
+    data = fetcher.fetch("data:text/plain;base64,b2s=")
+
+    assert font.read(4) == b"OTTO"  # an OpenType font with CFF outlines
+    assert data.read() == b"ok"
+    for refused in (
+        "file:///etc/passwd",
+        "https://example.com/logo.png",
+        "http://127.0.0.1:8000/admin/",
+        "static:../../config/settings.py",
+        "static:/etc/passwd",
+        "static:vendor/fonts/missing.otf",
+    ):
+        with pytest.raises(ValueError, match="static files"):
+            fetcher.fetch(refused)

@@ -2,7 +2,9 @@
 (so an exported file re-imports, and a template is an empty export with an example row).
 
 Rows come from the access-checked selectors: an export shows exactly what its viewer may see
-(private fields — contacts, prices, capacity — only where the selectors allow them).
+(private fields — contacts, prices, capacity — only where the selectors allow them), and only
+a signed-in viewer exports (directory.access). Every cell goes through `safe_cell`, so a firm
+named ``=HYPERLINK(…)`` stays text in Excel, WPS and LibreOffice.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
+from clusterlink.common.spreadsheets import safe_cell
+from clusterlink.directory.access import access_bulk_export
 from clusterlink.directory.imports.specs import CAPACITY, DEMANDS, ENTERPRISES, SPECS, Spec
 from clusterlink.directory.models import Enterprise
 from clusterlink.directory.selectors import EnterpriseFilters, capacity_week_list, enterprise_list
@@ -31,6 +35,11 @@ CONTENT_TYPES = {
 
 
 def _cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: text that would start a formula is kept as text."""
+    return safe_cell(_plain(value))
+
+
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
@@ -204,7 +213,9 @@ def export_file(
     enterprise_id: int | None = None,
     filters: EnterpriseFilters | None = None,
 ) -> bytes:
-    """Every row of a list the viewer may see, as .xlsx or CSV."""
+    """Every row of a list the viewer may see, as .xlsx or CSV; PermissionError_ for an
+    anonymous viewer."""
+    access_bulk_export(viewer)
     if kind == "enterprises":
         return write_table(
             ENTERPRISES,
