@@ -1,5 +1,6 @@
 """The matching API: match runs (operators), proposals (brand, factory, operators), quotes.
-Same access rules as the pages: what the caller may not see is 404."""
+Same access rules as the pages (matching.access, called by the selectors and services):
+what the caller may not see is 404."""
 
 from typing import Any
 
@@ -77,8 +78,9 @@ def run_detail(request: HttpRequest, run_id: int = ObjectId) -> MatchRun:
     "/matching/runs/{run_id}/cancel", response={200: MatchRunOut, **ERRORS}, summary="Cancel"
 )
 def run_cancel(request: HttpRequest, run_id: int = ObjectId) -> MatchRun:
-    run = selectors.run_get_for(_viewer(request), run_id)
-    return services.match_run_cancel(actor=request.user, run=run)
+    viewer = _viewer(request)
+    run = selectors.run_get_for(viewer, run_id)
+    return services.match_run_cancel(actor=request.user, viewer=viewer, run=run)
 
 
 @router.post(
@@ -148,8 +150,8 @@ def quote_list(request: HttpRequest, demand_id: int = ObjectId) -> list[Quote]:
 
 
 def _member_firm(viewer: Viewer, firm_id: int, field: str) -> Enterprise:
-    firm = Enterprise.objects.filter(pk=firm_id).first()
-    if firm is None or not viewer.is_member_of(firm.pk):
+    firm = selectors.own_firm_for(viewer, firm_id)
+    if firm is None:
         errors = FieldErrors()
         errors.add(field, _("Choose one of your firms."))
         errors.raise_if_any()
@@ -191,7 +193,8 @@ def quote_request(
     demand = market_selectors.demand_get_for(viewer, demand_id)
     if not viewer.is_member_of(demand.owner_id):
         raise NotFoundError()
-    factory = Enterprise.objects.filter(pk=payload.factory_id).first()
+    # A firm the brand may not see reads exactly like one that does not exist.
+    factory = selectors.quote_factory_for(viewer, payload.factory_id)
     if factory is None:
         errors = FieldErrors()
         errors.add("factory_id", _("Unknown enterprise."))

@@ -22,6 +22,10 @@ from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterp
 from clusterlink.directory.validators import validate_monday, validate_rmb
 from clusterlink.market.models import Demand
 
+# Demands a run places and a proposal may still be accepted for; a cancelled or closed order
+# takes no new proposal and no acceptance.
+RUNNABLE_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
+
 
 class MatchRun(TimeStampedModel):
     class Scope(models.TextChoices):
@@ -349,6 +353,15 @@ class UnplacedPairs(models.Model):
             _("Making it costs more than the unplaced penalty"),
         )
         FACTORY_LIMIT_REACHED = "factory_limit_reached", _("Factory limit reached")
+        # Not the engine's: the run's writer drops its plan for an order that changed while it
+        # solved, so that two runs never order the same pairs twice.
+        ORDER_CHANGED = (
+            "order_changed_while_solving",
+            _(
+                "The order changed while the run solved (accepted, cancelled or planned by a "
+                "newer run)"
+            ),
+        )
 
     run = models.ForeignKey(
         MatchRun,

@@ -1,11 +1,14 @@
 """Rows → the domain's AllocationProblem (the reader end of reader → solver → writer).
 
-- Orders: the run's demands. Period 0 is the run's first week; an order is due in the
+- Orders: the run's demands that are still open orders of approved firms (matching.access:
+  a pending or rejected firm's order is never placed). Period 0 is the run's first week; an order is due in the
   period of its delivery week (the last week when no delivery week is set). Pairs already
-  accepted in weeks before the first week are taken off the order. A factory whose proposal
+  accepted in weeks outside the horizon are taken off the order. A factory whose proposal
   for the demand was declined (by either side, in any run) is excluded from the order.
-- Factories: firms with capacity weeks in the horizon for the orders' categories (the run's
-  selection if it has one). Free capacity per week is free − reserved; for pairs accepted
+- Factories: firms with capacity weeks in the horizon for the orders' categories: without a
+  selection, listed firms (listed, not merged, approved); with one, the selected firms that
+  are still approved and not merged (matching.access). Factories of accepted placements are
+  kept so those placements stay fixed. Free capacity per week is free − reserved; for pairs accepted
   in this horizon (kept fixed) their own reservation is given back, because the engine
   consumes their capacity itself. Unit cost per category: the mean of the quoted price
   range over the horizon's weeks (weeks without a price do not count; a category with no
@@ -33,7 +36,14 @@ from clusterlink.domain.allocation import (
     Weights,
 )
 from clusterlink.market.models import Demand
-from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal, Reservation
+from clusterlink.matching import access
+from clusterlink.matching.models import (
+    RUNNABLE_STATUSES,
+    MatchPlacement,
+    MatchRun,
+    Proposal,
+    Reservation,
+)
 
 CENT = Decimal("0.01")
 
@@ -46,6 +56,9 @@ class BuiltProblem:
     factories: dict[str, Enterprise]
     category_of: dict[str, int]  # order id → category id
     left_out: dict[str, str] = field(default_factory=dict)  # factory id → why
+    # Pairs of each demand accepted by both sides when the rows were read: the writer drops
+    # the plan of a demand whose accepted pairs changed meanwhile.
+    accepted_pairs: dict[int, int] = field(default_factory=dict)
 
     def week(self, first_week: dt.date, period: int) -> dt.date:
         return first_week + dt.timedelta(weeks=period)
@@ -66,9 +79,9 @@ def period_of(run: MatchRun, week: dt.date) -> int:
 
 def build_problem(run: MatchRun) -> BuiltProblem:
     demands = list(
-        run.demands.select_related("owner", "owner__cluster", "category").prefetch_related(
-            "required_processes", "required_certifications"
-        )
+        run.demands.filter(access.DEMAND_TAKEN_Q, status__in=RUNNABLE_STATUSES)
+        .select_related("owner", "owner__cluster", "category")
+        .prefetch_related("required_processes", "required_certifications")
     )
     last = run.first_week + dt.timedelta(weeks=run.weeks - 1)
     accepted = list(
@@ -77,20 +90,25 @@ def build_problem(run: MatchRun) -> BuiltProblem:
         ).select_related("proposal")
     )
     fixed_in: dict[tuple[int, int, int], int] = defaultdict(int)  # (demand, factory, period)
-    before: dict[int, int] = defaultdict(int)
+    before: dict[int, int] = defaultdict(int)  # outside the horizon, in fact
+    accepted_pairs: dict[int, int] = defaultdict(int)
     for placed in accepted:
+        accepted_pairs[placed.proposal.demand_id] += placed.pairs
         p = period_of(run, placed.week)
-        if p < 0:
-            before[placed.proposal.demand_id] += placed.pairs
-        elif p < run.weeks:
+        if 0 <= p < run.weeks:
             fixed_in[(placed.proposal.demand_id, placed.proposal.factory_id, p)] += placed.pairs
+        else:
+            before[placed.proposal.demand_id] += placed.pairs
     categories = {d.category_id for d in demands if d.category_id is not None}
     weeks = CapacityWeek.objects.filter(
         category_id__in=categories, week__gte=run.first_week, week__lte=last
     ).select_related("category")
     selected = list(run.factories.values_list("pk", flat=True))
     if selected:
-        weeks = weeks.filter(enterprise_id__in=selected)
+        weeks = weeks.filter(
+            enterprise_id__in=selected,
+            enterprise__in=Enterprise.objects.filter(access.TAKEN_WHEN_SELECTED),
+        )
     fixed_factories = {f for (_, f, _) in fixed_in}
     fixed_pairs = {(d, f) for (d, f, _) in fixed_in}
     declined: dict[int, set[str]] = defaultdict(set)
@@ -100,9 +118,9 @@ def build_problem(run: MatchRun) -> BuiltProblem:
         if (demand_id, factory_id) not in fixed_pairs:
             declined[demand_id].add(str(factory_id))
     if not selected:
-        weeks = weeks.filter(enterprise__is_listed=True) | weeks.filter(
-            enterprise_id__in=fixed_factories
-        )
+        weeks = weeks.filter(
+            enterprise__in=Enterprise.objects.filter(access.TAKEN_BY_DEFAULT)
+        ) | weeks.filter(enterprise_id__in=fixed_factories)
     given_back: dict[int, int] = dict(
         Reservation.objects.filter(
             proposal__demand__in=demands,
@@ -232,4 +250,5 @@ def build_problem(run: MatchRun) -> BuiltProblem:
         factories=factories,
         category_of=category_of,
         left_out=left_out,
+        accepted_pairs=dict(accepted_pairs),
     )

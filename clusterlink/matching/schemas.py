@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -66,19 +67,44 @@ class ProposalOut(Schema):
     factory_id: int
     factory_name: str = Field(..., alias="factory.display_name")
     pairs: int
-    unit_cost_rmb: MoneyOut
+    unit_cost_rmb: MoneyOut | None = Field(
+        None, description="The factory's price per pair; null to whom may not read it."
+    )
     transport_rmb_per_pair: Decimal
     distance_km: float
     rank: int
     eligible_factories: int
-    runner_up_id: int | None
-    runner_up_extra_rmb_per_pair: Decimal | None
+    runner_up_id: int | None = Field(
+        None, description="Cheapest able factory left unused; only for the brand and operators."
+    )
+    runner_up_extra_rmb_per_pair: Decimal | None = Field(
+        None, description="Price gap to the runner-up; only for the brand and operators."
+    )
     status: str
     brand_decision: str
     factory_decision: str
     expires_at: dt.datetime
     agreement_id: int | None
     placements: list[PlacementOut]
+
+    # Which parts the caller may read is decided once, in matching.access; the selectors
+    # annotate it on every proposal (`price_shown`, `runner_up_shown`). Missing means hidden.
+    @staticmethod
+    def resolve_unit_cost_rmb(obj: Any) -> Decimal | None:
+        price: Decimal = obj.unit_cost_rmb
+        return price if getattr(obj, "price_shown", False) else None
+
+    @staticmethod
+    def resolve_runner_up_id(obj: Any) -> int | None:
+        runner_up: int | None = obj.runner_up_id
+        return runner_up if getattr(obj, "runner_up_shown", False) else None
+
+    @staticmethod
+    def resolve_runner_up_extra_rmb_per_pair(obj: Any) -> Decimal | None:
+        if not getattr(obj, "runner_up_shown", False):
+            return None
+        gap: Decimal | None = obj.runner_up_extra_rmb_per_pair
+        return gap
 
     @staticmethod
     def resolve_placements(obj: object) -> list[PlacementOut]:

@@ -1,8 +1,11 @@
-"""Reads of match runs and proposals.
+"""Reads of match runs and proposals. Who sees what is matching.access; this module only
+applies it.
 
 A run (its page, progress, placements, export) is seen by the platform admin and by the
 operators of the run's cluster. A proposal and its placements are private to the brand
-that owns the order, the proposed factory, the operators of either's cluster and the admin.
+that owns the order, the proposed factory, the operators of either's cluster and the admin;
+each proposal read here carries `price_shown` and `runner_up_shown`, which say whether the
+viewer may read its price and its runner-up.
 """
 
 from __future__ import annotations
@@ -13,26 +16,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from clusterlink.accounts.access import MATCH_ALL, Viewer
+from clusterlink.accounts.access import Viewer
 from clusterlink.common.errors import NotFoundError
-from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
+from clusterlink.directory.models import Cluster, Enterprise
+from clusterlink.directory.selectors import capacity_week_list
 from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand
+from clusterlink.matching import access
 from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal
 
-
-def run_visible_q(viewer: Viewer) -> Q:
-    if viewer.is_platform_admin:
-        return MATCH_ALL
-    if not viewer.operator_cluster_ids:
-        return Q(pk__in=[])
-    return Q(cluster_id__in=viewer.operator_cluster_ids)
+# Kept importable from here: market's quote comparison reads proposals through this module.
+proposal_visible_q = access.proposal_visible_q
 
 
 def run_list(*, viewer: Viewer) -> QuerySet[MatchRun]:
+    """Runs the viewer operates, newest first. A run left running by a dead worker is marked
+    failed first (services.match_runs_reap), so no page shows it running forever."""
+    from clusterlink.matching.services import match_runs_reap
+
+    if access.may_start_runs(viewer):
+        match_runs_reap()
     return (
-        MatchRun.objects.filter(run_visible_q(viewer))
+        MatchRun.objects.filter(access.run_visible_q(viewer))
         .select_related("cluster", "operator", "repair_of")
         .order_by("-created_at", "-id")
     )
@@ -45,24 +51,14 @@ def run_get_for(viewer: Viewer, run_id: int) -> MatchRun:
         raise NotFoundError() from exc
 
 
-def proposal_visible_q(viewer: Viewer, prefix: str = "") -> Q:
-    if viewer.is_platform_admin:
-        return MATCH_ALL
-    ids, clusters = viewer.enterprise_ids, viewer.operator_cluster_ids
-    return (
-        Q(**{f"{prefix}demand__owner_id__in": ids})
-        | Q(**{f"{prefix}factory_id__in": ids})
-        | Q(**{f"{prefix}demand__owner__cluster_id__in": clusters})
-        | Q(**{f"{prefix}factory__cluster_id__in": clusters})
-    )
-
-
 def proposal_list(
     *, viewer: Viewer, side: str | None = None, run: MatchRun | None = None
 ) -> QuerySet[Proposal]:
     """Proposals the viewer may see; side "brand" keeps those for the viewer's own orders,
     "factory" those proposed to the viewer's firms."""
-    qs = Proposal.objects.filter(proposal_visible_q(viewer))
+    qs = Proposal.objects.filter(access.proposal_visible_q(viewer)).annotate(
+        **access.proposal_view_flags(viewer)
+    )
     if side == "brand":
         qs = qs.filter(demand__owner_id__in=viewer.enterprise_ids)
     elif side == "factory":
@@ -90,12 +86,18 @@ def proposal_get_for(viewer: Viewer, proposal_id: int) -> Proposal:
 
 def proposal_sides(viewer: Viewer, proposal: Proposal) -> list[str]:
     """Which sides of the proposal the viewer may decide for."""
-    sides = []
-    if viewer.is_member_of(proposal.demand.owner_id):
-        sides.append("brand")
-    if viewer.is_member_of(proposal.factory_id):
-        sides.append("factory")
-    return sides
+    return access.proposal_sides(viewer, proposal)
+
+
+def runnable_demand_list(*, viewer: Viewer) -> QuerySet[Demand]:
+    """Open orders (pairs of a category) the viewer may put into a run."""
+    return Demand.objects.filter(
+        access.run_demand_q(viewer),
+        status__in=(Demand.Status.OPEN, Demand.Status.MATCHED),
+        demand_type__in=PAIRS_DEMAND_TYPES,
+        category__isnull=False,
+        pairs__isnull=False,
+    )
 
 
 def run_start_choices(viewer: Viewer) -> dict[str, Any]:
@@ -105,16 +107,9 @@ def run_start_choices(viewer: Viewer) -> dict[str, Any]:
         if viewer.is_platform_admin
         else Cluster.objects.filter(pk__in=viewer.operator_cluster_ids)
     )
-    demands = Demand.objects.filter(
-        status__in=(Demand.Status.OPEN, Demand.Status.MATCHED),
-        demand_type__in=PAIRS_DEMAND_TYPES,
-        category__isnull=False,
-        pairs__isnull=False,
-    ).select_related("owner", "category")
-    if not viewer.is_platform_admin:
-        demands = demands.filter(owner__cluster_id__in=viewer.operator_cluster_ids)
+    demands = runnable_demand_list(viewer=viewer).select_related("owner", "category")
     factories = (
-        Enterprise.objects.filter(capacity_weeks__isnull=False, is_listed=True)
+        Enterprise.objects.filter(access.run_factory_q(viewer), capacity_weeks__isnull=False)
         .distinct()
         .select_related("cluster")
         .order_by("cluster_id", "legal_name")
@@ -163,9 +158,12 @@ def run_report(*, viewer: Viewer, run: MatchRun) -> RunReport:
         source = p.demand.owner.cluster.name if p.demand.owner.cluster else "—"
         target = p.factory.cluster.name if p.factory.cluster else "—"
         flows[(source, target)] += p.pairs
+    # Free capacity is shown only where the directory shows it to this viewer.
     free = {
         (c.enterprise_id, c.category_id, c.week): c.free_pairs
-        for c in CapacityWeek.objects.filter(enterprise_id__in=factories, week__in=weeks)
+        for c in capacity_week_list(viewer=viewer).filter(
+            enterprise_id__in=factories, week__in=weeks
+        )
     }
     utilisation = []
     for fid, firm in factories.items():
@@ -177,17 +175,17 @@ def run_report(*, viewer: Viewer, run: MatchRun) -> RunReport:
             share = None if not capacity else round(100 * planned / capacity)
             cells.append({"week": week, "pairs": planned, "free": capacity, "percent": share})
         utilisation.append({"factory": firm["factory"], "cells": cells})
-    unplaced = list(run.unplaced.select_related("demand", "demand__owner"))
-    if not viewer.is_platform_admin:
-        unplaced = [
-            u
-            for u in unplaced
-            if viewer.is_member_of(u.demand.owner_id)
-            or u.demand.owner.cluster_id in viewer.operator_cluster_ids
-        ]
+    unplaced = list(
+        run.unplaced.filter(access.unplaced_visible_q(viewer)).select_related(
+            "demand", "demand__owner"
+        )
+    )
     totals = {
         "pairs": sum(p.pairs for p in proposals),
-        "amount": sum((p.unit_cost_rmb * p.pairs for p in proposals), Decimal(0)),
+        "amount": sum(
+            (p.unit_cost_rmb * p.pairs for p in proposals if getattr(p, "price_shown", False)),
+            Decimal(0),
+        ),
     }
     return RunReport(
         proposals=proposals,
@@ -204,7 +202,18 @@ def run_report(*, viewer: Viewer, run: MatchRun) -> RunReport:
 def placement_list(*, viewer: Viewer, run: MatchRun) -> QuerySet[MatchPlacement]:
     return (
         MatchPlacement.objects.filter(run=run)
-        .filter(proposal_visible_q(viewer, prefix="proposal__"))
+        .filter(access.proposal_visible_q(viewer, prefix="proposal__"))
         .select_related("proposal", "proposal__demand", "proposal__factory")
         .order_by("proposal__demand_id", "proposal__factory_id", "week")
     )
+
+
+def quote_factory_for(viewer: Viewer, factory_id: int) -> Enterprise | None:
+    """The firm the viewer may ask for a quote, or None, whether it does not exist or the
+    viewer may not see it (the caller says so in one message)."""
+    return Enterprise.objects.filter(access.quote_factory_q(viewer), pk=factory_id).first()
+
+
+def own_firm_for(viewer: Viewer, firm_id: int) -> Enterprise | None:
+    """One of the viewer's own firms (to quote as), or None."""
+    return Enterprise.objects.filter(access.own_firm_q(viewer), pk=firm_id).first()

@@ -1,11 +1,19 @@
-"""Writes of match runs and proposals.
+"""Writes of match runs and proposals. Who may do what is matching.access; every service
+that acts for a user takes its Viewer and checks it there.
 
 match_run_start validates the operator's choice and queues the solve on commit;
 match_run_execute (the task) reads rows into a domain problem, solves it with progress and
-cancellation, and writes the result back (idempotent). proposal_decide records a brand's or
-a factory's answer; when both have accepted, proposal_reserve books the factory's weeks and
-records the agreement. Reservations lock the capacity rows in primary-key order and collect
-every shortfall before raising, so concurrent acceptances can never overbook a week.
+cancellation, and writes the result back (idempotent). Whatever goes wrong in it, the run
+ends FAILED with its reason; a run whose worker died is reaped by match_runs_reap.
+proposal_decide records a brand's or a factory's answer; when both have accepted,
+proposal_reserve books the factory's weeks and records the agreement. Reservations lock the
+capacity rows in primary-key order and collect every shortfall before raising, so concurrent
+acceptances can never overbook a week.
+
+Locks are always taken in one order: the run, then demands (by primary key), then proposals
+(by primary key), then capacity weeks (by primary key). A run's writer and an acceptance
+both lock the demand first, so a result is never written over an acceptance in progress,
+and a demand is never ordered twice.
 """
 
 from __future__ import annotations
@@ -18,8 +26,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import Viewer
@@ -28,8 +36,11 @@ from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundE
 from clusterlink.common.validation import FieldErrors, full_clean_into
 from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
 from clusterlink.domain.allocation import AllocationInputError, AllocationResult, Progress
-from clusterlink.market.models import PAIRS_DEMAND_TYPES, Demand, DemandShare
+from clusterlink.market.models import Demand, DemandShare
+from clusterlink.matching import access
+from clusterlink.matching.access import Side
 from clusterlink.matching.models import (
+    RUNNABLE_STATUSES,
     Decision,
     MatchPlacement,
     MatchRun,
@@ -44,7 +55,11 @@ PROPOSAL_LIFETIME = dt.timedelta(days=14)
 MAX_WEEKS = 26
 PROGRESS_EVERY_S = 0.3
 CANCEL_POLL_S = 0.5
-RUNNABLE_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
+# A run still `running` this long after its time limit has lost its worker: reading the rows
+# and writing the result of the demo's largest run take seconds, so five minutes leaves room
+# for a slow database without leaving a dead run on the page for long.
+REAP_MARGIN = dt.timedelta(minutes=5)
+WORKER_STOPPED = "The worker stopped: the run was still running long after its time limit."
 
 
 class MatchingErrorCode(StrEnum):
@@ -53,6 +68,8 @@ class MatchingErrorCode(StrEnum):
     PROPOSAL_CLOSED = "matching_proposal_closed"
     OVERBOOKED = "matching_capacity_short"
     NOT_FINISHED = "matching_run_not_finished"
+    ORDER_CLOSED = "matching_order_closed"
+    ORDER_PLACED = "matching_order_placed"
 
 
 # ---- runs ---------------------------------------------------------------------------------------
@@ -66,7 +83,6 @@ def _horizon(demands: list[Demand]) -> tuple[dt.date, int]:
     return first, max(1, min(MAX_WEEKS, weeks))
 
 
-@transaction.atomic
 def match_run_start(
     *,
     operator: Any,
@@ -88,33 +104,60 @@ def match_run_start(
 
     scope "selected": the given open order demands, all of one cluster the viewer operates;
     "cluster": every open order demand of `cluster` (which the viewer operates); "all": every
-    open order demand (platform admin only). factory_ids narrows the factories (default:
-    every listed firm with priced free capacity). Raises ApplicationError naming every
-    invalid field; writes nothing then."""
+    open order demand (platform admin only). Only orders of approved firms are placed.
+    factory_ids narrows the factories to approved firms the viewer may see (default: every
+    listed firm with priced free capacity). A demand or factory id the viewer may not use
+    gets the same error as one that does not exist. Raises ApplicationError naming every
+    invalid field; writes nothing then. Runs whose worker died are reaped first."""
+    match_runs_reap()
+    return _start(
+        operator=operator,
+        viewer=viewer,
+        scope=scope,
+        demand_ids=demand_ids,
+        cluster=cluster,
+        factory_ids=factory_ids,
+        repair_of=repair_of,
+        weights={
+            "transport_rmb_per_pair_km": transport_rmb_per_pair_km,
+            "unplaced_penalty_rmb": unplaced_penalty_rmb,
+            "quality_rmb": quality_rmb,
+            "large_firm_rmb": large_firm_rmb,
+            "same_cluster_rmb": same_cluster_rmb,
+            "time_limit_s": time_limit_s,
+            "seed": seed,
+        },
+    )
+
+
+@transaction.atomic
+def _start(
+    *,
+    operator: Any,
+    viewer: Viewer,
+    scope: str,
+    demand_ids: list[int] | None,
+    cluster: Cluster | None,
+    factory_ids: list[int] | None,
+    repair_of: MatchRun | None,
+    weights: dict[str, Any],
+) -> MatchRun:
+    from clusterlink.matching.selectors import runnable_demand_list
+
     errors = FieldErrors()
-    open_orders = Demand.objects.filter(
-        status__in=RUNNABLE_STATUSES,
-        demand_type__in=PAIRS_DEMAND_TYPES,
-        category__isnull=False,
-        pairs__isnull=False,
-    ).select_related("owner")
+    runnable = runnable_demand_list(viewer=viewer).select_related("owner")
     demands: list[Demand] = []
     run_cluster: Cluster | None = None
     if scope == MatchRun.Scope.SELECTED:
         wanted = sorted(set(demand_ids or []))
-        demands = list(open_orders.filter(pk__in=wanted))
+        demands = list(runnable.filter(pk__in=wanted))
         found = {d.pk for d in demands}
+        # An order the viewer may not place reads exactly like one that does not exist.
         for missing in [i for i in wanted if i not in found]:
             errors.add("demand_ids", _("Demand %(id)s is not an open order.") % {"id": missing})
         clusters = {d.owner.cluster_id for d in demands}
-        if len(clusters) > 1 and not viewer.is_platform_admin:
+        if len(clusters) > 1 and not access.may_run_over_several_clusters(viewer):
             errors.add("demand_ids", _("Select demands of one cluster."))
-        for demand in demands:
-            if not viewer.operates(demand.owner.cluster_id):
-                errors.add(
-                    "demand_ids",
-                    _("You do not operate the cluster of demand %(id)s.") % {"id": demand.pk},
-                )
         if len(clusters) == 1:
             only = next(iter(clusters))
             run_cluster = Cluster.objects.filter(pk=only).first() if only else None
@@ -123,18 +166,26 @@ def match_run_start(
             errors.add("cluster", _("Choose a cluster you operate."))
         else:
             run_cluster = cluster
-            demands = list(open_orders.filter(owner__cluster=cluster))
+            demands = list(runnable.filter(owner__cluster=cluster))
     elif scope == MatchRun.Scope.ALL:
-        if not viewer.is_platform_admin:
+        if not access.may_run_over_all_clusters(viewer):
             errors.add("scope", _("Only the platform admin may run over all clusters."))
-        demands = list(open_orders)
+        demands = list(runnable)
     else:
         errors.add("scope", _("Unknown scope."))
     if not errors and not demands:
         errors.add("demand_ids", _("There is no open order to place."))
-    factories = list(Enterprise.objects.filter(pk__in=factory_ids or []))
-    if factory_ids and len(factories) != len(set(factory_ids)):
-        errors.add("factory_ids", _("Some of the selected factories do not exist."))
+    wanted_factories = sorted(set(factory_ids or []))
+    factories = list(
+        Enterprise.objects.filter(access.run_factory_q(viewer), pk__in=wanted_factories)
+    )
+    found_factories = {f.pk for f in factories}
+    # A firm the viewer may not see reads exactly like one that does not exist.
+    for missing in [i for i in wanted_factories if i not in found_factories]:
+        errors.add(
+            "factory_ids",
+            _("Factory %(id)s is not an approved firm you may choose.") % {"id": missing},
+        )
     first_week, weeks = _horizon(demands)
     run = MatchRun(
         operator=operator,
@@ -142,14 +193,8 @@ def match_run_start(
         scope=scope,
         first_week=first_week,
         weeks=weeks,
-        transport_rmb_per_pair_km=transport_rmb_per_pair_km,
-        unplaced_penalty_rmb=unplaced_penalty_rmb,
-        quality_rmb=quality_rmb,
-        large_firm_rmb=large_firm_rmb,
-        same_cluster_rmb=same_cluster_rmb,
-        time_limit_s=time_limit_s,
-        seed=seed,
         repair_of=repair_of,
+        **weights,
     )
     # Scope errors are already named on their field; the model's constraint would repeat them.
     full_clean_into(
@@ -170,16 +215,26 @@ def _enqueue(run_id: int) -> None:
     run_match.enqueue(run_id=run_id)
 
 
-@transaction.atomic
+REPAIRABLE_STATUSES = (MatchRun.Status.FINISHED, MatchRun.Status.FAILED, MatchRun.Status.CANCELLED)
+
+
 def match_run_repair_start(
     *, operator: Any, viewer: Viewer, run: MatchRun, time_limit_s: int | None = None
 ) -> MatchRun:
     """A new run over the same demands, factories and weights that keeps every accepted
-    placement fixed and re-plans what was declined, expired or left open. time_limit_s
-    None keeps the first run's limit; a limit out of range is refused on its field."""
-    if run.status != MatchRun.Status.FINISHED:
+    placement fixed and re-plans what was declined, expired or left open. Any run that has
+    ended may be repaired: finished, cancelled, or failed (then it is simply run again).
+    time_limit_s None keeps the first run's limit; a limit out of range is refused on its
+    field. A run the viewer does not operate is NotFoundError."""
+    if not access.may_operate_run(viewer, run):
+        raise NotFoundError()
+    match_runs_reap()
+    run = MatchRun.objects.get(pk=run.pk)
+    if run.status not in REPAIRABLE_STATUSES:
         raise ApplicationError(
-            _("Only a finished run can be repaired."), code=MatchingErrorCode.NOT_FINISHED
+            _("Only a run that has ended can be repaired."),
+            code=MatchingErrorCode.NOT_FINISHED,
+            status=409,
         )
     return match_run_start(
         operator=operator,
@@ -199,25 +254,105 @@ def match_run_repair_start(
 
 
 @transaction.atomic
-def match_run_cancel(*, actor: Any, run: MatchRun) -> MatchRun:
-    """Ask a queued or running run to stop. A queued run is cancelled at once; a running one
-    stops at the solver's next check and keeps the best plan found so far."""
+def match_run_cancel(*, actor: Any, viewer: Viewer, run: MatchRun) -> MatchRun:
+    """Cancel a queued or running run, at once: its row is CANCELLED in this transaction,
+    whether or not a worker is alive. A queued run then never runs; a running one stops at
+    the solver's next check, and whatever result it still delivers is discarded. Cancelling
+    a cancelled run changes nothing; a finished or failed run is refused (409). A run the
+    viewer does not operate is NotFoundError."""
     run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if not access.may_operate_run(viewer, run):
+        raise NotFoundError()
+    if run.status == MatchRun.Status.CANCELLED:
+        return run
     if not run.is_active:
-        raise ApplicationError(_("The run has already ended."), code=MatchingErrorCode.NOT_ACTIVE)
+        raise ApplicationError(
+            _("The run has already ended."), code=MatchingErrorCode.NOT_ACTIVE, status=409
+        )
     run.cancel_requested = True
-    if run.status == MatchRun.Status.QUEUED:
-        run.status = MatchRun.Status.CANCELLED
-        run.finished_at = clock.now()
+    run.status = MatchRun.Status.CANCELLED
+    run.finished_at = clock.now()
     run._history_user = actor  # type: ignore[attr-defined]
     run.save()
     return run
 
 
+def _is_stale(run: MatchRun, now: dt.datetime) -> bool:
+    if run.status != MatchRun.Status.RUNNING or run.started_at is None:
+        return False
+    return run.started_at + dt.timedelta(seconds=run.time_limit_s) + REAP_MARGIN < now
+
+
+def match_runs_reap() -> int:
+    """Mark FAILED ("the worker stopped") every run still RUNNING longer than its time limit
+    plus REAP_MARGIN: its worker died (killed, restarted, out of memory) without a word. If
+    that worker was only slow, its result is discarded when it arrives. Returns how many were
+    reaped. Called when run pages are read, when a run starts, and by `reap_stale_runs`."""
+    now = clock.now()
+    candidates = MatchRun.objects.filter(
+        status=MatchRun.Status.RUNNING, started_at__lt=now - REAP_MARGIN
+    ).only("pk", "status", "started_at", "time_limit_s")
+    reaped = 0
+    for candidate in candidates.order_by("pk"):
+        if not _is_stale(candidate, now):
+            continue
+        with transaction.atomic():
+            run = MatchRun.objects.select_for_update().get(pk=candidate.pk)
+            if not _is_stale(run, now):
+                continue
+            run.status = MatchRun.Status.FAILED
+            run.error = WORKER_STOPPED
+            run.finished_at = now
+            run.save()
+            reaped += 1
+    return reaped
+
+
 def match_run_execute(*, run_id: int) -> MatchRun:
     """The task's body: solve one run and write its result. Safe to call twice: a run that
     has ended is returned as it is; a run left `running` by a dead worker is solved again
-    and its earlier rows are replaced."""
+    and its earlier rows are replaced.
+
+    It never leaves the run RUNNING behind an error: any exception ends the run FAILED with
+    its reason (and is not raised: the run's row is where the failure is read); the worker
+    being stopped (SystemExit, KeyboardInterrupt) fails the run too, then stops the worker.
+    A worker killed outright is reaped later (match_runs_reap)."""
+    try:
+        return _execute(run_id)
+    except (AllocationInputError, ValueError) as exc:
+        log.exception("match run %s failed", run_id)
+        return _fail(run_id, str(exc))
+    except Exception as exc:
+        log.exception("match run %s failed", run_id)
+        return _fail(run_id, f"{type(exc).__name__}: {exc}")
+    except BaseException:
+        log.exception("match run %s stopped with its worker", run_id)
+        _fail(run_id, "The worker stopped while the run was solving.")
+        raise
+
+
+def _fail(run_id: int, reason: str) -> MatchRun:
+    """Record the failure on the run's row (a history row with it). Tried twice, the second
+    time on a fresh connection, since the failure may have been the connection's own."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                run = MatchRun.objects.select_for_update().get(pk=run_id)
+                if run.is_active:
+                    run.status = MatchRun.Status.FAILED
+                    run.error = reason[:2000]
+                    run.finished_at = clock.now()
+                    run.save()
+                return run
+        except Exception:
+            if attempt == 2:
+                log.exception("match run %s: the failure could not be recorded", run_id)
+                raise
+            connection.close()
+    raise AssertionError("unreachable")
+
+
+def _execute(run_id: int) -> MatchRun:
     from clusterlink.domain.allocation.solve import solve
     from clusterlink.matching.reader import build_problem
 
@@ -233,33 +368,25 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         run.status = MatchRun.Status.RUNNING
         run.started_at = clock.now()
         run.save()
-    try:
-        built = build_problem(run)
-        reporter = _Reporter(run.pk)
-        result = solve(
-            built.problem,
-            time_limit_s=run.time_limit_s,
-            seed=run.seed,
-            threads=1,
-            fixed=built.fixed,
-            on_progress=reporter.progress,
-            should_stop=reporter.stop_requested,
-        )
-        reporter.flush()
-    except (AllocationInputError, ValueError) as exc:
-        log.exception("match run %s failed", run_id)
-        MatchRun.objects.filter(pk=run_id).update(
-            status=MatchRun.Status.FAILED, error=str(exc)[:2000], finished_at=clock.now()
-        )
-        run = MatchRun.objects.get(pk=run_id)
-        run.save()  # a history row for the failure
-        return run
+    built = build_problem(run)
+    reporter = _Reporter(run.pk)
+    result = solve(
+        built.problem,
+        time_limit_s=run.time_limit_s,
+        seed=run.seed,
+        threads=1,
+        fixed=built.fixed,
+        on_progress=reporter.progress,
+        should_stop=reporter.stop_requested,
+    )
+    reporter.flush()
     return _write_result(run_id, built, result)
 
 
 class _Reporter:
     """Progress written at most every PROGRESS_EVERY_S (by update(): no history row per
-    report); the cancel flag read at most every CANCEL_POLL_S."""
+    report); whether to stop (cancelled, or no longer running: reaped) read at most every
+    CANCEL_POLL_S."""
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
@@ -278,7 +405,7 @@ class _Reporter:
         if report is None:
             return
         self.last_write = time.monotonic()
-        MatchRun.objects.filter(pk=self.run_id).update(
+        MatchRun.objects.filter(pk=self.run_id, status=MatchRun.Status.RUNNING).update(
             progress_objective_rmb=report.objective,
             progress_bound_rmb=report.lower_bound,
             progress_phase=report.phase,
@@ -288,28 +415,80 @@ class _Reporter:
     def stop_requested(self) -> bool:
         if not self.cancelled and time.monotonic() - self.last_poll >= CANCEL_POLL_S:
             self.last_poll = time.monotonic()
-            self.cancelled = MatchRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+            self.cancelled = (
+                MatchRun.objects.filter(pk=self.run_id)
+                .filter(Q(cancel_requested=True) | ~Q(status=MatchRun.Status.RUNNING))
+                .exists()
+            )
         return self.cancelled
+
+
+def _accepted_pairs(demand_ids: list[int]) -> dict[int, int]:
+    """Pairs of each demand accepted by both sides (in any run): what is already ordered."""
+    return dict(
+        MatchPlacement.objects.filter(
+            proposal__demand_id__in=demand_ids, proposal__status=Proposal.Status.ACCEPTED
+        )
+        .values_list("proposal__demand_id")
+        .annotate(total=Sum("pairs"))
+        .values_list("proposal__demand_id", "total")
+    )
 
 
 @transaction.atomic
 def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun:
+    """Write the plan as proposals, and supersede the open proposals it replaces.
+
+    A run no longer RUNNING (cancelled, or reaped as failed) keeps nothing of its result.
+    The run's demands are locked (by primary key), so that no acceptance and no other run's
+    writer acts on them meanwhile. The plan of an order that changed since the run read it
+    (pairs accepted or withdrawn, the order cancelled or closed, or a newer run's live
+    proposals on it) is dropped and recorded as unplaced ORDER_CHANGED: it would order pairs
+    twice, or undo the newer plan. Every other open proposal of the orders written is
+    superseded (locked by primary key; one accepted meanwhile is left accepted)."""
     run = MatchRun.objects.select_for_update().get(pk=run_id)
+    if run.status != MatchRun.Status.RUNNING:
+        log.info("match run %s is %s: its result is discarded", run_id, run.status)
+        return run
     # Idempotent: a second write replaces the first (no one can have decided yet, the run
     # was not finished).
     MatchPlacement.objects.filter(run=run).delete()
     Proposal.objects.filter(run=run).delete()
     UnplacedPairs.objects.filter(run=run).delete()
+    demand_ids = sorted(d.pk for d in built.demands.values())
+    locked = {
+        d.pk: d for d in Demand.objects.select_for_update().filter(pk__in=demand_ids).order_by("pk")
+    }
+    accepted_now = _accepted_pairs(demand_ids)
+    planned_by_newer = set(
+        Proposal.objects.filter(
+            demand_id__in=demand_ids,
+            run__pk__gt=run.pk,
+            status__in=LIVE_PROPOSAL_STATUSES,
+        ).values_list("demand_id", flat=True)
+    )
+    changed = {
+        oid
+        for oid, demand in built.demands.items()
+        if locked[demand.pk].status not in RUNNABLE_STATUSES
+        or accepted_now.get(demand.pk, 0) != built.accepted_pairs.get(demand.pk, 0)
+        or demand.pk in planned_by_newer
+    }
     fixed: dict[tuple[str, str, int], int] = defaultdict(int)
     for p in built.fixed:
         fixed[(p.order_id, p.factory_id, p.period)] += p.pairs
     cells: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for p in result.placements:
         pairs = p.pairs - fixed.get((p.order_id, p.factory_id, p.period), 0)
-        if pairs > 0:
+        if pairs > 0 and p.order_id not in changed:
             cells[(p.order_id, p.factory_id)].append((p.period, pairs))
     explained = {(e.order_id, e.factory_id): e for e in result.explanations}
     expires = clock.now() + PROPOSAL_LIFETIME
+    shareable = set(
+        Enterprise.objects.filter(
+            access.SHARE_RECIPIENT_Q, pk__in=[int(fid) for (_, fid) in cells]
+        ).values_list("pk", flat=True)
+    )
     for (oid, fid), weeks in sorted(cells.items()):
         e = explained[(oid, fid)]
         demand = built.demands[oid]
@@ -336,22 +515,45 @@ def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun
             MatchPlacement(run=run, proposal=proposal, week=built.week(run.first_week, t), pairs=x)
             for t, x in sorted(weeks)
         )
-        # The proposed factory may now see the order (market's visibility rule).
-        DemandShare.objects.get_or_create(
-            demand=demand,
-            enterprise_id=int(fid),
-            defaults={"reason": DemandShare.Reason.MATCHED},
-        )
+        # The proposed factory may now see the order (market's visibility rule), if it is an
+        # approved member of its cluster (matching.access).
+        if int(fid) in shareable:
+            DemandShare.objects.get_or_create(
+                demand=demand,
+                enterprise_id=int(fid),
+                defaults={"reason": DemandShare.Reason.MATCHED},
+            )
+    orders = {o.id: o for o in built.problem.orders}
     UnplacedPairs.objects.bulk_create(
-        UnplacedPairs(
-            run=run, demand=built.demands[u.order_id], pairs=u.pairs, reason=str(u.reason)
-        )
-        for u in result.unplaced
+        [
+            UnplacedPairs(
+                run=run, demand=built.demands[u.order_id], pairs=u.pairs, reason=str(u.reason)
+            )
+            for u in result.unplaced
+            if u.order_id not in changed
+        ]
+        + [
+            UnplacedPairs(
+                run=run,
+                demand=built.demands[oid],
+                pairs=orders[oid].pairs,
+                reason=UnplacedPairs.Reason.ORDER_CHANGED,
+            )
+            for oid in sorted(changed, key=int)
+            if orders[oid].pairs > 0
+        ]
     )
-    # A newer plan replaces the open proposals of earlier runs for the same orders.
-    for old in Proposal.objects.filter(
-        demand__in=list(built.demands.values()), status=Proposal.Status.OPEN, run__pk__lt=run.pk
-    ):
+    # This plan replaces every other open proposal of the orders it wrote.
+    written = [built.demands[oid].pk for oid in built.demands if oid not in changed]
+    replaced = (
+        Proposal.objects.select_for_update(of=("self",))
+        .filter(demand_id__in=written, status=Proposal.Status.OPEN)
+        .exclude(run=run)
+        .order_by("pk")
+    )
+    for old in replaced:
+        if old.status != Proposal.Status.OPEN:  # accepted, declined, expired meanwhile
+            continue
         old.status = Proposal.Status.SUPERSEDED
         old._history_user = run.operator  # type: ignore[attr-defined]
         old.save()
@@ -377,11 +579,6 @@ def _write_result(run_id: int, built: Any, result: AllocationResult) -> MatchRun
 
 
 # ---- proposals ----------------------------------------------------------------------------------
-
-
-class Side(StrEnum):
-    BRAND = "brand"
-    FACTORY = "factory"
 
 
 LIVE_PROPOSAL_STATUSES = (Proposal.Status.OPEN, Proposal.Status.ACCEPTED)
@@ -421,10 +618,12 @@ def proposal_decide(
     *, actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: bool
 ) -> Proposal:
     """Record the brand's or the factory's answer. The brand side is decided by members of
-    the demand's owner, the factory side by members of the factory. When both have
-    accepted, the factory's weeks are reserved and an agreement (cooperation intention) is
-    created in the same transaction; if any week lacks room, ConflictError lists every
-    shortfall and nothing is written (the answer included)."""
+    the demand's owner, the factory side by members of the factory (matching.access); anyone
+    else is NotFoundError. An acceptance is refused (409) when the order was cancelled or
+    closed, or when the pairs already accepted for it leave no room for this proposal's. When
+    both have accepted, the factory's weeks are reserved and an agreement (cooperation
+    intention) is created in the same transaction; if any week lacks room, ConflictError
+    lists every shortfall and nothing is written (the answer included)."""
     expired = False
     try:
         with transaction.atomic():
@@ -445,13 +644,15 @@ class _Expired(Exception):
 
 
 def _decide(actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: bool) -> Proposal:
+    # The demand first (the lock order a run's writer takes too), then the proposal.
+    demand_id = Proposal.objects.filter(pk=proposal.pk).values_list("demand_id", flat=True)
+    demand = Demand.objects.select_for_update().get(pk__in=demand_id)
     proposal = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("demand", "demand__owner", "factory")
         .get(pk=proposal.pk)
     )
-    owner = proposal.demand.owner_id if side == Side.BRAND else proposal.factory_id
-    if side not in (Side.BRAND, Side.FACTORY) or not viewer.is_member_of(owner):
+    if not access.may_decide(viewer, proposal, side):
         raise NotFoundError()
     if proposal.status == Proposal.Status.OPEN and proposal.expires_at <= clock.now():
         raise _Expired()
@@ -461,6 +662,8 @@ def _decide(actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: b
             code=MatchingErrorCode.PROPOSAL_CLOSED,
             status=409,
         )
+    if accept:
+        _check_order_takes(demand, proposal)
     decision = Decision.ACCEPTED if accept else Decision.DECLINED
     now = clock.now()
     if side == Side.BRAND:
@@ -488,6 +691,34 @@ def _decide(actor: Any, viewer: Viewer, proposal: Proposal, side: str, accept: b
     proposal._history_user = actor  # type: ignore[attr-defined]
     proposal.save()
     return proposal
+
+
+def _check_order_takes(demand: Demand, proposal: Proposal) -> None:
+    """Refuse an acceptance the order can no longer take (the demand is locked): a cancelled
+    or closed order, or one whose accepted pairs leave less room than the proposal's."""
+    if demand.status not in RUNNABLE_STATUSES:
+        raise ApplicationError(
+            _("The order was cancelled or closed: it takes no more acceptances."),
+            code=MatchingErrorCode.ORDER_CLOSED,
+            status=409,
+        )
+    if demand.pairs is None:
+        return
+    accepted = (
+        Proposal.objects.filter(demand=demand, status=Proposal.Status.ACCEPTED)
+        .exclude(pk=proposal.pk)
+        .aggregate(total=Sum("pairs"))["total"]
+        or 0
+    )
+    if accepted + proposal.pairs > demand.pairs:
+        raise ConflictError(
+            _(
+                "The order is already placed: %(accepted)s of its %(pairs)s pairs are "
+                "accepted, so the %(wanted)s pairs of this proposal do not fit."
+            )
+            % {"accepted": accepted, "pairs": demand.pairs, "wanted": proposal.pairs},
+            code=MatchingErrorCode.ORDER_PLACED,
+        )
 
 
 def _reserve(actor: Any, proposal: Proposal) -> None:

@@ -1,7 +1,8 @@
 """Match run pages: start a run, watch it, read and export its result; brands and factories
 answer the proposals made to them.
 
-Thin views: parse, call a selector or a service, render. Rows the user may not see are 404.
+Thin views: parse, call a selector or a service, render. Who may do what is decided in
+matching.access, which the selectors and services call; rows the user may not see are 404.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from clusterlink.accounts.access import viewer_for
 from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.directory.models import Cluster
 from clusterlink.market.models import Quote
-from clusterlink.matching import selectors, services
+from clusterlink.matching import access, selectors, services
 from clusterlink.matching.forms import MatchRunRepairForm, MatchRunStartForm
 from clusterlink.matching.models import MatchRun
 
@@ -35,7 +36,7 @@ def _run_or_404(request: HttpRequest, run_id: int) -> MatchRun:
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
-    if not viewer.is_operator:
+    if not access.may_start_runs(viewer):
         raise Http404
     runs = selectors.run_list(viewer=viewer)[:100]
     return render(request, "matching/run_list.html", {"runs": runs})
@@ -45,7 +46,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def run_start(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
-    if not viewer.is_operator:
+    if not access.may_start_runs(viewer):
         raise Http404
     choices = selectors.run_start_choices(viewer)
     form = MatchRunStartForm(request.POST or None, choices=choices)
@@ -109,11 +110,13 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(request, run_id)
     try:
-        services.match_run_cancel(actor=request.user, run=run)
+        services.match_run_cancel(actor=request.user, viewer=viewer_for(request.user), run=run)
+    except NotFoundError as exc:
+        raise Http404 from exc
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("The run will stop at its next check."))
+        messages.success(request, _("The run is cancelled."))
     return redirect("matching:run_detail", run_id=run.pk)
 
 
@@ -131,6 +134,8 @@ def run_repair(request: HttpRequest, run_id: int) -> HttpResponse:
             run=run,
             time_limit_s=form.cleaned_data["time_limit_s"],
         )
+    except NotFoundError as exc:
+        raise Http404 from exc
     except ApplicationError as error:
         messages.error(request, str(error.message))
         return redirect("matching:run_detail", run_id=run.pk)

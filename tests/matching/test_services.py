@@ -114,7 +114,7 @@ def test_start_validates_weights_and_limits() -> None:
 def test_cancel_a_queued_run(django_capture_on_commit_callbacks: Any) -> None:
     world = matching_world()
     run = start(world)
-    match_run_cancel(actor=world.operator, run=run)
+    match_run_cancel(actor=world.operator, viewer=world.viewer(world.operator), run=run)
     run = match_run_execute(run_id=run.pk)
     assert run.status == MatchRun.Status.CANCELLED
     assert Proposal.objects.count() == 0
