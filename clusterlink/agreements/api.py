@@ -1,12 +1,12 @@
 """The agreements API: list and read agreements you may see, record one, move it along the
-pipeline, set a signing ceremony's running order. Access is decided by the selectors: an agreement
-you may not see is a 404."""
+pipeline, set a signing ceremony's running order. Endpoints parse, call and render: the services
+and selectors decide access through clusterlink.agreements.access (an agreement you may not see
+is a 404)."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from ninja.params import functions as param_functions
@@ -23,11 +23,7 @@ from clusterlink.agreements.schemas import (
     RunningOrderIn,
     TransitionIn,
 )
-from clusterlink.common.errors import NotFoundError
 from clusterlink.common.schemas import ERROR_STATUSES, MAX_ID, ApiPagination, ErrorOut
-from clusterlink.common.validation import FieldErrors
-from clusterlink.directory.models import Enterprise
-from clusterlink.market.selectors import demand_get_for
 
 # Reads answer anonymous callers too (an empty list, 404 for any id); writes need a user.
 router = Router(tags=["agreements"], auth=AUTH_OPTIONAL)
@@ -46,6 +42,17 @@ def _detail(viewer: Viewer, agreement_id: int) -> dict[str, Any]:
     return {
         **AgreementOut.from_orm(agreement).model_dump(),
         "history": selectors.agreement_history(agreement),
+        "confirmations": [
+            {
+                "to_status": c.to_status,
+                "party": c.party,
+                "user": str(c.confirmed_by) if c.confirmed_by else "",
+                "at_ceremony": c.at_ceremony,
+                "signed_on": c.signed_on,
+                "at": c.created_at,
+            }
+            for c in selectors.agreement_confirmations(agreement)
+        ],
         "match_run_id": getattr(source["match_run"], "pk", None),
     }
 
@@ -70,13 +77,6 @@ def agreement_detail(request: HttpRequest, agreement_id: int = ObjectId) -> dict
     return _detail(_viewer(request), agreement_id)
 
 
-def _firm(viewer: Viewer, enterprise_id: int, field: str, errors: FieldErrors) -> Enterprise | None:
-    firm = Enterprise.objects.select_related("cluster").filter(pk=enterprise_id).first()
-    if firm is None:
-        errors.add(field, _("Unknown enterprise."))
-    return firm
-
-
 @router.post(
     "/agreements",
     response={201: AgreementDetailOut, **ERRORS},
@@ -85,44 +85,23 @@ def _firm(viewer: Viewer, enterprise_id: int, field: str, errors: FieldErrors) -
 )
 def agreement_create(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
     """A member of one of the two firms, or an operator of one of their clusters, records an
-    intention, optionally at an event, from a meeting or answering a demand."""
-    viewer = _viewer(request)
-    errors = FieldErrors()
-    buyer = _firm(viewer, payload.buyer_id, "buyer_id", errors)
-    supplier = _firm(viewer, payload.supplier_id, "supplier_id", errors)
-    if (
-        buyer
-        and supplier
-        and not (selectors.may_act_for(viewer, buyer) or selectors.may_act_for(viewer, supplier))
-    ):
-        errors.add("buyer_id", _("You can only record agreements your firm or cluster is part of."))
-    sources: dict[str, Any] = {}
-    try:
-        if payload.meeting_id is not None:
-            sources["meeting"] = selectors.meeting_for_agreements(viewer, payload.meeting_id)
-        if payload.event is not None:
-            sources["event"] = selectors.event_for_agreements(viewer, payload.event)
-    except NotFoundError:
-        errors.add("meeting_id" if payload.meeting_id else "event", _("Not found."))
-    if payload.demand_id is not None:
-        try:
-            sources["demand"] = demand_get_for(viewer, payload.demand_id)
-        except NotFoundError:
-            errors.add("demand_id", _("Not found."))
-    errors.raise_if_any()
-    assert buyer is not None and supplier is not None
-    agreement = services.agreement_create(
+    intention, optionally at an event, from a meeting or answering a demand. Both firms must be
+    ones you may see and approved members of their clusters; a firm you may not see is answered
+    like one that does not exist."""
+    agreement = services.agreement_record(
         actor=request.user,
         agreement_type=payload.agreement_type,
-        buyer=buyer,
-        supplier=supplier,
+        buyer_id=payload.buyer_id,
+        supplier_id=payload.supplier_id,
         pairs=payload.pairs,
         amount_rmb=payload.amount_rmb,
         title=payload.title,
         note=payload.note,
-        **sources,
+        event_slug=payload.event,
+        meeting_id=payload.meeting_id,
+        demand_id=payload.demand_id,
     )
-    return Status(201, _detail(viewer, agreement.pk))
+    return Status(201, _detail(_viewer(request), agreement.pk))
 
 
 @router.post(
@@ -135,7 +114,10 @@ def agreement_transition(
     request: HttpRequest, payload: TransitionIn, agreement_id: int = ObjectId
 ) -> dict[str, Any]:
     """intention → signed → in_production → delivered; any of the first three → cancelled. An
-    illegal move is a 400 with code agreement_illegal_transition."""
+    illegal move is a 400 with code agreement_illegal_transition. Signed and delivered are
+    confirmed by both parties: the first party's move leaves the agreement in its status with
+    `awaiting_status` set and `awaiting_party` naming who must confirm; that party's same move
+    makes it. A move that is not yours is a 403."""
     viewer = _viewer(request)
     agreement = selectors.agreement_get_for(viewer, agreement_id)
     services.agreement_transition(
@@ -158,21 +140,7 @@ def ceremony_running_order(
     request: HttpRequest, payload: RunningOrderIn, session_id: int = ObjectId
 ) -> list[Agreement]:
     """Operators of the event's clusters. The list replaces the running order."""
-    viewer = _viewer(request)
-    session = selectors.ceremony_get_for(viewer, session_id)
-    visible = set(
-        selectors.agreement_list(viewer=viewer)
-        .filter(pk__in=payload.agreement_ids)
-        .values_list("pk", flat=True)
-    )
-    hidden = [pk for pk in payload.agreement_ids if pk not in visible]
-    if hidden:
-        errors = FieldErrors()
-        errors.add(
-            "agreement_ids",
-            _("Not an agreement of this event: %(ids)s") % {"ids": ", ".join(map(str, hidden))},
-        )
-        errors.raise_if_any()
+    session = selectors.ceremony_get_for(_viewer(request), session_id)
     services.agreement_ceremony_order(
         actor=request.user, session=session, agreement_ids=payload.agreement_ids
     )

@@ -185,29 +185,32 @@ def load_xiaobeihe_projects(event: Event) -> list[Agreement]:
     buyers, suppliers = _registered_by_role(event)
     if not buyers or not suppliers:
         raise RuntimeError(f"{event.slug}: needs firms registered as buyers and as suppliers")
-    signed = []
     with clock.frozen(session.starts_at):
-        for i, plan in enumerate(XIAOBEIHE_PROJECTS):
-            buyer, supplier = buyers[i % len(buyers)], suppliers[i % len(suppliers)]
-            agreement = agreement_create(
+        planned = [
+            agreement_create(
                 actor=None,
                 agreement_type=plan.agreement_type,
-                buyer=buyer,
-                supplier=supplier,
+                buyer=buyers[i % len(buyers)],
+                supplier=suppliers[i % len(suppliers)],
                 pairs=plan.pairs,
                 amount_rmb=plan.amount_rmb,
                 title=plan.title,
                 event=event,
             )
-            signed.append(
-                agreement_transition(
-                    actor=None,
-                    agreement=agreement,
-                    to_status=AgreementStatus.SIGNED,
-                    note="签约仪式现场签约",
-                )
+            for i, plan in enumerate(XIAOBEIHE_PROJECTS)
+        ]
+        # On the running order first: the signature is then the ceremony's, confirmed for both
+        # parties on stage (see clusterlink.agreements.access).
+        agreement_ceremony_order(actor=None, session=session, agreement_ids=[a.pk for a in planned])
+        signed = [
+            agreement_transition(
+                actor=None,
+                agreement=agreement,
+                to_status=AgreementStatus.SIGNED,
+                note="签约仪式现场签约",
             )
-    agreement_ceremony_order(actor=None, session=session, agreement_ids=[a.pk for a in signed])
+            for agreement in planned
+        ]
     return signed
 
 

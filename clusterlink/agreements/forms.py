@@ -40,6 +40,8 @@ class AgreementFilterForm(forms.Form):
 
 
 class AgreementForm(ServiceErrorsMixin, forms.Form):
+    service_field_names = {"buyer_id": "buyer", "supplier_id": "supplier"}
+
     agreement_type = forms.ChoiceField(
         label=_("Type"),
         choices=AgreementType.choices,

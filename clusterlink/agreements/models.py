@@ -42,6 +42,16 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
     AgreementStatus.CANCELLED: frozenset(),
 }
 
+# Moves both parties confirm: one party's mark leaves the agreement where it is, awaiting the
+# other party (Agreement.awaiting_status); the status changes with the second confirmation.
+CONFIRMED_STATUSES = frozenset({AgreementStatus.SIGNED, AgreementStatus.DELIVERED})
+
+
+class Party(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SUPPLIER = "supplier", _("Supplier")
+
+
 # Statuses that count as an outcome of an event (an intention or better, not cancelled).
 REPORTED_STATUSES = frozenset(
     {
@@ -159,7 +169,27 @@ class Agreement(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("marked signed by"),
-        help_text=_("Person who marked the agreement signed, for either party."),
+        help_text=_(
+            "Person whose confirmation completed the signature; every party's confirmation "
+            "is kept as an agreement confirmation."
+        ),
+    )
+    awaiting_status = models.CharField(
+        _("awaiting confirmation of"),
+        max_length=20,
+        blank=True,
+        choices=[(s.value, s.label) for s in AgreementStatus if s in CONFIRMED_STATUSES],
+        help_text=_(
+            "A move one party marked (signed or delivered) that awaits the other party's "
+            "confirmation; empty when nothing awaits."
+        ),
+    )
+    awaiting_party = models.CharField(
+        _("awaiting the confirmation of"),
+        max_length=10,
+        blank=True,
+        choices=Party.choices,
+        help_text=_("The party whose confirmation the awaited move needs; empty with it."),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Free remarks on the agreement."))
     created_by = models.ForeignKey(
@@ -201,7 +231,86 @@ class Agreement(TimeStampedModel):
                 fields=["ceremony_session", "ceremony_position"],
                 name="agreement_ceremony_position_unique",
             ),
+            models.CheckConstraint(
+                condition=Q(awaiting_status="", awaiting_party="")
+                | (
+                    Q(awaiting_status__in=sorted(CONFIRMED_STATUSES))
+                    & Q(awaiting_party__in=Party.values)
+                ),
+                name="agreement_awaiting_status_with_party",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title or f"{self.get_agreement_type_display()} #{self.pk}"
+
+    def party_firm_id(self, party: str) -> int:
+        return self.buyer_id if party == Party.BUYER else self.supplier_id
+
+
+class AgreementConfirmation(TimeStampedModel):
+    """One party's confirmation of a move both parties confirm (signed, delivered): who confirmed,
+    for which party, when. Append-only; the agreement's status changes when both parties have
+    confirmed the same move. A confirmation made by an operator at a signing ceremony
+    (`at_ceremony`) stands for both parties, each with its own row."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="confirmations",
+        verbose_name=_("agreement"),
+        help_text=_("The agreement confirmed."),
+    )
+    to_status = models.CharField(
+        _("confirmed status"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in AgreementStatus if s in CONFIRMED_STATUSES],
+        help_text=_("The move confirmed: signed or delivered."),
+    )
+    party = models.CharField(
+        _("party"),
+        max_length=10,
+        choices=Party.choices,
+        help_text=_("The party that confirmed."),
+    )
+    confirmed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+        help_text=_("Person who confirmed for the party (empty for system work)."),
+    )
+    at_ceremony = models.BooleanField(
+        _("at the signing ceremony"),
+        default=False,
+        help_text=_("Confirmed by the event's operator for the parties signing on stage."),
+    )
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("With a signature: the day the party says the contract was signed."),
+    )
+    note = models.CharField(
+        _("note"), max_length=100, blank=True, help_text=_("Remark given with the confirmation.")
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("agreement confirmation")
+        verbose_name_plural = _("agreement confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "to_status", "party"],
+                name="agreement_confirmation_once_per_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_status__in=sorted(CONFIRMED_STATUSES)),
+                name="agreement_confirmation_status_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.to_status} {self.party}"

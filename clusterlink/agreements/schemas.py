@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from clusterlink.agreements.models import Agreement, AgreementStatus, AgreementType
+from clusterlink.agreements.models import Agreement, AgreementStatus, AgreementType, Party
 from clusterlink.common.schemas import Code, Id, InputSchema, MoneyOut, Pairs, SafeStr
 
 AmountIn = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -50,6 +50,11 @@ class AgreementFields(Schema):
     ceremony_session_id: int | None
     ceremony_position: int | None
     signed_on: dt.date | None
+    awaiting_status: AgreementStatus | None = Field(
+        description="signed or delivered when one party marked it and the other party's "
+        "confirmation is awaited; null when nothing awaits."
+    )
+    awaiting_party: Party | None = Field(description="The party whose confirmation is awaited.")
     note: str
     created_at: dt.datetime
 
@@ -67,6 +72,14 @@ class AgreementOut(AgreementFields):
     def resolve_event(obj: Agreement) -> str | None:
         return obj.event.slug if obj.event_id else None  # type: ignore[union-attr]
 
+    @staticmethod
+    def resolve_awaiting_status(obj: Agreement) -> str | None:
+        return obj.awaiting_status or None
+
+    @staticmethod
+    def resolve_awaiting_party(obj: Agreement) -> str | None:
+        return obj.awaiting_party or None
+
 
 class HistoryRowOut(Schema):
     at: dt.datetime
@@ -77,8 +90,20 @@ class HistoryRowOut(Schema):
     note: str
 
 
+class ConfirmationOut(Schema):
+    to_status: AgreementStatus
+    party: Party
+    user: str = Field(description="Who confirmed for the party.")
+    at_ceremony: bool = Field(description="Confirmed by the event's operator on stage.")
+    signed_on: dt.date | None
+    at: dt.datetime
+
+
 class AgreementDetailOut(AgreementFields):
     history: list[HistoryRowOut]
+    confirmations: list[ConfirmationOut] = Field(
+        description="Each party's confirmation of a signature or a delivery, oldest first."
+    )
     match_run_id: int | None = Field(description="The match run it came from, if any.")
 
 

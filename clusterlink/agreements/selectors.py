@@ -1,6 +1,7 @@
 """Reads of agreements. An agreement — its parties, pairs and amount — is private to the members of
 its two firms, the operators of either firm's cluster and the platform admin; for anyone else it
-does not exist (NotFoundError). Public pages show only aggregates (clusterlink.reports)."""
+does not exist (NotFoundError). Public pages show only aggregates (clusterlink.reports). The rules
+are clusterlink.agreements.access's; these reads apply them."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from clusterlink.accounts.access import MATCH_ALL, Viewer
-from clusterlink.agreements.models import Agreement, AgreementStatus
+from clusterlink.accounts.access import Viewer
+from clusterlink.agreements.access import (
+    access_ceremony,
+    agreement_moves_for,
+    agreement_visible_q,
+    operates_event,
+)
+from clusterlink.agreements.models import Agreement, AgreementConfirmation, AgreementStatus
 from clusterlink.common.errors import NotFoundError
+from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import Enterprise
 from clusterlink.events.models import Event, EventSession, Meeting, Registration
 
-NOTHING = Q(pk__in=[])
+__all__ = ["agreement_moves_for", "agreement_visible_q"]
 
 
 @dataclass(frozen=True)
@@ -25,19 +33,6 @@ class AgreementFilters:
     status: str | None = None
     cluster: str | None = None  # slug: either party's cluster
     event: str | None = None  # slug
-
-
-def agreement_visible_q(viewer: Viewer, prefix: str = "") -> Q:
-    if viewer.is_platform_admin:
-        return MATCH_ALL
-    if not viewer.is_authenticated:
-        return NOTHING
-    return (
-        Q(**{f"{prefix}buyer_id__in": viewer.enterprise_ids})
-        | Q(**{f"{prefix}supplier_id__in": viewer.enterprise_ids})
-        | Q(**{f"{prefix}buyer__cluster_id__in": viewer.operator_cluster_ids})
-        | Q(**{f"{prefix}supplier__cluster_id__in": viewer.operator_cluster_ids})
-    )
 
 
 def agreement_list(
@@ -72,9 +67,10 @@ def agreement_get_for(viewer: Viewer, agreement_id: int) -> Agreement:
         raise NotFoundError() from exc
 
 
-def may_act_for(viewer: Viewer, enterprise: Enterprise) -> bool:
-    """Whether the viewer may record or move agreements on behalf of this firm."""
-    return viewer.is_member_of(enterprise.pk) or viewer.operates(enterprise.cluster_id)
+def agreement_confirmations(agreement: Agreement) -> list[AgreementConfirmation]:
+    """Every party's confirmation of a signature or a delivery, oldest first (call only after
+    agreement_get_for)."""
+    return list(agreement.confirmations.select_related("confirmed_by").order_by("pk"))
 
 
 def agreement_history(agreement: Agreement) -> list[dict[str, Any]]:
@@ -87,6 +83,7 @@ def agreement_history(agreement: Agreement) -> list[dict[str, Any]]:
         "ceremony_position": _("position in the running order"),
         "signed_on": _("signed on"),
         "title": _("title"),
+        "awaiting_status": _("awaiting confirmation"),
     }
     result = []
     previous = None
@@ -130,19 +127,13 @@ def agreement_source(agreement: Agreement) -> dict[str, Any]:
 # ---- what an agreement may be recorded from --------------------------------------------------
 
 
-def _operates_event(viewer: Viewer, event: Event) -> bool:
-    if viewer.is_platform_admin:
-        return True
-    return event.clusters.filter(pk__in=viewer.operator_cluster_ids).exists()
-
-
 def event_for_agreements(viewer: Viewer, slug: str) -> Event:
     """An event the viewer may record agreements at: operators of its clusters, the admin, and
     members of a firm registered at it."""
     event = Event.objects.filter(slug=slug).first()
     if event is None:
         raise NotFoundError()
-    if _operates_event(viewer, event):
+    if operates_event(viewer, event):
         return event
     registered = Registration.objects.filter(
         event=event, enterprise_id__in=viewer.enterprise_ids
@@ -170,7 +161,7 @@ def meeting_for_agreements(viewer: Viewer, meeting_id: int) -> Meeting:
         meeting.participant_a.registration.enterprise_id,
         meeting.participant_b.registration.enterprise_id,
     }
-    if firms & viewer.enterprise_ids or _operates_event(viewer, meeting.event):
+    if firms & viewer.enterprise_ids or operates_event(viewer, meeting.event):
         return meeting
     raise NotFoundError()
 
@@ -182,10 +173,24 @@ def meeting_firms(meeting: Meeting) -> list[Enterprise]:
     ]
 
 
-def event_registered_firms(event: Event) -> QuerySet[Enterprise]:
+def event_registered_firms(viewer: Viewer, event: Event) -> QuerySet[Enterprise]:
+    """Firms registered at the event (not rejected) that the viewer may name as a party."""
     return (
-        Enterprise.objects.filter(event_registrations__event=event)
+        Enterprise.objects.filter(enterprise_visible_q(viewer))
+        .filter(event_registrations__event=event)
         .exclude(event_registrations__status=Registration.Status.REJECTED)
+        .select_related("cluster")
+        .distinct()
+        .order_by("legal_name", "pk")
+    )
+
+
+def demand_firms(viewer: Viewer, demand: Any) -> QuerySet[Enterprise]:
+    """The demand's owner and the firms it is shared with, those the viewer may name as a party
+    (call only after demand_get_for)."""
+    return (
+        Enterprise.objects.filter(enterprise_visible_q(viewer))
+        .filter(Q(pk=demand.owner_id) | Q(demand_shares__demand=demand))
         .select_related("cluster")
         .distinct()
         .order_by("legal_name", "pk")
@@ -212,15 +217,8 @@ def ceremony_sessions(event: Event) -> QuerySet[EventSession]:
 
 def ceremony_get_for(viewer: Viewer, session_id: int) -> EventSession:
     """A signing-ceremony session whose running order the viewer may see and set: operators of
-    the event's clusters and the admin."""
-    session = (
-        EventSession.objects.select_related("event")
-        .filter(pk=session_id, kind=EventSession.Kind.SIGNING_CEREMONY)
-        .first()
-    )
-    if session is None or not _operates_event(viewer, session.event):
-        raise NotFoundError()
-    return session
+    the event's clusters and the admin (NotFoundError for anyone else)."""
+    return access_ceremony(viewer, session_id)
 
 
 def ceremony_running_order(session: EventSession) -> list[Agreement]:

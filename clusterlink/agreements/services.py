@@ -1,8 +1,13 @@
-"""Writes of agreements: record one, move it along the pipeline. Every write leaves a history row."""
+"""Writes of agreements: record one, move it along the pipeline, set a ceremony's running order.
+Every write leaves a history row. The services that act for a user take the acting user, build
+his Viewer and check it through clusterlink.agreements.access before writing (`access_*`, then
+the write); `agreement_create` is the one write without an access check, for callers whose own
+rule already decided (a match proposal both parties accepted, the demo loader)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -10,15 +15,20 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from clusterlink.accounts.access import viewer_for
+from clusterlink.agreements import access
 from clusterlink.agreements.models import (
+    CONFIRMED_STATUSES,
     NEXT_STATUSES,
     Agreement,
+    AgreementConfirmation,
     AgreementStatus,
     AgreementType,
+    Party,
 )
 from clusterlink.agreements.signals import agreement_cancelled
 from clusterlink.common import clock
-from clusterlink.common.errors import ApplicationError
+from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into
 from clusterlink.directory.models import Enterprise
 from clusterlink.events.models import Event, EventSession, Meeting, Participant, Registration
@@ -85,13 +95,16 @@ def agreement_create(
     event: Event | None = None,
     meeting: Meeting | None = None,
 ) -> Agreement:
-    """Record a cooperation intention between `buyer` and `supplier`.
+    """Record a cooperation intention between `buyer` and `supplier`, without an access check:
+    for callers whose own rule decided who may record it (matching, once both parties accepted a
+    proposal; the demo loader). A user's request goes through `agreement_record`.
 
     `actor` is the user who records it (None for system work such as the demo); it is written on
-    the first history row. Raises ApplicationError naming every invalid field; writes nothing then.
-    With a `meeting`, the parties must be the two firms that met and the event is the meeting's;
-    with an `event`, both parties must be registered at it. Access (who may record an agreement
-    for whom) is checked by the caller's selector.
+    the first history row. Both parties must be approved members of their clusters (an agreement
+    of a firm awaiting approval would count in the public outcome figures). Raises
+    ApplicationError naming every invalid field; writes nothing then. With a `meeting`, the
+    parties must be the two firms that met and the event is the meeting's; with an `event`, both
+    parties must be registered at it.
     """
     errors = FieldErrors()
     agreement = Agreement(
@@ -109,6 +122,7 @@ def agreement_create(
         meeting=meeting,
     )
     _check_figures(agreement, errors)
+    access.party_approval_errors([("buyer", buyer), ("supplier", supplier)], errors)
     _check_sources(agreement, errors)
     full_clean_into(agreement, errors, exclude=["created_by"])
     errors.raise_if_any()
@@ -116,6 +130,79 @@ def agreement_create(
     agreement._change_reason = agreement.note[:100]  # type: ignore[attr-defined]
     agreement.save()
     return agreement
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor: Any,
+    agreement_type: str,
+    buyer_id: int,
+    supplier_id: int,
+    pairs: int | None = None,
+    amount_rmb: Decimal | None = None,
+    title: str = "",
+    note: str = "",
+    event_slug: str | None = None,
+    meeting_id: int | None = None,
+    demand_id: int | None = None,
+) -> Agreement:
+    """A user (`actor`) records a cooperation intention between two firms, optionally at an
+    event, from a meeting or answering a demand, all named by id.
+
+    Checks first (clusterlink.agreements.access): both firms are ones the actor may see, he acts
+    for one of them, both are approved members of their clusters; the event, meeting and demand
+    are ones he may record from. A firm, meeting, event or demand he may not see is reported on
+    its field exactly like a missing one ("Unknown enterprise.", "Not found."). Raises one
+    ApplicationError naming every field in error (`buyer_id`, `supplier_id`, `event`,
+    `meeting_id`, `demand_id`, and the model's fields); writes nothing then.
+    """
+    from clusterlink.agreements import selectors
+    from clusterlink.market.selectors import demand_get_for
+
+    viewer = viewer_for(actor)
+    errors = FieldErrors()
+    buyer, supplier = access.access_agreement_record(
+        viewer, buyer_id=buyer_id, supplier_id=supplier_id, errors=errors
+    )
+    sources: dict[str, Any] = {}
+    lookups: list[tuple[str, Callable[[], Any] | None]] = [
+        (
+            "meeting_id",
+            None
+            if meeting_id is None
+            else lambda: selectors.meeting_for_agreements(viewer, meeting_id),
+        ),
+        (
+            "event",
+            None
+            if event_slug is None
+            else lambda: selectors.event_for_agreements(viewer, event_slug),
+        ),
+        ("demand_id", None if demand_id is None else lambda: demand_get_for(viewer, demand_id)),
+    ]
+    for field, lookup in lookups:
+        if lookup is None:
+            continue
+        try:
+            sources[field] = lookup()
+        except NotFoundError:
+            errors.add(field, _("Not found."))
+    errors.raise_if_any()
+    assert buyer is not None and supplier is not None
+    return agreement_create(
+        actor=actor,
+        agreement_type=agreement_type,
+        buyer=buyer,
+        supplier=supplier,
+        pairs=pairs,
+        amount_rmb=amount_rmb,
+        title=title,
+        note=note,
+        meeting=sources.get("meeting_id"),
+        event=sources.get("event"),
+        demand=sources.get("demand_id"),
+    )
 
 
 def _check_sources(agreement: Agreement, errors: FieldErrors) -> None:
@@ -154,21 +241,42 @@ def agreement_transition(
     note: str = "",
     signed_on: dt.date | None = None,
 ) -> Agreement:
-    """Move `agreement` one step along intention → signed → in production → delivered, or to
-    cancelled from any status that is not final. Locks the row so two concurrent moves cannot
-    both start from the same status. Moving to signed records the signing day (`signed_on`,
-    by default a day already recorded or today; never in the future) and who marked it.
+    """The user `actor` moves `agreement` one step along intention → signed → in production →
+    delivered, or to cancelled from any status that is not final. Locks the row so two concurrent
+    moves cannot both start from the same status.
+
+    Who may make which move is clusterlink.agreements.access's rule (NotFoundError for an
+    agreement he may not see, PermissionError_ for a move that is not his). A signature and a
+    delivery are confirmed by both parties: the first party's mark records its confirmation
+    (AgreementConfirmation: who, which party, when, the day it says it signed) and leaves the
+    status as it is, awaiting the other party (`awaiting_status`, `awaiting_party`); the other
+    party's confirmation makes the move. An operator at a signing ceremony confirms for both.
+    `actor=None` is system work (the demo loader), never a request: it confirms for both.
+    While a move awaits, only it (confirmed by the other party) or cancelling may follow;
+    cancelling clears it. The signing day is the one the first party gave (default today; never
+    in the future); `signed_by` is who completed the signature.
     Raises ApplicationError with code `agreement_illegal_transition` (or
-    `agreement_unknown_status`, `agreement_signed_in_future`); writes nothing then.
+    `agreement_unknown_status`, `agreement_signed_in_future`, `agreement_already_confirmed`);
+    writes nothing then.
     """
-    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    locked = (
+        Agreement.objects.select_for_update()
+        .select_related("buyer", "supplier", "ceremony_session__event")
+        .get(pk=agreement.pk)
+    )
+    if actor is not None:  # None: system work (the demo loader), never a request
+        viewer = viewer_for(actor)
+        access.access_agreement_move(viewer, locked)
     if to_status not in AgreementStatus.values:
         raise ApplicationError(
             _("Unknown agreement status: %(status)s") % {"status": to_status},
             code=AgreementErrorCode.UNKNOWN_STATUS,
             details={"to_status": [str(_("Unknown status."))]},
         )
-    if to_status not in NEXT_STATUSES[locked.status]:
+    allowed = NEXT_STATUSES[locked.status]
+    if locked.awaiting_status:
+        allowed = frozenset({locked.awaiting_status, AgreementStatus.CANCELLED})
+    if to_status not in allowed:
         raise ApplicationError(
             _("An agreement cannot move from “%(from)s” to “%(to)s”.")
             % {
@@ -183,40 +291,97 @@ def agreement_transition(
                         "allowed": ", ".join(
                             str(AgreementStatus(s).label)
                             for s in AgreementStatus.values
-                            if s in NEXT_STATUSES[locked.status]
+                            if s in allowed
                         )
                         or "—"
                     }
                 ]
             },
         )
+    if to_status == AgreementStatus.SIGNED and signed_on is not None and signed_on > clock.today():
+        raise ApplicationError(
+            _("The signing date cannot be in the future."),
+            code=AgreementErrorCode.SIGNED_IN_FUTURE,
+            details={"signed_on": [str(_("Enter today or an earlier day."))]},
+        )
+    move = (
+        access.access_agreement_confirm(viewer, locked, to_status)
+        if actor is not None
+        # System work confirms for both parties (on the ceremony's stage when it is on one).
+        else access.Move(to_status=to_status, at_ceremony=locked.ceremony_session_id is not None)
+    )
+    user = actor if getattr(actor, "pk", None) else None
+    reason = (note or "").strip()[:100]
+    if to_status in CONFIRMED_STATUSES and not _confirm(locked, move, user, reason, signed_on):
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked._change_reason = reason  # type: ignore[attr-defined]
+        locked.save()
+        return locked
     if to_status == AgreementStatus.SIGNED:
-        if signed_on is not None and signed_on > clock.today():
-            raise ApplicationError(
-                _("The signing date cannot be in the future."),
-                code=AgreementErrorCode.SIGNED_IN_FUTURE,
-                details={"signed_on": [str(_("Enter today or an earlier day."))]},
-            )
-        locked.signed_on = signed_on or locked.signed_on or clock.today()
-        locked.signed_by = actor if getattr(actor, "pk", None) else None
+        first = locked.confirmations.filter(to_status=to_status).order_by("pk").first()
+        day = first.signed_on if first is not None else None
+        locked.signed_on = day or signed_on or locked.signed_on or clock.today()
+        locked.signed_by = user
+    locked.awaiting_status = ""
+    locked.awaiting_party = ""
     locked.status = to_status
-    locked._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
-    locked._change_reason = (note or "").strip()[:100]  # type: ignore[attr-defined]
+    locked._history_user = user  # type: ignore[attr-defined]
+    locked._change_reason = reason  # type: ignore[attr-defined]
     locked.save()
     if to_status == AgreementStatus.CANCELLED:
         agreement_cancelled.send(sender=Agreement, actor=actor, agreement=locked)
     return locked
 
 
+def _confirm(
+    agreement: Agreement,
+    move: access.Move,
+    user: Any,
+    note: str,
+    signed_on: dt.date | None,
+) -> bool:
+    """Record the confirmation(s) `move` makes; True when both parties have now confirmed it,
+    else mark the agreement awaiting the party still missing (saved by the caller)."""
+    to_status = move.to_status
+    confirmed = set(
+        agreement.confirmations.filter(to_status=to_status).values_list("party", flat=True)
+    )
+    parties = [move.party] if move.party else [p for p in Party.values if p not in confirmed]
+    for party in parties:
+        AgreementConfirmation.objects.create(
+            agreement=agreement,
+            to_status=to_status,
+            party=party,
+            confirmed_by=user,
+            at_ceremony=move.at_ceremony,
+            signed_on=(signed_on or clock.today()) if to_status == AgreementStatus.SIGNED else None,
+            note=note,
+        )
+    missing = [p for p in Party.values if p not in confirmed | set(parties)]
+    if not missing:
+        return True
+    agreement.awaiting_status = to_status
+    agreement.awaiting_party = missing[0]
+    return False
+
+
 @transaction.atomic
 def agreement_ceremony_order(
     *, actor: Any, session: EventSession, agreement_ids: list[int]
 ) -> list[Agreement]:
-    """Set the running order of a signing ceremony: `agreement_ids` in the order they are signed on
-    stage. Agreements of the session that are left out leave the stage. Every agreement must be of
-    the session's event and not cancelled; each appears once. Writes a history row for every
-    agreement whose place changed; writes nothing when anything is wrong.
+    """The user `actor` sets the running order of a signing ceremony: `agreement_ids` in the order
+    they are signed on stage. Agreements of the session that are left out leave the stage.
+
+    Access first (clusterlink.agreements.access): the session must be one whose event the actor
+    operates (NotFoundError otherwise), and every agreement one he may see; one he may not see is
+    named like an agreement of another event. Every agreement must be of the session's event and
+    not cancelled; each appears once. Writes a history row for every agreement whose place
+    changed; writes nothing when anything is wrong. `actor=None` is system work (the demo).
     """
+    if actor is not None:
+        viewer = viewer_for(actor)
+        session = access.access_ceremony(viewer, session.pk)
+        access.access_ceremony_agreements(viewer, agreement_ids)
     if session.kind != EventSession.Kind.SIGNING_CEREMONY:
         raise ApplicationError(
             _("Only a signing-ceremony session has a running order."),

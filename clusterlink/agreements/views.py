@@ -1,7 +1,7 @@
 """Agreement pages: the list, one agreement with its history and source, recording one (from a
 meeting, an event, a demand, or by an operator), moving it along the pipeline, and the running
-order of a signing ceremony. Thin views: the selectors decide access (404 for what may not be
-seen), the services decide the rules."""
+order of a signing ceremony. Thin views: parse, call, render. The services and selectors decide
+access through clusterlink.agreements.access (404 for what may not be seen) and the rules."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from clusterlink.agreements.forms import (
     RunningOrderForm,
     TransitionForm,
 )
-from clusterlink.agreements.models import NEXT_STATUSES, AgreementStatus
+from clusterlink.agreements.models import AgreementStatus, Party
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.directory.models import Enterprise
@@ -83,23 +83,30 @@ def agreement_detail_view(request: HttpRequest, agreement_id: int) -> HttpRespon
 def _render_detail(
     request: HttpRequest, viewer: Viewer, agreement: Any, form: TransitionForm, status: int = 200
 ) -> HttpResponse:
-    may_act = selectors.may_act_for(viewer, agreement.buyer) or selectors.may_act_for(
-        viewer, agreement.supplier
-    )
-    next_statuses = [
-        (s, AgreementStatus(s).label)
-        for s in AgreementStatus.values
-        if s in NEXT_STATUSES[agreement.status]
-    ]
+    moves = selectors.agreement_moves_for(viewer, agreement)
+    awaiting = None
+    if agreement.awaiting_status:
+        awaited_firm = (
+            agreement.buyer if agreement.awaiting_party == Party.BUYER else agreement.supplier
+        )
+        awaiting = {
+            "status": agreement.awaiting_status,
+            "status_label": AgreementStatus(agreement.awaiting_status).label,
+            "firm": awaited_firm,
+            # The Confirm button: the viewer may make the awaited move now.
+            "confirm": agreement.awaiting_status in moves,
+        }
     return render(
         request,
         "agreements/agreement_detail.html",
         {
             "agreement": agreement,
             "history": selectors.agreement_history(agreement),
+            "confirmations": selectors.agreement_confirmations(agreement),
             "source": selectors.agreement_source(agreement),
-            "may_act": may_act,
-            "next_statuses": next_statuses,
+            "may_act": bool(moves),
+            "next_statuses": [(s, AgreementStatus(s).label) for s in moves],
+            "awaiting": awaiting,
             "form": form,
         },
         status=status,
@@ -114,18 +121,26 @@ def agreement_transition_view(request: HttpRequest, agreement_id: int) -> HttpRe
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            services.agreement_transition(
+            moved = services.agreement_transition(
                 actor=request.user,
                 agreement=agreement,
                 to_status=form.cleaned_data["to_status"],
                 note=form.cleaned_data["note"],
                 signed_on=form.cleaned_data["signed_on"],
             )
+        except NotFoundError as exc:
+            raise Http404 from exc
         except ApplicationError as error:
             form.add_error(None, str(error.message))  # the move refused; details name the field
             form.add_service_error(error)
         else:
-            messages.success(request, _("The agreement's status was changed."))
+            if moved.awaiting_status:
+                messages.success(
+                    request,
+                    _("Your confirmation is recorded; it awaits the other party's confirmation."),
+                )
+            else:
+                messages.success(request, _("The agreement's status was changed."))
             return redirect("agreements:detail", agreement_id=agreement.pk)
     return _render_detail(request, viewer, agreement, form, status=400)
 
@@ -145,14 +160,12 @@ def _firms_for_create(
         return {"meeting": meeting, "event": meeting.event}, selectors.meeting_firms(meeting)
     if event_slug:
         event = _or_404(selectors.event_for_agreements, viewer, event_slug)
-        return {"event": event}, selectors.event_registered_firms(event)
+        return {"event": event}, selectors.event_registered_firms(viewer, event)
     if demand_id:
         if not str(demand_id).isdigit():
             raise Http404
         demand = _or_404(demand_get_for, viewer, int(demand_id))
-        shared = Enterprise.objects.filter(demand_shares__demand=demand)
-        firms = Enterprise.objects.filter(pk=demand.owner_id) | shared
-        return {"demand": demand}, firms.select_related("cluster").distinct().order_by("legal_name")
+        return {"demand": demand}, selectors.demand_firms(viewer, demand)
     if not viewer.is_operator:
         raise Http404
     return {}, selectors.operated_firms(viewer)
@@ -163,38 +176,29 @@ def _firms_for_create(
 def agreement_create_view(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     context, firms = _firms_for_create(request, viewer)
-    by_id = {f.pk: f for f in firms}
-    choices = [(f.pk, f"{f.display_name}") for f in by_id.values()]
+    choices = [(f.pk, f"{f.display_name}") for f in firms]
     form = AgreementForm(request.POST or None, firm_choices=choices)
     if request.method == "POST" and form.is_valid():
-        buyer = by_id[form.cleaned_data["buyer"]]
-        supplier = by_id[form.cleaned_data["supplier"]]
-        if not (selectors.may_act_for(viewer, buyer) or selectors.may_act_for(viewer, supplier)):
-            form.add_error(
-                None, _("You can only record agreements your firm or cluster is part of.")
+        meeting, event, demand = (context.get(k) for k in ("meeting", "event", "demand"))
+        try:
+            agreement = services.agreement_record(
+                actor=request.user,
+                agreement_type=form.cleaned_data["agreement_type"],
+                buyer_id=form.cleaned_data["buyer"],
+                supplier_id=form.cleaned_data["supplier"],
+                pairs=form.cleaned_data["pairs"],
+                amount_rmb=form.cleaned_data["amount_rmb"],
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+                meeting_id=meeting.pk if meeting is not None else None,
+                event_slug=event.slug if event is not None and meeting is None else None,
+                demand_id=demand.pk if demand is not None else None,
             )
+        except ApplicationError as error:
+            form.add_service_error(error)
         else:
-            try:
-                agreement = services.agreement_create(
-                    actor=request.user,
-                    agreement_type=form.cleaned_data["agreement_type"],
-                    buyer=buyer,
-                    supplier=supplier,
-                    pairs=form.cleaned_data["pairs"],
-                    amount_rmb=form.cleaned_data["amount_rmb"],
-                    title=form.cleaned_data["title"],
-                    note=form.cleaned_data["note"],
-                    demand=context.get("demand"),
-                    event=context.get("event"),
-                    meeting=context.get("meeting"),
-                )
-            except ApplicationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(
-                    request, _("The agreement was recorded as a cooperation intention.")
-                )
-                return redirect("agreements:detail", agreement_id=agreement.pk)
+            messages.success(request, _("The agreement was recorded as a cooperation intention."))
+            return redirect("agreements:detail", agreement_id=agreement.pk)
     return render(
         request,
         "agreements/agreement_form.html",
@@ -219,6 +223,8 @@ def ceremony_view(request: HttpRequest, session_id: int) -> HttpResponse:
                 services.agreement_ceremony_order(
                     actor=request.user, session=session, agreement_ids=form.cleaned_data["order"]
                 )
+            except NotFoundError as exc:
+                raise Http404 from exc
             except ApplicationError as error:
                 for detail in error.details.values() if isinstance(error.details, dict) else []:
                     for message in detail:

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from clusterlink.agreements.models import Agreement
+from clusterlink.directory.models import Enterprise
 from tests.agreements.factories import AgreementFactory
 from tests.api_fixtures import ApiClient, World
 from tests.api_fixtures import client_for as token_client_for
+from tests.directory.factories import EnterpriseFactory
 
 pytest_plugins = ["tests.api_fixtures"]
 
@@ -89,14 +91,35 @@ def test_a_party_records_an_intention_and_moves_it_along(world: World) -> None:
     moved = client.post(
         f"/agreements/{created['id']}/transitions", {"to_status": "signed", "note": "签约"}
     )
+    # one party's signature leaves it awaiting the other's
     assert moved.status_code == 200
     body = moved.json()
-    assert body["status"] == "signed"
+    assert (body["status"], body["awaiting_status"], body["awaiting_party"]) == (
+        "intention",
+        "signed",
+        "buyer",
+    )
+    confirmed = client_for(world.brand_owner).post(
+        f"/agreements/{created['id']}/transitions", {"to_status": "signed", "note": "确认"}
+    )
+    assert confirmed.status_code == 200
+    body = confirmed.json()
+    assert (body["status"], body["awaiting_status"], body["awaiting_party"]) == (
+        "signed",
+        None,
+        None,
+    )
     assert [(row["status"], row["user"], row["note"]) for row in body["history"]] == [
         ("intention", str(world.factory_owner), ""),
-        ("signed", str(world.factory_owner), "签约"),
+        ("intention", str(world.factory_owner), "签约"),
+        ("signed", str(world.brand_owner), "确认"),
     ]
-    assert body["history"][1]["changes"] == ["status", "signed on"]
+    assert body["history"][1]["changes"] == ["awaiting confirmation"]
+    assert body["history"][2]["changes"] == ["status", "signed on", "awaiting confirmation"]
+    assert [(c["to_status"], c["party"], c["user"]) for c in body["confirmations"]] == [
+        ("signed", "supplier", str(world.factory_owner)),
+        ("signed", "buyer", str(world.brand_owner)),
+    ]
 
 
 def test_signing_takes_the_day_it_was_signed_and_refuses_a_future_one(world: World) -> None:
@@ -111,7 +134,11 @@ def test_signing_takes_the_day_it_was_signed_and_refuses_a_future_one(world: Wor
     agreement.refresh_from_db()
     assert (agreement.status, agreement.signed_on) == ("intention", None)
 
-    signed = client.post(url, {"to_status": "signed", "signed_on": "2026-03-18"})
+    marked = client.post(url, {"to_status": "signed", "signed_on": "2026-03-18"})
+    assert marked.status_code == 200, marked.content
+    assert (marked.json()["status"], marked.json()["signed_on"]) == ("intention", None)
+    # the other party's confirmation takes the day the first party gave
+    signed = client_for(world.brand_owner).post(url, {"to_status": "signed"})
     assert signed.status_code == 200, signed.content
     assert (signed.json()["status"], signed.json()["signed_on"]) == ("signed", "2026-03-18")
 
@@ -189,3 +216,91 @@ def test_an_outsider_cannot_move_an_agreement_it_cannot_see(world: World) -> Non
     assert response.status_code == 404
     agreement.refresh_from_db()
     assert agreement.status == "intention"
+
+
+@pytest.mark.parametrize("hidden", ["unlisted", "pending"])
+def test_an_unseen_counterparty_is_refused_like_a_missing_one(world: World, hidden: str) -> None:
+    # given a firm the factory's owner may not see: approved but unlisted, or awaiting approval
+    fields = (
+        {"is_listed": False}
+        if hidden == "unlisted"
+        else {"cluster_status": Enterprise.ClusterStatus.PENDING}
+    )
+    unseen = EnterpriseFactory(cluster=world.jinjiang, roles=["brand"], **fields)
+    missing_id = unseen.pk + 1000
+    client = client_for(world.factory_owner)
+    # when the owner records an agreement with it, and with a firm that does not exist
+    answers = [
+        client.post("/agreements", _body(world, buyer_id=firm_id, supplier_id=world.factory.pk))
+        for firm_id in (unseen.pk, missing_id)
+    ]
+    # then both answers are the same 400, naming the field only, and nothing is written
+    assert [a.status_code for a in answers] == [400, 400]
+    assert (
+        answers[0].json()
+        == answers[1].json()
+        == {
+            "code": "validation_error",
+            "message": "Some fields are not valid.",
+            "details": {"buyer_id": ["Unknown enterprise."]},
+        }
+    )
+    assert Agreement.objects.count() == 0
+    assert Agreement.history.count() == 0
+
+
+def test_a_firm_awaiting_approval_cannot_record_an_agreement(world: World) -> None:
+    # given the factory's membership of its cluster awaits approval
+    Enterprise.objects.filter(pk=world.factory.pk).update(
+        cluster_status=Enterprise.ClusterStatus.PENDING
+    )
+    # when its owner records an intention with the brand
+    response = client_for(world.factory_owner).post("/agreements", _body(world))
+    # then it is refused on the firm's field and nothing is written
+    assert response.status_code == 400
+    assert response.json()["details"] == {
+        "supplier_id": [
+            "This firm's membership of its cluster awaits an operator's approval; it can record "
+            "agreements once approved."
+        ]
+    }
+    assert Agreement.objects.count() == 0
+    assert Agreement.history.count() == 0
+
+
+def test_only_both_parties_confirmations_count_as_signed_in_the_public_headline(
+    world: World,
+) -> None:
+    # given two intentions of a finished public event, both marked signed by the factory
+    from clusterlink.events.models import Event
+    from clusterlink.reports.selectors import event_outcome
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    event = EventFactory(
+        clusters=[world.putian],
+        status=Event.Status.FINISHED,
+        visibility=Event.Visibility.PUBLIC,
+    )
+    for firm in (world.factory, world.brand):
+        RegistrationFactory(event=event, enterprise=firm)
+    first, second = (
+        AgreementFactory(buyer=world.brand, supplier=world.factory, event=event) for _ in range(2)
+    )
+    factory_client = client_for(world.factory_owner)
+    for agreement in (first, second):
+        marked = factory_client.post(
+            f"/agreements/{agreement.pk}/transitions", {"to_status": "signed"}
+        )
+        assert marked.status_code == 200
+    # then neither counts as signed
+    outcome = event_outcome(event)
+    assert (outcome.intentions, outcome.signed) == (2, 0)
+    assert "signed" not in outcome.headline("en")
+    # when the brand confirms one of them
+    confirmed = client_for(world.brand_owner).post(
+        f"/agreements/{first.pk}/transitions", {"to_status": "signed"}
+    )
+    assert confirmed.status_code == 200
+    # then exactly that one counts as signed
+    outcome = event_outcome(event)
+    assert (outcome.intentions, outcome.signed) == (1, 1)

@@ -7,10 +7,16 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from clusterlink.agreements.models import Agreement, AgreementStatus, AgreementType
+from clusterlink.agreements.models import (
+    Agreement,
+    AgreementConfirmation,
+    AgreementStatus,
+    AgreementType,
+)
 from clusterlink.agreements.services import agreement_create, agreement_transition
-from clusterlink.common.errors import ApplicationError
-from tests.accounts.factories import UserFactory
+from clusterlink.common.errors import ApplicationError, PermissionError_
+from clusterlink.directory.models import ClusterStatus
+from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
 from tests.directory.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,24 +115,166 @@ def test_error_messages_are_translated():
 
 
 def test_transitions_follow_the_pipeline_and_leave_history():
-    # given
-    operator = UserFactory()
+    # given an intention and a member of each party
     buyer, supplier = _parties()
+    brand_user = MembershipFactory(enterprise=buyer).user
+    factory_user = MembershipFactory(enterprise=supplier).user
     agreement = agreement_create(
         actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
     )
-    # when
-    for status in ("signed", "in_production", "delivered"):
+    # when the brand marks it signed, the factory confirms, marks it in production, marks it
+    # delivered and the brand confirms the delivery
+    steps = [
+        (brand_user, "signed"),
+        (factory_user, "signed"),
+        (factory_user, "in_production"),
+        (factory_user, "delivered"),
+        (brand_user, "delivered"),
+    ]
+    for user, status in steps:
         agreement = agreement_transition(
-            actor=operator, agreement=agreement, to_status=status, note=f"to {status}"
+            actor=user, agreement=agreement, to_status=status, note=f"to {status}"
         )
     # then
     assert agreement.status == "delivered"
     assert agreement.signed_on is not None
     history = list(agreement.history.order_by("history_id"))
-    assert [h.status for h in history] == ["intention", "signed", "in_production", "delivered"]
-    assert [h.history_user for h in history] == [None, operator, operator, operator]
-    assert history[2].history_change_reason == "to in_production"
+    assert [(h.status, h.awaiting_status, h.awaiting_party) for h in history] == [
+        ("intention", "", ""),
+        ("intention", "signed", "supplier"),
+        ("signed", "", ""),
+        ("in_production", "", ""),
+        ("in_production", "delivered", "buyer"),
+        ("delivered", "", ""),
+    ]
+    assert [h.history_user for h in history] == [None] + [user for user, _ in steps]
+    assert history[3].history_change_reason == "to in_production"
+    assert list(
+        AgreementConfirmation.objects.order_by("pk").values_list(
+            "to_status", "party", "confirmed_by", "at_ceremony"
+        )
+    ) == [
+        ("signed", "buyer", brand_user.pk, False),
+        ("signed", "supplier", factory_user.pk, False),
+        ("delivered", "supplier", factory_user.pk, False),
+        ("delivered", "buyer", brand_user.pk, False),
+    ]
+
+
+def test_one_party_marking_signed_leaves_it_awaiting_the_other():
+    # given an intention
+    buyer, supplier = _parties()
+    brand_user = MembershipFactory(enterprise=buyer).user
+    factory_user = MembershipFactory(enterprise=supplier).user
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    # when the factory marks it signed
+    agreement = agreement_transition(actor=factory_user, agreement=agreement, to_status="signed")
+    # then it is still an intention, awaiting the brand
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.awaiting_party) == (
+        "intention",
+        "signed",
+        "buyer",
+    )
+    assert (agreement.signed_on, agreement.signed_by) == (None, None)
+    # and the same party cannot confirm a second time, nor move it on meanwhile
+    with pytest.raises(ApplicationError) as again:
+        agreement_transition(actor=factory_user, agreement=agreement, to_status="signed")
+    assert (again.value.code, again.value.status) == ("agreement_already_confirmed", 409)
+    with pytest.raises(ApplicationError) as onward:
+        agreement_transition(actor=factory_user, agreement=agreement, to_status="in_production")
+    assert onward.value.code == "agreement_illegal_transition"
+    assert AgreementConfirmation.objects.count() == 1
+    # when the brand confirms
+    agreement = agreement_transition(actor=brand_user, agreement=agreement, to_status="signed")
+    # then it is signed, by the brand's confirmation
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.signed_by) == (
+        "signed",
+        "",
+        brand_user,
+    )
+
+
+def test_a_member_of_both_parties_cannot_sign_alone():
+    buyer, supplier = _parties()
+    both = MembershipFactory(enterprise=buyer).user
+    MembershipFactory(enterprise=supplier, user=both)
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    agreement_transition(actor=both, agreement=agreement, to_status="signed")
+    with pytest.raises(ApplicationError) as caught:
+        agreement_transition(actor=both, agreement=agreement, to_status="signed")
+    assert caught.value.code == "agreement_already_confirmed"
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status) == ("intention", "signed")
+    assert AgreementConfirmation.objects.count() == 1
+
+
+def test_an_operator_confirms_for_no_party_but_may_cancel():
+    # given an intention between two firms of the operator's cluster
+    buyer, supplier = _parties()
+    supplier.cluster = buyer.cluster
+    supplier.save()
+    operator = OperatorScopeFactory(cluster=buyer.cluster).user
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    rows = agreement.history.count()
+    # when the operator marks it signed, it is refused and nothing is written
+    with pytest.raises(PermissionError_) as caught:
+        agreement_transition(actor=operator, agreement=agreement, to_status="signed")
+    assert (caught.value.code, caught.value.status) == ("agreement_party_confirms", 403)
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.history.count()) == (
+        "intention",
+        "",
+        rows,
+    )
+    assert AgreementConfirmation.objects.count() == 0
+    # but cancelling is his to do
+    agreement = agreement_transition(actor=operator, agreement=agreement, to_status="cancelled")
+    assert agreement.status == "cancelled"
+
+
+def test_cancelling_clears_an_awaited_signature():
+    buyer, supplier = _parties()
+    brand_user = MembershipFactory(enterprise=buyer).user
+    factory_user = MembershipFactory(enterprise=supplier).user
+    agreement = agreement_create(
+        actor=None, agreement_type=AgreementType.PROCESSING_ORDER, buyer=buyer, supplier=supplier
+    )
+    agreement_transition(actor=brand_user, agreement=agreement, to_status="signed")
+    agreement = agreement_transition(actor=factory_user, agreement=agreement, to_status="cancelled")
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.awaiting_party) == (
+        "cancelled",
+        "",
+        "",
+    )
+
+
+def test_a_firm_awaiting_approval_is_no_party():
+    buyer, supplier = _parties()
+    supplier.cluster_status = ClusterStatus.PENDING
+    supplier.save()
+    with pytest.raises(ApplicationError) as caught:
+        agreement_create(
+            actor=None,
+            agreement_type=AgreementType.PROCESSING_ORDER,
+            buyer=buyer,
+            supplier=supplier,
+        )
+    assert caught.value.details == {
+        "supplier": [
+            "This firm's membership of its cluster awaits an operator's approval; it can record "
+            "agreements once approved."
+        ]
+    }
+    assert Agreement.objects.count() == 0
 
 
 @pytest.mark.parametrize(

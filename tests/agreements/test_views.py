@@ -177,9 +177,48 @@ def test_illegal_move_through_the_form_is_refused_and_writes_nothing(docking: An
         .context["history"]
     )
     assert [(row["status"], row["user"], row["note"]) for row in history][-1] == (
-        "signed",
+        "intention",
         str(docking.brand_member),
         "现场签约",
+    )
+
+
+def test_the_other_party_sees_the_awaited_signature_and_confirms_it(docking: Any) -> None:
+    # given the brand marked an intention signed
+    agreement = AgreementFactory(buyer=docking.brands[0], supplier=docking.factories[0])
+    factory_member = MembershipFactory(enterprise=docking.factories[0]).user
+    marked = client_for(docking.brand_member).post(
+        url("agreements:transition", agreement.pk), {"to_status": "signed"}
+    )
+    assert marked.status_code == 302
+    # the brand reads that it awaits the other party, without a Confirm button
+    brand_page = client_for(docking.brand_member).get(url("agreements:detail", agreement.pk))
+    html = brand_page.content.decode()
+    assert "Signed: awaiting the other party's confirmation" in html
+    assert 'data-testid="confirm-form"' not in html
+    assert brand_page.context["next_statuses"] == [("cancelled", "Cancelled")]
+    # the factory sees a Confirm button, in every language
+    for language in ("en", "zh-hans", "ja"):
+        with translation.override(language):
+            words = translation.gettext("Confirm")
+        assert (language == "en") == (words == "Confirm")
+        page = client_for(factory_member).get(
+            url("agreements:detail", agreement.pk, language=language)
+        )
+        assert page.context["awaiting"]["confirm"] is True
+        assert 'data-testid="confirm-form"' in page.content.decode()
+        assert f'<button type="submit" class="button">{words}' in page.content.decode()
+    # when the factory confirms
+    confirmed = client_for(factory_member).post(
+        url("agreements:transition", agreement.pk), {"to_status": "signed"}
+    )
+    # then it is signed and nothing awaits
+    assert confirmed.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.signed_by) == (
+        "signed",
+        "",
+        factory_member,
     )
 
 
@@ -313,13 +352,96 @@ def test_signing_records_the_day_entered_and_who_marked_it(docking: Any) -> None
         url("agreements:transition", agreement.pk),
         {"to_status": "signed", "signed_on": f"{day:%Y-%m-%d}"},
     )
-    # then that day and the person are recorded and shown
     assert ok.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_on, agreement.signed_by) == ("intention", None, None)
+    # and the factory confirms it today
+    factory_member = MembershipFactory(enterprise=docking.factories[0]).user
+    confirmed = client_for(factory_member).post(
+        url("agreements:transition", agreement.pk),
+        {"to_status": "signed", "signed_on": f"{clock.today():%Y-%m-%d}"},
+    )
+    # then the brand's day and the person who completed the signature are recorded and shown
+    assert confirmed.status_code == 302
     agreement.refresh_from_db()
     assert (agreement.status, agreement.signed_on, agreement.signed_by) == (
         "signed",
         day,
-        docking.brand_member,
+        factory_member,
     )
     page = client.get(url("agreements:detail", agreement.pk)).content.decode()
-    assert f"{day:%Y-%m-%d} · marked by {docking.brand_member}" in page
+    assert f"{day:%Y-%m-%d} · marked by {factory_member}" in page
+
+
+def _docking_ceremony(docking: Any) -> Any:
+    from clusterlink.events.models import EventSession
+    from tests.events.factories import SessionFactory
+
+    return SessionFactory(event=docking.event, kind=EventSession.Kind.SIGNING_CEREMONY)
+
+
+def test_running_order_refuses_an_agreement_the_operator_may_not_see_like_a_missing_one(
+    docking: Any,
+) -> None:
+    # given a ceremony of the joint event, and an agreement of it between two Quanzhou brands,
+    # which the Putian operator may not see
+    session = _docking_ceremony(docking)
+    unseen = AgreementFactory(
+        buyer=docking.brands[1], supplier=docking.brands[2], event=docking.event
+    )
+    rows = unseen.history.count()
+    client = client_for(docking.operator)
+    # when he puts it on the stage, and an id that does not exist
+    answers = [
+        client.post(url("agreements:ceremony", session.pk), {"order": str(pk)})
+        for pk in (unseen.pk, unseen.pk + 1000)
+    ]
+    # then both are refused alike, and nothing is written
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].context["form"].errors["order"] == [
+        f"Not an agreement of this event: {unseen.pk}"
+    ]
+    assert answers[1].context["form"].errors["order"] == [
+        f"Not an agreement of this event: {unseen.pk + 1000}"
+    ]
+    unseen.refresh_from_db()
+    assert (unseen.ceremony_session, unseen.ceremony_position) == (None, None)
+    assert unseen.history.count() == rows
+    # and a member of a firm posting to the ceremony gets a 404, writing nothing
+    member = client_for(docking.brand_member)
+    assert member.post(url("agreements:ceremony", session.pk), {"order": ""}).status_code == 404
+
+
+def test_the_operator_records_a_signature_on_the_ceremonys_stage_for_both_parties(
+    docking: Any,
+) -> None:
+    from clusterlink.agreements.models import AgreementConfirmation
+
+    # given an intention of the event on the stage of its signing ceremony
+    session = _docking_ceremony(docking)
+    agreement = AgreementFactory(
+        buyer=docking.brands[0], supplier=docking.factories[0], event=docking.event
+    )
+    off_stage = AgreementFactory(
+        buyer=docking.brands[0], supplier=docking.factories[1], event=docking.event
+    )
+    client = client_for(docking.operator)
+    staged = client.post(url("agreements:ceremony", session.pk), {"order": str(agreement.pk)})
+    assert staged.status_code == 302
+    # when the operator records it signed
+    signed = client.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
+    # then it is signed, confirmed for both parties at the ceremony
+    assert signed.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_by) == ("signed", docking.operator)
+    assert list(
+        AgreementConfirmation.objects.filter(agreement=agreement)
+        .order_by("pk")
+        .values_list("party", "confirmed_by", "at_ceremony")
+    ) == [("buyer", docking.operator.pk, True), ("supplier", docking.operator.pk, True)]
+    # while one off the stage is not his to sign
+    refused = client.post(url("agreements:transition", off_stage.pk), {"to_status": "signed"})
+    assert refused.status_code == 400
+    off_stage.refresh_from_db()
+    assert (off_stage.status, off_stage.awaiting_status) == ("intention", "")
+    assert not AgreementConfirmation.objects.filter(agreement=off_stage).exists()
