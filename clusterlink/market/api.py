@@ -16,8 +16,7 @@ from clusterlink.common.errors import NotFoundError, PermissionError_
 from clusterlink.common.schemas import ERROR_STATUSES, MAX_ID, ApiPagination, ErrorOut
 from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.models import Enterprise
-from clusterlink.directory.selectors import enterprise_get_for
-from clusterlink.market import selectors, services
+from clusterlink.market import access, selectors, services
 from clusterlink.market.models import Demand, Offer
 from clusterlink.market.schemas import (
     DemandDetailOut,
@@ -71,7 +70,7 @@ def _demand_detail(viewer: Viewer, demand_id: int) -> dict[str, Any]:
     if demand is None:
         raise NotFoundError()
     owner = demand.owner
-    manages = viewer.is_member_of(owner.pk) or viewer.operates(owner.cluster_id)
+    manages = access.may_manage_demand(viewer, demand)
     shared_with = None
     if manages:
         shares = demand.shares.select_related("enterprise").order_by(
@@ -180,7 +179,7 @@ def demand_share(
     viewer = _viewer(request)
     demand = _editable_demand(viewer, demand_id)
     try:
-        enterprise = enterprise_get_for(viewer, payload.enterprise_id)
+        enterprise = access.access_demand_share(viewer, payload.enterprise_id)
     except NotFoundError:
         errors = FieldErrors()
         errors.add("enterprise_id", _("Unknown enterprise."))

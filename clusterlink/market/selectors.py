@@ -1,6 +1,5 @@
-"""Reads of the market. A demand is visible to: everyone if public and open; members of the owner's
-cluster if cluster-visible; and always to the owner's members, the owner cluster's operators and the
-firms it was shared with or matched to. Target prices follow the private-data rule."""
+"""Reads of the market. Who sees a demand, and who sees it in full (target price, contacts), is
+clusterlink.market.access's rule (`demand_visible_q`, `demand_private_q`); these reads apply it."""
 
 from __future__ import annotations
 
@@ -10,9 +9,19 @@ from django.db.models import Q, QuerySet
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import NotFoundError
+from clusterlink.market.access import (
+    LISTED_STATUSES,
+    demand_private_q,
+    demand_visible_q,
+    may_manage_demand,
+    may_see_demand_private,
+)
 from clusterlink.market.models import Demand, DemandShare, Offer, Quote, Visibility
 
-LISTED_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
+# The rule's names as other apps import them from here.
+demand_privileged_q = demand_private_q
+demand_sees_private = may_see_demand_private
+__all__ = ["LISTED_STATUSES", "demand_privileged_q", "demand_sees_private", "demand_visible_q"]
 
 
 @dataclass(frozen=True)
@@ -23,29 +32,6 @@ class DemandFilters:
     status: str | None = None
     owner_id: int | None = None
     q: str | None = None
-
-
-def demand_privileged_q(viewer: Viewer) -> Q:
-    """Demands this viewer sees in full (including drafts and target prices)."""
-    if viewer.is_platform_admin:
-        return MATCH_ALL
-    return (
-        Q(owner_id__in=viewer.enterprise_ids)
-        | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
-        | Q(shares__enterprise_id__in=viewer.enterprise_ids)
-    )
-
-
-def demand_visible_q(viewer: Viewer) -> Q:
-    public = Q(visibility=Visibility.PUBLIC, status__in=LISTED_STATUSES)
-    if not viewer.is_authenticated:
-        return public
-    cluster = Q(
-        visibility=Visibility.CLUSTER,
-        status__in=LISTED_STATUSES,
-        owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids,
-    )
-    return public | cluster | demand_privileged_q(viewer)
 
 
 def demand_list(*, viewer: Viewer, filters: DemandFilters | None = None) -> QuerySet[Demand]:
@@ -76,17 +62,6 @@ def demand_get_for(viewer: Viewer, demand_id: int) -> Demand:
         )
     except Demand.DoesNotExist as exc:
         raise NotFoundError() from exc
-
-
-def demand_sees_private(viewer: Viewer, demand: Demand) -> bool:
-    """Whether the viewer may see the target price and the owner's contacts for this demand."""
-    if (
-        viewer.is_platform_admin
-        or viewer.is_member_of(demand.owner_id)
-        or viewer.operates(demand.owner.cluster_id)
-    ):
-        return True
-    return demand.shares.filter(enterprise_id__in=viewer.enterprise_ids).exists()
 
 
 def offer_visible_q(viewer: Viewer) -> Q:
@@ -126,7 +101,7 @@ def demand_get_editable(viewer: Viewer, demand_id: int) -> Demand:
     Firms it was only shared with see it but may not change it; for them, as for everyone else
     who may not change it, it is NotFoundError."""
     demand = demand_get_for(viewer, demand_id)
-    if not viewer.may_see_private_of(demand.owner_id, demand.owner.cluster_id):
+    if not may_manage_demand(viewer, demand):
         raise NotFoundError()
     return demand
 
@@ -155,7 +130,7 @@ def demand_list_with_privacy(
     page of demands needs no query per row to decide whether its target price may be shown."""
     from django.db.models import Exists, OuterRef
 
-    privileged = Demand.objects.filter(pk=OuterRef("pk")).filter(demand_privileged_q(viewer))
+    privileged = Demand.objects.filter(pk=OuterRef("pk")).filter(demand_private_q(viewer))
     return demand_list(viewer=viewer, filters=filters).annotate(sees_private=Exists(privileged))
 
 

@@ -1,4 +1,5 @@
-"""Writes of the market: demands, their sharing, offers."""
+"""Writes of the market: demands, their sharing, offers, quotes. The services that act for a user
+check him through clusterlink.market.access before writing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from clusterlink.accounts.access import viewer_for
 from clusterlink.common import clock
 from clusterlink.common.errors import NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
 from clusterlink.directory.models import Category, Certification, Enterprise, Process
+from clusterlink.market import access
 from clusterlink.market.models import (
     PAIRS_DEMAND_TYPES,
     Demand,
@@ -215,13 +218,21 @@ def monday(value: dt.date | None) -> dt.date | None:
 
 
 @transaction.atomic
-def quote_request(*, actor: Any, demand: Demand, factory: Enterprise) -> Quote:
-    """The brand asks `factory` for a quote on `demand` (caller checked the actor manages the
-    demand). Asking twice returns the existing quote. The factory may then see the demand."""
-    errors = FieldErrors()
-    if factory.pk == demand.owner_id:
-        errors.add("factory", _("A firm cannot quote for its own demand."))
-    errors.raise_if_any()
+def quote_request(*, actor: Any, demand: Demand, factory: Enterprise | int) -> Quote:
+    """A member of the brand (`actor`) asks a firm (`factory`, a firm or its id) for a quote on
+    `demand`. Asking twice returns the existing quote. The factory may then see the demand.
+
+    Access first (clusterlink.market.access.access_quote_request): the demand must be one the
+    actor may see and his firm's; the firm one he may see, an approved member of its cluster and
+    not the owner. NotFoundError for a demand or firm he may not see, exactly as for a missing
+    one; ApplicationError for the rest. Writes nothing then.
+    """
+    viewer = viewer_for(actor)
+    if not access.may_see_demand(viewer, demand):
+        raise NotFoundError()
+    factory = access.access_quote_request(
+        viewer, demand, factory if isinstance(factory, int) else factory.pk
+    )
     quote, created = Quote.objects.get_or_create(
         demand=demand, factory=factory, defaults={"requested_by": actor}
     )
@@ -244,15 +255,18 @@ def quote_submit(
     weeks: int | None,
     conditions: str = "",
 ) -> Quote:
-    """`factory` answers with its price per pair (RMB, two decimals), weeks to delivery and
-    conditions; a second answer replaces the first. Raises ApplicationError naming every
+    """A member of `factory` (`actor`) answers `demand` with its price per pair (RMB, two
+    decimals), weeks to delivery and conditions; a second answer replaces the first.
+
+    Access first (clusterlink.market.access.access_quote_submit): the demand must be one the
+    actor may see and `factory` one of his firms that may quote (an approved member of its
+    cluster, not the owner); NotFoundError otherwise. Raises ApplicationError naming every
     invalid field; writes nothing then."""
+    factory = access.access_quote_submit(viewer_for(actor), demand, factory.pk)
     errors = FieldErrors()
     quote = Quote.objects.select_for_update().filter(
         demand=demand, factory=factory
     ).first() or Quote(demand=demand, factory=factory)
-    if factory.pk == demand.owner_id:
-        errors.add("factory", _("A firm cannot quote for its own demand."))
     if unit_price_rmb is None:
         errors.add("unit_price_rmb", _("Enter your price per pair."))
     if weeks is None:

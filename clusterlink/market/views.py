@@ -24,6 +24,7 @@ from clusterlink.directory.selectors import (
     enterprise_get_for,
     enterprise_list_member_of,
 )
+from clusterlink.market.access import may_manage_demand
 from clusterlink.market.forms import DemandFilterForm, OfferForm
 from clusterlink.market.models import Demand, Offer
 from clusterlink.market.selectors import (
@@ -88,7 +89,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
     context = {
         "demand": demand,
         "sees_private": sees_private,
-        "may_edit": viewer.may_see_private_of(demand.owner_id, demand.owner.cluster_id),
+        "may_edit": may_manage_demand(viewer, demand),
         "owner": demand.owner,
     }
     return render(request, "market/demand_detail.html", context)

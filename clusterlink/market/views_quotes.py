@@ -1,7 +1,8 @@
 """Quote pages: the brand compares factories' quotes side by side with the engine's
 proposals; a factory that may see the demand answers with its price.
 
-Thin views; access by the selectors (404 for what the user may not see).
+Thin views: parse, call, render. Access is clusterlink.market.access's, checked by the selectors
+and services (404 for what the user may not see).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common.errors import ApplicationError, NotFoundError
-from clusterlink.directory.models import Enterprise
+from clusterlink.market.access import may_manage_demand, quoting_firms
 from clusterlink.market.forms import QuoteForm
 from clusterlink.market.models import Demand
 from clusterlink.market.selectors import demand_get_for, quote_list
@@ -31,12 +32,11 @@ def _demand(viewer: Viewer, demand_id: int) -> Demand:
         raise Http404 from exc
 
 
-def _quoting_firms(viewer: Viewer, demand: Demand) -> list[Enterprise]:
-    return list(
-        Enterprise.objects.filter(pk__in=viewer.enterprise_ids)
-        .exclude(pk=demand.owner_id)
-        .order_by("legal_name")
-    )
+def _id_or_404(value: str | None) -> int:
+    """A row id from the request: digits only (a 404 for anything else, never a 500)."""
+    if not value or not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 @login_required
@@ -48,8 +48,8 @@ def demand_quotes(request: HttpRequest, demand_id: int) -> HttpResponse:
 
     viewer = viewer_for(request.user)
     demand = _demand(viewer, demand_id)
-    manages = viewer.may_see_private_of(demand.owner_id, demand.owner.cluster_id)
-    firms = _quoting_firms(viewer, demand)
+    manages = may_manage_demand(viewer, demand)
+    firms = quoting_firms(viewer, demand)
     form = QuoteForm(
         request.POST or None, factory_choices=[(str(f.pk), f.display_name) for f in firms]
     )
@@ -64,6 +64,8 @@ def demand_quotes(request: HttpRequest, demand_id: int) -> HttpResponse:
                 weeks=form.cleaned_data["weeks"],
                 conditions=form.cleaned_data["conditions"],
             )
+        except NotFoundError as exc:
+            raise Http404 from exc
         except ApplicationError as error:
             form.add_service_error(error)
         else:
@@ -97,16 +99,15 @@ def demand_quotes(request: HttpRequest, demand_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def demand_quote_request(request: HttpRequest, demand_id: int) -> HttpResponse:
-    """The brand asks a factory (one the engine proposed, or any listed firm) for a quote."""
+    """The brand asks a factory (one the engine proposed, or any firm it may see) for a quote. A
+    firm it may not see is a 404, like a missing one or a `factory` that is not a number."""
     viewer = viewer_for(request.user)
     demand = _demand(viewer, demand_id)
-    if not viewer.is_member_of(demand.owner_id):
-        raise Http404
-    factory = Enterprise.objects.filter(pk=request.POST.get("factory") or 0).first()
-    if factory is None:
-        raise Http404
+    factory_id = _id_or_404(request.POST.get("factory"))
     try:
-        quote_request(actor=request.user, demand=demand, factory=factory)
+        quote_request(actor=request.user, demand=demand, factory=factory_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:

@@ -226,3 +226,91 @@ def test_quotes_are_private(django_capture_on_commit_callbacks: Any) -> None:
     stranger = client_for(UserFactory())
     assert stranger.get(quotes_url(world)).status_code == 404
     assert DemandShare.objects.filter(demand=world.big).count() == 2
+
+
+def _quote_request_url(world: MatchingWorld) -> str:
+    return f"/en/market/demands/{world.big.pk}/quotes/request/"
+
+
+def test_a_quote_request_to_a_firm_the_brand_may_not_see_is_refused_like_a_missing_one() -> None:
+    from clusterlink.directory.models import ClusterStatus
+    from tests.directory.factories import EnterpriseFactory
+
+    # given an unlisted firm and a firm awaiting approval, neither seen by the brand
+    world = matching_world()
+    unlisted = EnterpriseFactory(is_listed=False)
+    pending = EnterpriseFactory(cluster_status=ClusterStatus.PENDING)
+    client = client_for(world.brand_user)
+    # when the brand asks them, and a firm that does not exist, for a quote
+    answers = [
+        client.post(_quote_request_url(world), {"factory": str(pk)})
+        for pk in (unlisted.pk, pending.pk, pending.pk + 1000)
+    ]
+    # then every answer is the same 404, and nothing is written
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert Quote.objects.count() == 0 and Quote.history.count() == 0
+    assert DemandShare.objects.filter(demand=world.big).count() == 0
+    # and the service refuses them alike
+    from clusterlink.common.errors import NotFoundError
+
+    for firm in (unlisted, pending):
+        with pytest.raises(NotFoundError):
+            quote_request(actor=world.brand_user, demand=world.big, factory=firm)
+    assert Quote.objects.count() == 0
+
+
+@pytest.mark.parametrize("factory", ["abc", "", "1e3", "-1", "9" * 40])
+def test_a_factory_that_is_not_a_number_is_a_404_never_a_500(factory: str) -> None:
+    world = matching_world()
+    response = client_for(world.brand_user).post(_quote_request_url(world), {"factory": factory})
+    assert response.status_code == 404
+    assert Quote.objects.count() == 0
+    assert DemandShare.objects.filter(demand=world.big).count() == 0
+
+
+def test_a_firm_awaiting_approval_may_not_quote() -> None:
+    from clusterlink.common.errors import NotFoundError
+    from clusterlink.directory.models import ClusterStatus, Enterprise
+
+    world = matching_world()
+    Enterprise.objects.filter(pk=world.dear.pk).update(cluster_status=ClusterStatus.PENDING)
+    world.dear.refresh_from_db()
+    with pytest.raises(NotFoundError):
+        quote_submit(
+            actor=world.dear_user,
+            demand=world.big,
+            factory=world.dear,
+            unit_price_rmb=Decimal("11.50"),
+            weeks=4,
+        )
+    assert Quote.objects.count() == 0
+    page = client_for(world.dear_user).get(quotes_url(world))
+    assert page.status_code == 200
+    assert page.context["form"] is None
+
+
+def test_a_demand_of_a_firm_awaiting_approval_is_seen_only_by_those_who_manage_it() -> None:
+    from clusterlink.accounts.access import ANONYMOUS, viewer_for
+    from clusterlink.directory.models import ClusterStatus, Enterprise
+    from clusterlink.market.access import demand_visible_q, may_see_demand
+    from clusterlink.market.models import Demand, Visibility
+
+    # given a public open demand of a brand whose membership awaits approval
+    world = matching_world()
+    Enterprise.objects.filter(pk=world.brand.pk).update(cluster_status=ClusterStatus.PENDING)
+    assert (world.big.visibility, world.big.status) == (Visibility.PUBLIC, "open")
+    # then the public and another firm do not see it; its own people and operators do
+    seen = {
+        name: may_see_demand(viewer, world.big)
+        for name, viewer in (
+            ("anonymous", ANONYMOUS),
+            ("other firm", viewer_for(world.cheap_user)),
+            ("owner", viewer_for(world.brand_user)),
+            ("operator", viewer_for(world.operator)),
+        )
+    }
+    assert seen == {"anonymous": False, "other firm": False, "owner": True, "operator": True}
+    assert Demand.objects.filter(demand_visible_q(ANONYMOUS)).count() == 0
+    assert (
+        client_for(world.cheap_user).get(f"/en/market/demands/{world.big.pk}/").status_code == 404
+    )
