@@ -101,10 +101,12 @@ def sankey_links(outcome: EventOutcome) -> tuple[list[svg.Link], str]:
     Buyers' clusters stand on the left, suppliers' on the right, each named with its side so a
     cluster on both sides is two nodes (a Sankey has no cycles)."""
     flows = outcome.flows
-    if flows and all(f.amount_rmb > 0 for f in flows):
-        measure, values = _("10,000 RMB"), [float(f.amount_rmb / 10_000) for f in flows]
-    elif flows and all(f.pairs > 0 for f in flows):
-        measure, values = _("pairs"), [float(f.pairs) for f in flows]
+    amounts = [f.amount_rmb or Decimal(0) for f in flows]  # None: withheld from the public
+    pairs = [f.pairs or 0 for f in flows]
+    if flows and all(amount > 0 for amount in amounts):
+        measure, values = _("10,000 RMB"), [float(amount / 10_000) for amount in amounts]
+    elif flows and all(n > 0 for n in pairs):
+        measure, values = _("pairs"), [float(n) for n in pairs]
     else:
         measure, values = _("agreements"), [float(f.agreements) for f in flows]
     links = [
@@ -137,8 +139,10 @@ def report_pdf(outcome: EventOutcome, context: dict[str, Any]) -> bytes:
     return bytes(HTML(string=html, url_fetcher=static_file_fetcher()).write_pdf())
 
 
-def _rmb(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"))  # a number cell; the format shows two decimals
+def _rmb(value: Decimal | None) -> Decimal | None:
+    # A number cell; the format shows two decimals. None (an empty cell): a figure from too few
+    # agreements for the public (reports.selectors.PUBLIC_AGGREGATE_MINIMUM).
+    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 def report_xlsx(outcome: EventOutcome) -> bytes:
@@ -177,8 +181,7 @@ def report_xlsx(outcome: EventOutcome) -> bytes:
             [_("Cooperation intentions"), outcome.intentions],
             [_("Signed agreements"), outcome.signed],
             [_("Pairs"), outcome.pairs],
-            # None (an empty cell): from too few agreements for the public (see selectors).
-            [_("Amount (RMB)"), None if outcome.amount_rmb is None else _rmb(outcome.amount_rmb)],
+            [_("Amount (RMB)"), _rmb(outcome.amount_rmb)],
             [_("Meetings held"), outcome.meetings_held],
             [_("Registered firms"), outcome.registered_firms],
         ],

@@ -20,11 +20,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _outcome(request: HttpRequest, slug: str) -> EventOutcome:
+    viewer = viewer_for(request.user)
     try:
-        event = event_report_get_for(viewer_for(request.user), slug)
+        event = event_report_get_for(viewer, slug)
     except NotFoundError as exc:
         raise Http404 from exc
-    return event_outcome(event)
+    return event_outcome(event, viewer=viewer)
 
 
 def _context(outcome: EventOutcome) -> dict[str, Any]:
