@@ -254,6 +254,23 @@ def test_operator_runs_the_engine_brand_and_factory_accept_into_an_agreement(
     with factory.expect_navigation():
         factory.click(tid("agreement-link"))
     assert factory.url == url("agreements:detail", agreement_id=agreement.pk)
+    # when the factory marks the agreement signed, it awaits the brand's confirmation
+    factory.select_option("#id_to_status", "signed")
+    with factory.expect_navigation():
+        factory.click(f"{tid('transition-form')} button[type=submit]")
+    assert factory.inner_text(tid("agreement-status")) == "Cooperation intention"
+    assert factory.inner_text(tid("agreement-awaiting")) == (
+        "Signed: awaiting the other party's confirmation"
+    )
+    assert factory.locator(tid("confirm-form")).count() == 0
+    # and the brand confirms it: only then is it signed
+    brand.goto(url("agreements:detail", agreement_id=agreement.pk))
+    with brand.expect_navigation():
+        brand.click(f"{tid('confirm-form')} button")
+    assert brand.inner_text(tid("agreement-status")) == "Signed"
+    assert brand.locator(tid("agreement-awaiting")).count() == 0
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_by) == ("signed", w.brand_user)
     factory.goto(url("agreements:list"))
     assert "跑鞋 400" in factory.inner_text(tid("agreement-results"))
     # and the factory's free capacity that week is 100 pairs lower
