@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("clusterlink.accounts.urls")),
     path("mine/", include("clusterlink.directory.mine_urls")),
     path("imports/", include("clusterlink.directory.import_urls")),
+    path("memberships/", include("clusterlink.directory.membership_urls")),
     path("market/", include("clusterlink.market.urls")),
     path("matching/", include("clusterlink.matching.urls")),
     path("agreements/", include("clusterlink.agreements.urls")),
