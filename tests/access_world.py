@@ -21,7 +21,7 @@ from django.test import Client
 
 from clusterlink.accounts.models import Membership, OperatorScope, User
 from clusterlink.common import clock
-from clusterlink.directory.models import CapacityWeek, Category, Cluster, Enterprise
+from clusterlink.directory.models import CapacityWeek, Category, Enterprise
 from clusterlink.market.models import Demand, DemandShare, DemandType, Visibility
 from tests.directory.factories import ClusterFactory, EnterpriseFactory
 
@@ -41,8 +41,9 @@ PASSWORD = None
 
 @dataclass
 class Planted:
-    clusters: dict[str, Cluster]
-    firms: dict[str, Enterprise]
+    # factory_boy's factories are typed as themselves, not as the rows they make.
+    clusters: dict[str, Any]
+    firms: dict[str, Any]
     users: dict[str, User | None]
     demands: dict[str, Demand]
     capacity: CapacityWeek
@@ -246,6 +247,13 @@ def plant_write_canaries(planted: Planted) -> None:
     )
     Membership.objects.create(user=applicant, enterprise=pending, role=Membership.Role.OWNER)
     firms["pending"] = pending
+    # A firm the other cluster's operators keep out of the directory.
+    firms["foreign_unlisted"] = EnterpriseFactory(
+        cluster=planted.clusters["elsewhere"],
+        legal_name="CANARY-FOREIGN-UNLISTED-FIRM",
+        name_en="CANARY-FOREIGN-UNLISTED-FIRM",
+        is_listed=False,
+    )
 
     # Match runs of Putian's operator: one still running (to cancel), one finished with an open
     # proposal of the brand's private demand to the factory (to decide, to repair).
@@ -292,6 +300,17 @@ def plant_write_canaries(planted: Planted) -> None:
         amount_rmb=Decimal("555555.00"),
         status=AgreementStatus.INTENTION,
         event=rows["event"],
+    )
+    # An agreement of the other cluster's two firms: nobody of Putian may see or order it.
+    foreign_agreement = Agreement.objects.create(
+        agreement_type=AgreementType.PROCESSING_ORDER,
+        title="CANARY-FOREIGN-AGREEMENT",
+        buyer=firms["outsider_firm"],
+        supplier=firms["partner"],
+        pairs=2_000,
+        amount_rmb=Decimal("77777.00"),
+        status=AgreementStatus.SIGNED,
+        signed_on=dt.date(2026, 1, 5),
     )
     # The brand asked the partner firm (the demand is shared with it) for a quote.
     quote = Quote.objects.create(
@@ -351,6 +370,7 @@ def plant_write_canaries(planted: Planted) -> None:
         mode=ScheduleRun.Mode.FULL,
         status=ScheduleRun.Status.RUNNING,
         time_limit_s=5,
+        base_version=0,
         started_at=clock.now(),
     )
     owner = users["owner"]
@@ -361,6 +381,7 @@ def plant_write_canaries(planted: Planted) -> None:
         finished_run=finished,
         proposal=proposal,
         agreement=agreement,
+        foreign_agreement=foreign_agreement,
         quote=quote,
         ceremony=ceremony,
         unit=unit,
