@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundError
-from clusterlink.directory.models import ClusterStatus, Enterprise
 from clusterlink.directory.access import enterprise_visible_q
+from clusterlink.directory.models import ClusterStatus, Enterprise
 from clusterlink.events.errors import EventErrorCode
 from clusterlink.events.models import Event, Meeting, Participant, Registration
 

@@ -249,3 +249,79 @@ def test_request_to_a_pending_registrant_answers_like_an_unknown_id(world: dict[
     assert (unknown.status_code, unknown.json()) == (400, expected)
     assert "待审" not in asked.content.decode()
     assert MeetingRequest.objects.count() == 0
+
+
+def test_a_refused_meeting_patch_leaves_the_meeting_unmoved(world: dict[str, Any]) -> None:
+    # given a scheduled meeting at the first slot, table 1
+    slots = world["slots"]
+    meeting = Meeting.objects.create(
+        event=world["event"],
+        participant_a=world["people"][0],
+        participant_b=world["people"][1],
+        slot=slots[0],
+        table=1,
+    )
+    # when an operator moves it and gives it a status it cannot take, in one PATCH
+    response = client_for(world["operator"]).patch(
+        f"/api/events/expo/meetings/{meeting.pk}",
+        {"version": 0, "slot_id": slots[1].pk, "table": 2, "status": "scheduled"},
+        content_type="application/json",
+    )
+    # then the whole change is refused and nothing was written: not the move either
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.slot_id, stored.table, stored.status, stored.version) == (
+        slots[0].pk,
+        1,
+        "scheduled",
+        0,
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "event_schedule_conflict")
+    assert response.json()["details"] == {"status": ["Not allowed from the meeting's status."]}
+    assert stored.history.count() == 1
+    world["event"].refresh_from_db()
+    assert world["event"].schedule_version == 0
+
+
+def test_a_meeting_patch_moves_and_confirms_in_one_version(world: dict[str, Any]) -> None:
+    slots = world["slots"]
+    meeting = Meeting.objects.create(
+        event=world["event"],
+        participant_a=world["people"][0],
+        participant_b=world["people"][1],
+        slot=slots[0],
+        table=1,
+    )
+    response = client_for(world["operator"]).patch(
+        f"/api/events/expo/meetings/{meeting.pk}",
+        {"version": 0, "slot_id": slots[1].pk, "table": 2, "status": "confirmed"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.slot_id, stored.table, stored.status, stored.version) == (
+        slots[1].pk,
+        2,
+        "confirmed",
+        1,
+    )
+
+
+def test_a_party_cannot_move_its_meeting_even_with_a_status_it_may_give(
+    world: dict[str, Any],
+) -> None:
+    slots = world["slots"]
+    meeting = Meeting.objects.create(
+        event=world["event"],
+        participant_a=world["people"][0],
+        participant_b=world["people"][1],
+        slot=slots[0],
+        table=1,
+    )
+    response = client_for(world["users"][0]).patch(
+        f"/api/events/expo/meetings/{meeting.pk}",
+        {"version": 0, "slot_id": slots[1].pk, "status": "confirmed"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.slot_id, stored.status, stored.version) == (slots[0].pk, "scheduled", 0)

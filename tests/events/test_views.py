@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from clusterlink.common import clock
+from clusterlink.directory.models import Enterprise
 from clusterlink.events.models import (
     Event,
     EventSession,
@@ -399,3 +400,104 @@ def test_representatives_role_defaults_from_the_firms_roles(
     page = client_for(user).get(url("register", "expo"))
     assert [rep["role"].value() for rep in page.context["reps"]] == [role] * 3
     assert page.content.decode().count(f'<option value="{role}" selected>') == 3
+
+
+@pytest.mark.parametrize("raw", ["abc", "²", "1" * 40])
+def test_a_non_numeric_registration_id_is_a_404_and_changes_nothing(
+    world: dict[str, Any], raw: str
+) -> None:
+    pending = Registration.objects.filter(event=world["event"]).first()
+    assert pending is not None
+    Registration.objects.filter(pk=pending.pk).update(status=Registration.Status.PENDING)
+    response = client_for(world["operator"]).post(
+        url("registrations", "expo"), {"registration": raw, "decision": "validate"}
+    )
+    assert response.status_code == 404
+    assert list(
+        Registration.objects.filter(event=world["event"]).values_list("status", flat=True)
+    ) == ["pending", "validated"]
+
+
+def test_a_foreign_next_after_a_meeting_change_returns_to_the_schedule(
+    world: dict[str, Any],
+) -> None:
+    meeting = Meeting.objects.create(
+        event=world["event"],
+        participant_a=world["buyer"],
+        participant_b=world["supplier"],
+        slot=world["slots"][0],
+        table=1,
+    )
+    response = client_for(world["buyer_user"]).post(
+        url("meeting_change", "expo", meeting.pk),
+        {"action": "confirmed", "version": 0, "next": "//evil.example/steal"},
+    )
+    assert (response.status_code, response["Location"]) == (302, url("schedule", "expo"))
+    assert Meeting.objects.get(pk=meeting.pk).status == "confirmed"
+
+
+def test_a_pending_firms_user_sees_members_only_events_as_the_public_does(
+    world: dict[str, Any],
+) -> None:
+    # given members-only and registered-only events of Putian, and a firm that named Putian as
+    # its cluster but is still awaiting approval, already registered for both
+    putian = world["cluster"]
+    members_only = EventFactory(
+        slug="members", clusters=[putian], visibility=Event.Visibility.CLUSTERS
+    )
+    registered_only = EventFactory(
+        slug="registered", clusters=[putian], visibility=Event.Visibility.PRIVATE
+    )
+    pending_firm = EnterpriseFactory(cluster=putian, cluster_status="pending")
+    user = MembershipFactory(enterprise=pending_firm).user
+    for event in (members_only, registered_only):
+        Registration.objects.create(event=event, enterprise=pending_firm)
+    client = client_for(user)
+    # when its user lists the events and opens them, by page and by API
+    listed = client.get(url("list")).content.decode()
+    api = client.get("/api/events").json()
+    # then they see what an anonymous visitor sees: the public event only
+    assert [e["slug"] for e in api["items"]] == [
+        e["slug"] for e in Client().get("/api/events").json()["items"]
+    ]
+    assert [e["slug"] for e in api["items"]] == ["expo"]
+    assert url("detail", "members") not in listed and url("detail", "registered") not in listed
+    assert url("detail", "expo") in listed
+    for slug in ("members", "registered"):
+        assert client.get(url("detail", slug)).status_code == 404
+        assert client.get(f"/api/events/{slug}").status_code == 404
+    # and once its cluster approves it, both open to it
+    pending_firm.cluster_status = Enterprise.ClusterStatus.APPROVED
+    pending_firm.save()
+    approved = client_for(user)
+    assert sorted(e["slug"] for e in approved.get("/api/events").json()["items"]) == [
+        "expo",
+        "members",
+        "registered",
+    ]
+
+
+def test_the_requests_page_never_quotes_a_private_demand_nor_a_capacity(
+    world: dict[str, Any],
+) -> None:
+    # given the brand's private order and the factory's capacity covering it
+    from clusterlink.directory.models import Category
+    from tests.directory.factories import CapacityWeekFactory
+    from tests.market.factories import DemandFactory
+
+    brand = world["buyer"].registration.enterprise
+    factory = world["supplier"].registration.enterprise
+    shoes = Category.objects.get(code="sports-shoes")
+    for firm in (brand, factory):
+        firm.categories.set([shoes])
+    CapacityWeekFactory(enterprise=factory, free_pairs=30000)
+    DemandFactory(owner=brand, title="秘密新款订单", visibility="private", status="open")
+    # when the factory's representative opens the requests page, the brand is still suggested
+    # for the products both make, but the private order is not quoted
+    factory_page = client_for(world["factory_user"]).get(url("requests", "expo")).content.decode()
+    assert "Directory: both work in 1 of the same product categories." in factory_page
+    assert "秘密新款订单" not in factory_page
+    # and the brand's page quotes its own order without saying whether the factory covers it
+    brand_page = client_for(world["buyer_user"]).get(url("requests", "expo")).content.decode()
+    assert "Open demand “秘密新款订单”: makes Sports shoes." in brand_page
+    assert "free capacity covers" not in brand_page
