@@ -49,6 +49,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
                 "enterprise_id": m.enterprise_id,
                 "enterprise_name": m.enterprise.display_name,
                 "role": m.role,
+                "cluster_status": m.enterprise.cluster_status,
             }
             for m in memberships
         ],

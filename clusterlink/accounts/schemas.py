@@ -13,6 +13,10 @@ class MembershipOut(Schema):
     enterprise_id: int
     enterprise_name: str
     role: str = Field(description="owner or member.")
+    cluster_status: str = Field(
+        description="pending, approved or rejected: the firm takes part in its cluster's work "
+        "only once the cluster's operators approved it."
+    )
 
 
 class MeOut(Schema):

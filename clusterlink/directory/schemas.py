@@ -132,7 +132,7 @@ class ContactsOut(Schema):
     contact_email: str
 
 
-class MembershipOut(Schema):
+class ClusterMembershipOut(Schema):
     """A firm's membership of its cluster, granted by the cluster's operators."""
 
     status: Literal["pending", "approved", "rejected"] = Field(
@@ -213,7 +213,7 @@ class EnterpriseOut(EnterpriseFields):
         description="Private contacts; null when you may not see them."
     )
     may_edit: bool = Field(description="Whether you may change this firm's profile.")
-    membership: MembershipOut | None = Field(
+    membership: ClusterMembershipOut | None = Field(
         description="Where the firm stands with its cluster; null when you may not see it."
     )
 

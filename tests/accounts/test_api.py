@@ -44,6 +44,7 @@ def test_valid_token_authenticates_and_records_its_use(world: World) -> None:
             "enterprise_id": world.factory.pk,
             "enterprise_name": world.factory.legal_name,
             "role": "owner",
+            "cluster_status": "approved",
         }
     ]
     assert body["operator_clusters"] == []
