@@ -59,6 +59,10 @@ class SignUpForm(ServiceErrorsMixin, forms.Form):
         queryset=Cluster.objects.all(),
         required=False,
         empty_label=_("— none —"),
+        help_text=_(
+            "Your firm asks to join this cluster; it takes part in the cluster's work once the "
+            "cluster's operators approve it."
+        ),
     )
     firm_role = forms.ChoiceField(
         label=_("What my firm does"),
