@@ -330,6 +330,11 @@ def _meeting_version(p: Planted) -> int:
 OWNER = frozenset({"owner"})
 OWNER_OR_OPERATORS = frozenset({"owner", "operator", "admin"})
 NOBODY: frozenset[str] = frozenset()
+# Who posts and changes a firm's demands: the rule of clusterlink/market/access.py
+# (may_manage_demand: the owner's members and the owner cluster's operators), which the pages
+# follow. The API allows members only ("Only members of the firm that posted this demand may
+# change it"); one of the two is wrong, and this matrix holds both to the access module's rule.
+DEMAND_MANAGERS = OWNER_OR_OPERATORS
 SLUG = {"slug": _slug}
 
 
@@ -360,16 +365,17 @@ API_WRITES: list[Write] = [
       {"enterprise_id": _pk("pending")}, _fixed({"note": "let us in"})),
     W("PUT /api/enterprises/{enterprise_id}/capacity", "factory", OWNER_OR_OPERATORS,
       {"enterprise_id": _pk("factory")}, _capacity_json),
-    # Demands and offers are written by members of their firm only, never by operators.
-    W("POST /api/demands", "brand", OWNER, body=_demand_json("brand"), named_in_body="owner_id"),
-    W("POST /api/demands", "unlisted", NOBODY, body=_demand_json("unlisted"),
+    W("POST /api/demands", "brand", DEMAND_MANAGERS, body=_demand_json("brand"),
       named_in_body="owner_id"),
-    W("PATCH /api/demands/{demand_id}", "private", OWNER,
+    W("POST /api/demands", "unlisted", DEMAND_MANAGERS - OWNER, body=_demand_json("unlisted"),
+      named_in_body="owner_id"),
+    W("PATCH /api/demands/{demand_id}", "private", DEMAND_MANAGERS,
       {"demand_id": _pk("private")}, _fixed({"description": "written by the matrix"})),
-    W("POST /api/demands/{demand_id}/shares", "private", OWNER,
+    W("POST /api/demands/{demand_id}/shares", "private", DEMAND_MANAGERS,
       {"demand_id": _pk("private")}, _fixed({"enterprise_id": _pk("peer")})),
-    W("DELETE /api/demands/{demand_id}/shares/{enterprise_id}", "private", OWNER,
+    W("DELETE /api/demands/{demand_id}/shares/{enterprise_id}", "private", DEMAND_MANAGERS,
       {"demand_id": _pk("private"), "enterprise_id": _pk("partner")}),
+    # Offers are posted by members of their firm only.
     W("POST /api/offers", "factory", OWNER, body=_offer("owner_id"), named_in_body="owner_id"),
     W("POST /api/matching/runs", "private", OPERATORS, body=_run_json("private", ["factory"]),
       named_in_body="demand_ids"),
@@ -452,13 +458,14 @@ PAGE_WRITES: list[Write] = [
       {"enterprise_id": _pk("pending")}, _profile_form("pending")),
     W("POST page:mine:capacity", "factory", OWNER_OR_OPERATORS,
       {"enterprise_id": _pk("factory")}, _capacity_form),
-    W("POST page:mine:demand_create", "brand", OWNER, {"enterprise_id": _pk("brand")},
+    W("POST page:mine:demand_create", "brand", DEMAND_MANAGERS, {"enterprise_id": _pk("brand")},
       _demand_form),
-    W("POST page:mine:demand_edit", "private", OWNER, MINE, _demand_form),
-    W("POST page:mine:demand_share", "private", OWNER, MINE,
+    W("POST page:mine:demand_edit", "private", DEMAND_MANAGERS, MINE, _demand_form),
+    W("POST page:mine:demand_share", "private", DEMAND_MANAGERS, MINE,
       _fixed({"enterprise_id": _pk("peer")})),
-    W("POST page:mine:demand_unshare", "private", OWNER, {**MINE, "firm_id": _pk("partner")}),
-    W("POST page:mine:demand_cancel", "private", OWNER, MINE),
+    W("POST page:mine:demand_unshare", "private", DEMAND_MANAGERS,
+      {**MINE, "firm_id": _pk("partner")}),
+    W("POST page:mine:demand_cancel", "private", DEMAND_MANAGERS, MINE),
     W("POST page:imports:home", "factory", OWNER_OR_OPERATORS, body=_capacity_csv,
       named_in_body="enterprise"),
     W("POST page:imports:review_decide", "candidate", OPERATORS,
