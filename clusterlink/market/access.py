@@ -10,9 +10,9 @@ suggestions, matching) filter by `demand_visible_q` and `demand_private_q` too.
   owner cluster's operators, the platform admin and the firms it was shared with or proposed to
   (`demand_private_q`), who are also the ones who see it in full: target price and the owner's
   contacts (`may_see_demand_private`).
-- **Who manages a demand** (`may_manage_demand`): the owner's members and its cluster's
-  operators compare its quotes and see whom it is shared with; changing it stays with the
-  owner's members (the API) and operators where the directory's pages allow it.
+- **Who manages a demand** (`may_manage_demand`, `access_demand_change`, `access_demand_owner`):
+  the owner's members and its cluster's operators (and the admin) post demands for the firm,
+  change them, share them, compare their quotes; the pages and the API alike.
 - **Who may be asked for a quote** (`access_quote_request`): the owner's members ask a firm they
   may see in the directory, an approved member of its cluster and not the owner; a firm they may
   not see is NotFoundError, like one that does not exist, so that unlisted firms cannot be
@@ -28,7 +28,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
-from clusterlink.common.errors import ApplicationError, NotFoundError
+from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
+from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import ClusterStatus, Enterprise
 from clusterlink.market.models import Demand, Visibility
@@ -88,6 +89,36 @@ def may_see_demand_private(viewer: Viewer, demand: Demand) -> bool:
 def may_manage_demand(viewer: Viewer, demand: Demand) -> bool:
     """The owner's members and the owner cluster's operators (and the admin)."""
     return viewer.may_see_private_of(demand.owner_id, demand.owner.cluster_id)
+
+
+def access_demand_owner(viewer: Viewer, owner_id: int | None) -> Enterprise:
+    """The firm a demand is posted for: one whose demands the viewer manages (a member's own firm
+    when he names none and has one). ApplicationError on `owner_id` otherwise, with the same
+    message whether the firm does not exist or is not his, so a body never confirms a firm."""
+    errors = FieldErrors()
+    if owner_id is None and len(viewer.enterprise_ids) == 1:
+        owner_id = next(iter(viewer.enterprise_ids))
+    if owner_id is None:
+        errors.add("owner_id", _("Say which of your firms this is for."))
+        errors.raise_if_any()
+        raise AssertionError("unreachable")
+    firm = Enterprise.objects.select_related("cluster").filter(pk=owner_id).first()
+    if firm is None or not viewer.may_see_private_of(firm.pk, firm.cluster_id):
+        errors.add("owner_id", _("You can only post for a firm you are a member of."))
+        errors.raise_if_any()
+    assert firm is not None
+    return firm
+
+
+def access_demand_change(viewer: Viewer, demand_id: int) -> Demand:
+    """A demand the viewer may change: NotFoundError when he may not see it, PermissionError_
+    (403: he sees it) when he does not manage it."""
+    demand = access_demand(viewer, demand_id)
+    if not may_manage_demand(viewer, demand):
+        raise PermissionError_(
+            _("Only the firm that posted this demand and its cluster's operators may change it.")
+        )
+    return demand
 
 
 def access_demand(viewer: Viewer, demand_id: int) -> Demand:

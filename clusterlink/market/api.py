@@ -12,7 +12,7 @@ from ninja.params import functions as param_functions
 
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.accounts.tokens import AUTH_OPTIONAL, AUTH_REQUIRED
-from clusterlink.common.errors import NotFoundError, PermissionError_
+from clusterlink.common.errors import NotFoundError
 from clusterlink.common.schemas import ERROR_STATUSES, MAX_ID, ApiPagination, ErrorOut
 from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.models import Enterprise
@@ -89,17 +89,13 @@ def _demand_detail(viewer: Viewer, demand_id: int) -> dict[str, Any]:
             else None
         ),
         "shared_with": shared_with,
-        "may_edit": viewer.is_member_of(owner.pk),
+        "may_edit": manages,
     }
 
 
 def _editable_demand(viewer: Viewer, demand_id: int) -> Demand:
-    """A demand the viewer may see (404 otherwise) and change: members of its owner (403
-    otherwise)."""
-    demand = selectors.demand_get_for(viewer, demand_id)
-    if not viewer.is_member_of(demand.owner_id):
-        raise PermissionError_(_("Only members of the firm that posted this demand may change it."))
-    return demand
+    """A demand the viewer may see (404 otherwise) and manage (403 otherwise)."""
+    return access.access_demand_change(viewer, demand_id)
 
 
 @router.get("/demands", response={200: list[DemandOut], **ERRORS}, summary="Demands you may see")
@@ -123,7 +119,7 @@ def demand_list(request: HttpRequest, filters: Query[DemandQuery]) -> QuerySet[D
 def demand_create(request: HttpRequest, payload: DemandIn) -> Status[dict[str, Any]]:
     viewer = _viewer(request)
     fields = payload.model_dump()
-    owner = _acting_owner(viewer, fields.pop("owner_id"))
+    owner = access.access_demand_owner(viewer, fields.pop("owner_id"))
     demand = services.demand_create(owner=owner, created_by=request.user, **fields)
     return Status(201, _demand_detail(viewer, demand.pk))
 

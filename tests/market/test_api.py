@@ -119,13 +119,17 @@ def test_a_share_taken_back_closes_the_demand_to_that_firm_again(world: World) -
     assert DemandShare.objects.filter(enterprise=world.factory).exists()
 
 
-def test_only_members_of_the_owner_may_share_or_change(world: World) -> None:
+def test_only_the_owners_members_and_its_clusters_operators_may_share_or_change(
+    world: World,
+) -> None:
+    # given a public demand of the Putian brand
     demand = _demand(world, "public")
-    operator = client_for(world.operator)
-    shared = operator.post(f"/demands/{demand.pk}/shares", {"enterprise_id": world.factory.pk})
+    # an operator of another cluster sees it but may not change it, and nothing is written
+    other = client_for(world.other_operator)
+    shared = other.post(f"/demands/{demand.pk}/shares", {"enterprise_id": world.factory.pk})
     assert shared.status_code == 403
     assert shared.json()["code"] == "permission_denied"
-    assert operator.patch(f"/demands/{demand.pk}", {"title": "改"}).status_code == 403
+    assert other.patch(f"/demands/{demand.pk}", {"title": "改"}).status_code == 403
     private = _demand(world, "private")
     outsider = client_for(world.outsider)
     assert outsider.patch(f"/demands/{private.pk}", {"title": "改"}).status_code == 404
@@ -134,6 +138,16 @@ def test_only_members_of_the_owner_may_share_or_change(world: World) -> None:
         "public 跑鞋订单",
         "private 跑鞋订单",
     }
+    # the Putian operator manages it, as the pages let him (clusterlink.market.access)
+    operator = client_for(world.operator)
+    shared = operator.post(f"/demands/{demand.pk}/shares", {"enterprise_id": world.factory.pk})
+    assert shared.status_code == 201
+    changed = operator.patch(f"/demands/{demand.pk}", {"title": "改"})
+    assert (changed.status_code, changed.json()["title"], changed.json()["may_edit"]) == (
+        200,
+        "改",
+        True,
+    )
 
 
 def test_sharing_with_an_unknown_firm_is_a_field_error(world: World) -> None:
@@ -217,8 +231,10 @@ def test_posting_for_a_firm_one_is_not_a_member_of_is_refused(world: World) -> N
     response = client_for(world.outsider).post("/demands", _order(owner_id=world.brand.pk))
     assert response.status_code == 400
     assert list(response.json()["details"]) == ["owner_id"]
-    # An operator belongs to no firm: the owner must be named, and must be theirs.
+    # An operator belongs to no firm: the owner must be named, and must be one he operates.
     assert client_for(world.operator).post("/demands", _order()).status_code == 400
+    other = client_for(world.other_operator).post("/demands", _order(owner_id=world.brand.pk))
+    assert (other.status_code, list(other.json()["details"])) == (400, ["owner_id"])
     assert not Demand.objects.exists()
 
 
