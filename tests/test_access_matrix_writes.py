@@ -20,7 +20,8 @@ matrix cannot pass by refusing everyone.
 Routes are enumerated from the URL resolver and the OpenAPI schema. A write route without cells
 fails `test_every_write_route_is_covered`, naming it: give it cells, or put it in PUBLIC_WRITES
 or SELF_SERVICE with the reason. A page route whose view is not restricted to GET must be a write
-route or be listed in READS_ANSWERING_POST, where every role's POST is checked to write nothing.
+route or be listed in READS_ANSWERING_POST, where the owner's, the operator's and the admin's
+POST is checked to write nothing.
 """
 
 from __future__ import annotations
@@ -330,10 +331,8 @@ def _meeting_version(p: Planted) -> int:
 OWNER = frozenset({"owner"})
 OWNER_OR_OPERATORS = frozenset({"owner", "operator", "admin"})
 NOBODY: frozenset[str] = frozenset()
-# Who posts and changes a firm's demands: the rule of clusterlink/market/access.py
-# (may_manage_demand: the owner's members and the owner cluster's operators), which the pages
-# follow. The API allows members only ("Only members of the firm that posted this demand may
-# change it"); one of the two is wrong, and this matrix holds both to the access module's rule.
+# Who posts and changes a firm's demands: clusterlink/market/access.py's may_manage_demand (the
+# owner's members and the owner cluster's operators), for the pages and the API alike.
 DEMAND_MANAGERS = OWNER_OR_OPERATORS
 SLUG = {"slug": _slug}
 
