@@ -205,3 +205,114 @@ def test_brand_and_factory_accepting_at_once_book_each_proposal_once(taxonomy: N
     assert states[("accepted", "accepted", "accepted")] == 3
     assert states[("open", "accepted", "pending")] + states[("open", "pending", "accepted")] == 7
     assert sum(states.values()) == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("round_", range(3))
+def test_results_written_during_an_acceptance_never_undo_it(taxonomy: None, round_: int) -> None:
+    """A run's writer and an acceptance of a proposal it supersedes, at the same moment: the
+    acceptance either wins (the proposal stays accepted, and the writer leaves its order
+    alone) or loses cleanly (the proposal is superseded, and the acceptance is refused)."""
+    from clusterlink.common.errors import ApplicationError
+    from clusterlink.domain.allocation.solve import solve
+    from clusterlink.matching.reader import build_problem
+    from clusterlink.matching.services import _write_result, match_run_execute, match_run_start
+    from tests.matching.factories import matching_world
+
+    # given a finished run whose dear proposal the brand accepted, and a second run that has
+    # read its rows and solved, about to write
+    world = matching_world()
+    operator = viewer_for(world.operator)
+    first = match_run_start(
+        operator=world.operator, viewer=operator, scope="cluster", cluster=world.cluster
+    )
+    first = match_run_execute(run_id=first.pk)
+    dear = Proposal.objects.get(run=first, factory=world.dear)
+    proposal_decide(
+        actor=world.brand_user,
+        viewer=viewer_for(world.brand_user),
+        proposal=dear,
+        side="brand",
+        accept=True,
+    )
+    second = match_run_start(
+        operator=world.operator, viewer=operator, scope="cluster", cluster=world.cluster
+    )
+    MatchRun.objects.filter(pk=second.pk).update(
+        status=MatchRun.Status.RUNNING, started_at=clock.now()
+    )
+    second.refresh_from_db()
+    built = build_problem(second)
+    result = solve(built.problem, time_limit_s=5, seed=0, threads=1, fixed=built.fixed)
+
+    # when the writer and the factory's acceptance start together
+    barrier = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def write() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=30)
+        try:
+            _write_result(second.pk, built, result)
+            outcome["write"] = "written"
+        except Exception as exc:
+            outcome["write"] = f"error: {exc!r}"
+        finally:
+            connection.close()
+
+    def accept() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=30)
+        try:
+            proposal_decide(
+                actor=world.dear_user,
+                viewer=viewer_for(world.dear_user),
+                proposal=dear,
+                side="factory",
+                accept=True,
+            )
+            outcome["accept"] = "accepted"
+        except ApplicationError as exc:  # (the thread speaks the default language: the code)
+            outcome["accept"] = str(exc.code)
+        except Exception as exc:
+            outcome["accept"] = f"error: {exc!r}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write), threading.Thread(target=accept)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    # then the write always happened, and the acceptance either stands or was refused whole
+    assert outcome["write"] == "written"
+    dear.refresh_from_db()
+    if outcome["accept"] == "accepted":
+        assert (dear.status, dear.agreement is not None) == ("accepted", True)
+        assert Agreement.objects.count() == 1
+        # the writer left the big order to the proposals it had, as changed under it
+        assert not Proposal.objects.filter(run=second, demand=world.big).exists()
+        assert list(second.unplaced.filter(demand=world.big).values_list("pairs", "reason")) == [
+            (400, "order_changed_while_solving")
+        ]
+    else:
+        assert outcome["accept"] == "matching_proposal_closed"  # no longer open
+        assert (dear.status, dear.factory_decision, dear.agreement) == (
+            "superseded",
+            "pending",
+            None,
+        )
+        assert Agreement.objects.count() == 0
+        assert Reservation.objects.count() == 0
+    # never two runs' live proposals on one order, never more accepted than ordered
+    live: dict[int, set[int]] = {}
+    for demand_id, run_id in Proposal.objects.filter(
+        status__in=(Proposal.Status.OPEN, Proposal.Status.ACCEPTED)
+    ).values_list("demand_id", "run_id"):
+        live.setdefault(demand_id, set()).add(run_id)
+    assert all(len(runs) == 1 for runs in live.values()), live
+    accepted = sum(
+        Proposal.objects.filter(demand=world.big, status="accepted").values_list("pairs", flat=True)
+    )
+    assert accepted <= 400

@@ -15,7 +15,7 @@ from clusterlink.agreements.services import agreement_transition
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, ConflictError
 from clusterlink.directory.models import CapacityWeek
-from clusterlink.market.models import DemandShare
+from clusterlink.market.models import Demand, DemandShare
 from clusterlink.market.services import quote_request
 from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal, Reservation
 from clusterlink.matching.services import (
@@ -451,3 +451,274 @@ def test_runner_up_reasons_match_the_engines() -> None:
     from clusterlink.matching.models import RunnerUpReason
 
     assert set(RunnerUpReason.values) == {str(r) for r in EngineReason}
+
+
+# ---- acceptances the order can no longer take (finding 9) -------------------------------------
+
+
+def test_accepting_after_the_order_is_cancelled_is_refused(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    Demand.objects.filter(pk=world.big.pk).update(status=Demand.Status.CANCELLED)
+    proposal = Proposal.objects.get(run=run, factory=world.dear)
+    with pytest.raises(ApplicationError) as caught:
+        proposal_decide(
+            actor=world.brand_user,
+            viewer=world.viewer(world.brand_user),
+            proposal=proposal,
+            side="brand",
+            accept=True,
+        )
+    assert (caught.value.code, caught.value.status, str(caught.value.message)) == (
+        "matching_order_closed",
+        409,
+        "The order was cancelled or closed: it takes no more acceptances.",
+    )
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.brand_decision) == ("open", "pending")
+    assert proposal.history.count() == 1
+    assert Agreement.objects.count() == 0
+
+
+def test_accepting_more_than_is_left_to_place_is_refused(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given the big order cut to 300 pairs after the run, and the cheap factory's 300 accepted
+    world = matching_world()
+    run = finished_run(world, django_capture_on_commit_callbacks)
+    Demand.objects.filter(pk=world.big.pk).update(pairs=300)
+    accept_both(
+        world,
+        Proposal.objects.get(run=run, demand=world.big, factory=world.cheap),
+        world.cheap_user,
+    )
+    # when the dear factory's 100 pairs are accepted too
+    dear = Proposal.objects.get(run=run, demand=world.big, factory=world.dear)
+    with pytest.raises(ConflictError) as caught:
+        proposal_decide(
+            actor=world.dear_user,
+            viewer=world.viewer(world.dear_user),
+            proposal=dear,
+            side="factory",
+            accept=True,
+        )
+    # then the order is full: refused, and nothing of the answer is written
+    assert (caught.value.code, str(caught.value.message)) == (
+        "matching_order_placed",
+        "The order is already placed: 300 of its 300 pairs are accepted, so the 100 pairs of "
+        "this proposal do not fit.",
+    )
+    dear.refresh_from_db()
+    assert (dear.status, dear.factory_decision) == ("open", "pending")
+    assert Agreement.objects.count() == 1
+    assert Reservation.objects.filter(proposal=dear).count() == 0
+    # declining stays possible
+    declined = proposal_decide(
+        actor=world.dear_user,
+        viewer=world.viewer(world.dear_user),
+        proposal=dear,
+        side="factory",
+        accept=False,
+    )
+    assert declined.status == "declined"
+
+
+def live_runs_per_demand() -> dict[int, set[int]]:
+    runs: dict[int, set[int]] = {}
+    for demand_id, run_id in Proposal.objects.filter(
+        status__in=(Proposal.Status.OPEN, Proposal.Status.ACCEPTED)
+    ).values_list("demand_id", "run_id"):
+        runs.setdefault(demand_id, set()).add(run_id)
+    return runs
+
+
+def test_two_runs_finishing_out_of_order_never_order_a_demand_twice(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two runs over the same orders: the first reads its rows, and while it solves the
+    # second runs to the end and the big order's proposals of the second are accepted
+    import clusterlink.domain.allocation.solve as engine
+
+    world = matching_world()
+    first, second = start(world), start(world)
+    real_solve = engine.solve
+    meanwhile: list[int] = []
+
+    def solve_while_the_second_finishes(*args: Any, **kwargs: Any) -> Any:
+        if not meanwhile:
+            meanwhile.append(1)
+            match_run_execute(run_id=second.pk)
+            for proposal in Proposal.objects.filter(run=second, demand=world.big):
+                user = world.cheap_user if proposal.factory == world.cheap else world.dear_user
+                accept_both(world, proposal, user)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "solve", solve_while_the_second_finishes)
+    # when the first finishes last
+    first = match_run_execute(run_id=first.pk)
+    # then it proposes nothing for the orders that changed under it, and says why
+    assert first.status == MatchRun.Status.FINISHED
+    assert Proposal.objects.filter(run=first).count() == 0
+    assert sorted(first.unplaced.values_list("demand_id", "pairs", "reason")) == [
+        (world.big.pk, 400, "order_changed_while_solving"),
+        (world.certified.pk, 300, "order_changed_while_solving"),
+    ]
+    # every order has the live proposals of one run only, and the big one is ordered once
+    assert live_runs_per_demand() == {world.big.pk: {second.pk}, world.certified.pk: {second.pk}}
+    assert sum(Agreement.objects.values_list("pairs", flat=True)) == 400
+    # and a repair of either run still solves (the accepted pairs are fixed, not doubled)
+    with django_capture_on_commit_callbacks(execute=False):
+        repair = match_run_repair_start(
+            operator=world.operator, viewer=world.viewer(world.operator), run=first
+        )
+    repair = match_run_execute(run_id=repair.pk)
+    assert repair.status == MatchRun.Status.FINISHED
+    assert plan(repair) == {("BSCI 跑鞋 300", world.cheap.legal_name): 300}
+
+
+# ---- runs that fail, hang or are cancelled (finding 11) ----------------------------------------
+
+
+def test_a_run_whose_task_raises_is_failed_with_its_reason(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clusterlink.domain.allocation.solve as engine
+    from clusterlink.matching.tasks import run_match
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the solver crashed")
+
+    monkeypatch.setattr(engine, "solve", crash)
+    world = matching_world()
+    run = start(world)
+    # when the task runs it
+    assert run_match.call(run_id=run.pk) == "failed"
+    # then the run is failed with the reason, and its demands are free for a new run
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "RuntimeError: the solver crashed")
+    assert run.finished_at is not None
+    assert run.history.first().status == "failed"  # type: ignore[union-attr]
+    assert Proposal.objects.count() == 0
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=False):
+        repair = match_run_repair_start(
+            operator=world.operator, viewer=world.viewer(world.operator), run=run
+        )
+    assert match_run_execute(run_id=repair.pk).status == MatchRun.Status.FINISHED
+
+
+def test_a_worker_stopped_mid_run_fails_the_run_then_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import clusterlink.domain.allocation.solve as engine
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise SystemExit(143)
+
+    monkeypatch.setattr(engine, "solve", stopped)
+    world = matching_world()
+    run = start(world)
+    with pytest.raises(SystemExit):
+        match_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "The worker stopped while the run was solving.")
+
+
+def stale(run: MatchRun, seconds_past_limit: int) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING,
+        started_at=clock.now() - dt.timedelta(seconds=run.time_limit_s + seconds_past_limit),
+    )
+
+
+def test_a_running_run_past_its_limit_is_reaped_and_a_new_run_starts(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a run whose worker died 6 minutes after its limit, and one still within its margin
+    world = matching_world()
+    dead, alive = start(world), start(world)
+    stale(dead, 6 * 60)
+    stale(alive, 4 * 60)
+    # when a new run starts
+    with django_capture_on_commit_callbacks(execute=False):
+        fresh = start(world)
+    # then the dead one is failed, the live one left alone, and the new one solves
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == (
+        "failed",
+        "The worker stopped: the run was still running long after its time limit.",
+    )
+    assert MatchRun.objects.get(pk=alive.pk).status == "running"
+    assert match_run_execute(run_id=fresh.pk).status == MatchRun.Status.FINISHED
+    # and if the dead worker was only slow, what it delivers now is discarded
+    assert match_run_execute(run_id=dead.pk).status == MatchRun.Status.FAILED
+    assert Proposal.objects.filter(run=dead).count() == 0
+
+
+def test_the_reap_command_and_the_run_pages_reap_stale_runs() -> None:
+    from django.test import Client
+
+    world = matching_world()
+    first, second = start(world), start(world)
+    stale(first, 10 * 60)
+    out = io.StringIO()
+    call_command("reap_stale_runs", stdout=out)
+    call_command("reap_stale_runs", stdout=out)
+    assert out.getvalue().splitlines() == ["1 stale run(s) reaped", "0 stale run(s) reaped"]
+    assert MatchRun.objects.get(pk=first.pk).status == "failed"
+    stale(second, 10 * 60)
+    client = Client()
+    client.force_login(world.operator)
+    page = client.get(f"/en/matching/runs/{second.pk}/").content.decode()
+    assert '<dd data-testid="run-status">Failed</dd>' in page
+    assert "hx-trigger" not in page  # the page stops polling
+
+
+def test_cancel_a_running_run_whose_worker_is_gone() -> None:
+    # given a run the worker took and then died on
+    world = matching_world()
+    run = start(world)
+    stale(run, 0)
+    # when the operator cancels it
+    cancelled = match_run_cancel(actor=world.operator, viewer=world.viewer(world.operator), run=run)
+    # then it is cancelled at once, and cancelling again changes nothing
+    assert (cancelled.status, cancelled.cancel_requested) == ("cancelled", True)
+    assert cancelled.finished_at is not None
+    again = match_run_cancel(actor=world.operator, viewer=world.viewer(world.operator), run=run)
+    assert again.history.count() == cancelled.history.count()
+
+
+def test_cancel_a_running_run_stops_it_and_discards_its_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a run being solved, cancelled by the operator meanwhile
+    import clusterlink.domain.allocation.solve as engine
+
+    world = matching_world()
+    run = start(world)
+    real_solve = engine.solve
+    stopped: list[bool] = []
+
+    def cancelled_while_solving(*args: Any, **kwargs: Any) -> Any:
+        match_run_cancel(actor=world.operator, viewer=world.viewer(world.operator), run=run)
+        stopped.append(kwargs["should_stop"]())
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "solve", cancelled_while_solving)
+    done = match_run_execute(run_id=run.pk)
+    # then the task noticed, and nothing of its result is written
+    assert stopped == [True]
+    assert done.status == MatchRun.Status.CANCELLED
+    assert Proposal.objects.count() == 0
+    assert DemandShare.objects.count() == 0
+
+
+def test_only_an_operator_of_the_run_may_cancel_it() -> None:
+    world = matching_world()
+    run = start(world)
+    with pytest.raises(ApplicationError) as caught:
+        match_run_cancel(actor=world.brand_user, viewer=world.viewer(world.brand_user), run=run)
+    assert caught.value.status == 404
+    assert MatchRun.objects.get(pk=run.pk).status == "queued"

@@ -1,0 +1,304 @@
+"""Who may do and see what in the matching app (matching.access), through the services,
+pages, exports and API: the adversarial scenarios of issue 13 (findings 2, 4, 5, 7)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from clusterlink.accounts.models import Membership, OperatorScope
+from clusterlink.common.errors import ApplicationError
+from clusterlink.directory.models import CapacityWeek, Enterprise
+from clusterlink.market.models import DemandShare, Quote
+from clusterlink.matching.models import MatchRun, Proposal
+from clusterlink.matching.services import match_run_execute, match_run_start
+from tests.accounts.factories import UserFactory
+from tests.directory.factories import ClusterFactory, EnterpriseFactory, next_week
+from tests.market.factories import DemandFactory
+from tests.matching.factories import HERE, MatchingWorld, capacity, matching_world
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(user)
+    return client
+
+
+def run_of_the_cluster(world: MatchingWorld, capture: Any) -> MatchRun:
+    with capture(execute=False):
+        run = match_run_start(
+            operator=world.operator,
+            viewer=world.viewer(world.operator),
+            scope=MatchRun.Scope.CLUSTER,
+            cluster=world.cluster,
+            time_limit_s=5,
+        )
+    return match_run_execute(run_id=run.pk)
+
+
+def plan(run: MatchRun) -> dict[tuple[int, int], int]:
+    return {(p.demand_id, p.factory_id): p.pairs for p in Proposal.objects.filter(run=run)}
+
+
+def test_a_self_registered_pending_firm_is_never_taken_into_a_default_run(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a firm that signed up into the cluster (awaiting approval, listed by its owner)
+    # with the cheapest capacity, and a private order of another pending firm
+    world = matching_world()
+    newcomer = EnterpriseFactory(
+        cluster=world.cluster, cluster_status=Enterprise.ClusterStatus.PENDING, **HERE
+    )
+    newcomer.certifications.add(*world.cheap.certifications.all())
+    capacity(newcomer, "5.00", pairs=1000)
+    pending_brand = EnterpriseFactory(
+        cluster=world.cluster, roles=["brand"], cluster_status="pending", **HERE
+    )
+    pending_order = DemandFactory(owner=pending_brand, pairs=200, delivery_week=next_week(3))
+    # when the operator runs over the whole cluster
+    run = run_of_the_cluster(world, django_capture_on_commit_callbacks)
+    # then the plan is the approved firms' alone, and the newcomer sees no order
+    assert sorted(run.demands.values_list("pk", flat=True)) == [world.big.pk, world.certified.pk]
+    assert plan(run) == {
+        (world.big.pk, world.cheap.pk): 300,
+        (world.big.pk, world.dear.pk): 100,
+        (world.certified.pk, world.cheap.pk): 300,
+    }
+    assert not Proposal.objects.filter(factory=newcomer).exists()
+    assert not Proposal.objects.filter(demand=pending_order).exists()
+    assert not DemandShare.objects.filter(enterprise=newcomer).exists()
+
+
+def test_a_pending_firm_named_in_a_run_is_refused_like_a_missing_one() -> None:
+    world = matching_world()
+    newcomer = EnterpriseFactory(cluster=world.cluster, cluster_status="pending", **HERE)
+    capacity(newcomer, "5.00")
+    with pytest.raises(ApplicationError) as caught:
+        match_run_start(
+            operator=world.operator,
+            viewer=world.viewer(world.operator),
+            scope=MatchRun.Scope.CLUSTER,
+            cluster=world.cluster,
+            factory_ids=[newcomer.pk],
+        )
+    assert caught.value.details == {
+        "factory_ids": [f"Factory {newcomer.pk} is not an approved firm you may choose."]
+    }
+    assert MatchRun.objects.count() == 0
+
+
+def other_cluster_operator(world: MatchingWorld) -> tuple[Any, Any]:
+    """An operator of another cluster with an open order of his own cluster's brand."""
+    other = ClusterFactory(slug="jinjiang-test")
+    operator = UserFactory()
+    OperatorScope.objects.create(user=operator, cluster=other)
+    brand = EnterpriseFactory(cluster=other, roles=["brand"], **HERE)
+    order = DemandFactory(owner=brand, pairs=100, delivery_week=next_week(3))
+    return operator, order
+
+
+def test_an_operator_of_another_cluster_cannot_name_this_clusters_hidden_factory() -> None:
+    # given the cheap factory unlisted (only its people and its cluster's operators see it)
+    world = matching_world()
+    Enterprise.objects.filter(pk=world.cheap.pk).update(is_listed=False)
+    operator, order = other_cluster_operator(world)
+    missing = Enterprise.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+
+    def refusal(factory_id: int) -> dict[str, list[str]]:
+        with pytest.raises(ApplicationError) as caught:
+            match_run_start(
+                operator=operator,
+                viewer=world.viewer(operator),
+                scope=MatchRun.Scope.SELECTED,
+                demand_ids=[order.pk],
+                factory_ids=[factory_id],
+            )
+        return caught.value.details
+
+    # when he names it, or an id that does not exist
+    hidden, absent = refusal(world.cheap.pk), refusal(missing)
+    # then both get the same error, naming only the id he gave, and no run is written
+    assert hidden == {
+        "factory_ids": [f"Factory {world.cheap.pk} is not an approved firm you may choose."]
+    }
+    assert absent == {"factory_ids": [f"Factory {missing} is not an approved firm you may choose."]}
+    assert MatchRun.objects.count() == 0
+    # (a listed factory of this cluster is his to name: the directory shows it to everyone)
+    run = match_run_start(
+        operator=operator,
+        viewer=world.viewer(operator),
+        scope=MatchRun.Scope.SELECTED,
+        demand_ids=[order.pk],
+        factory_ids=[world.dear.pk],
+    )
+    assert list(run.factories.all()) == [world.dear]
+
+
+def test_an_operator_of_another_cluster_cannot_name_this_clusters_orders() -> None:
+    world = matching_world()
+    operator, _ = other_cluster_operator(world)
+    missing = world.certified.pk + 1000
+    with pytest.raises(ApplicationError) as caught:
+        match_run_start(
+            operator=operator,
+            viewer=world.viewer(operator),
+            scope=MatchRun.Scope.SELECTED,
+            demand_ids=[world.big.pk, missing],
+        )
+    assert caught.value.details == {
+        "demand_ids": [
+            f"Demand {world.big.pk} is not an open order.",
+            f"Demand {missing} is not an open order.",
+        ]
+    }
+    assert MatchRun.objects.count() == 0
+
+
+def test_run_pages_and_export_hide_another_clusters_prices_and_free_capacity(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a listed factory of another cluster, cheapest at 9.00 RMB, which the run uses
+    world = matching_world()
+    other = ClusterFactory(slug="jinjiang-test")
+    outsider = EnterpriseFactory(cluster=other, **HERE)
+    capacity(outsider, "9.00")
+    run = run_of_the_cluster(world, django_capture_on_commit_callbacks)
+    assert plan(run) == {
+        (world.big.pk, outsider.pk): 400,
+        (world.certified.pk, world.cheap.pk): 300,
+    }
+    operator = client_for(world.operator)
+    # when this cluster's operator reads the run
+    page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    # then the outsider's price is not shown; his own cluster's factory's is
+    assert re.findall(r'data-testid="landed-cost">([^<]*)<', page) == ["—", "10.00"]
+    assert "9.00" not in page
+    export = operator.get(f"/en/matching/runs/{run.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(export.content))
+    prices = {row[2]: row[5] for row in book["Placements"].iter_rows(min_row=2, values_only=True)}
+    assert prices == {outsider.display_name: None, world.cheap.display_name: 10}
+    # and the utilisation says what is planned at the outsider, not how much it has free
+    use = {row[0]: row[1:] for row in book["Utilisation"].iter_rows(min_row=2, values_only=True)}
+    assert all(isinstance(cell, int) for cell in use[outsider.display_name])
+    assert sum(use[outsider.display_name]) == 400
+    cheap_weeks = [c for c in use[world.cheap.display_name] if isinstance(c, str)]
+    assert sorted(cheap_weeks) == ["0/300", "300/300"]
+    # while the outsider's own cluster's operator (and the admin) would see them
+    admin = client_for(UserFactory(is_superuser=True, is_staff=True))
+    page = admin.get(f"/en/matching/runs/{run.pk}/").content.decode()
+    assert re.findall(r'data-testid="landed-cost">([^<]*)<', page) == ["9.00", "10.00"]
+    # and the API's proposal says no price either
+    body = client_for(world.operator).get(f"/api/matching/proposals?run_id={run.pk}").json()
+    assert {(p["factory_id"], p["unit_cost_rmb"]) for p in body["items"]} == {
+        (outsider.pk, None),
+        (world.cheap.pk, "10.00"),
+    }
+
+
+def runner_up_world(capture: Any) -> tuple[MatchingWorld, Proposal]:
+    """The cheap factory has one week, which the certified order fills: the big order goes to
+    the dear factory, and the cheap one is its runner-up, 2.00 RMB per pair less."""
+    world = matching_world()
+    CapacityWeek.objects.filter(enterprise=world.cheap, week=next_week(2)).delete()
+    run = run_of_the_cluster(world, capture)
+    proposal = Proposal.objects.get(run=run, demand=world.big)
+    assert (proposal.factory, proposal.runner_up) == (world.dear, world.cheap)
+    return world, proposal
+
+
+def test_the_factory_never_sees_the_runner_up_nor_the_gap(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world, proposal = runner_up_world(django_capture_on_commit_callbacks)
+    factory = client_for(world.dear_user)
+    # the page explains its own placement only
+    page = factory.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+    explanation = re.search(r'data-testid="explanation">(.*?)</p>', page, re.S)
+    assert explanation is not None
+    assert " ".join(explanation.group(1).split()) == "Rank 2 of 2 able factories by landed cost."
+    assert world.cheap.display_name not in page
+    # and so does the API, one proposal or a list
+    body = factory.get(f"/api/matching/proposals/{proposal.pk}").json()
+    assert (body["runner_up_id"], body["runner_up_extra_rmb_per_pair"]) == (None, None)
+    assert body["unit_cost_rmb"] == "12.00"  # its own price
+    listing = factory.get("/api/matching/proposals?side=factory").json()["items"]
+    assert [(p["runner_up_id"], p["runner_up_extra_rmb_per_pair"]) for p in listing] == [
+        (None, None)
+    ]
+
+
+def test_the_brand_and_the_operator_see_the_runner_up_and_the_gap(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    world, proposal = runner_up_world(django_capture_on_commit_callbacks)
+    for user in (world.brand_user, world.operator):
+        client = client_for(user)
+        page = client.get(f"/en/matching/proposals/{proposal.pk}/").content.decode()
+        assert (
+            f"Runner-up: {world.cheap.display_name}, 2.00 RMB per pair less, but not used:" in page
+        )
+        body = client.get(f"/api/matching/proposals/{proposal.pk}").json()
+        assert body["runner_up_id"] == world.cheap.pk
+        assert Decimal(body["runner_up_extra_rmb_per_pair"]) == Decimal("-2.0000")
+
+
+def test_a_quote_request_names_only_a_firm_the_brand_may_see() -> None:
+    # given a factory of another cluster that is not listed
+    world = matching_world()
+    hidden = EnterpriseFactory(cluster=ClusterFactory(slug="jinjiang-test"), is_listed=False)
+    missing = hidden.pk + 1000
+    brand = Client(headers={"Accept-Language": "en"})
+    brand.force_login(world.brand_user)
+
+    def ask(factory_id: int) -> Any:
+        return brand.post(
+            f"/api/matching/demands/{world.big.pk}/quote-requests",
+            json.dumps({"factory_id": factory_id}),
+            content_type="application/json",
+        )
+
+    # when the brand asks it for a quote, or a firm that does not exist
+    hidden_answer, missing_answer = ask(hidden.pk), ask(missing)
+    # then both are the same refusal, and no quote (nor share) is written
+    assert (hidden_answer.status_code, missing_answer.status_code) == (400, 400)
+    assert hidden_answer.json() == missing_answer.json()
+    assert hidden_answer.json()["details"] == {"factory_id": ["Unknown enterprise."]}
+    assert Quote.objects.count() == 0
+    assert not DemandShare.objects.filter(enterprise=hidden).exists()
+    # a listed, approved factory is asked
+    assert ask(world.dear.pk).status_code == 201
+    assert list(Quote.objects.values_list("factory_id", flat=True)) == [world.dear.pk]
+
+
+def test_a_pending_factory_is_never_given_sight_of_a_proposed_order(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a selected run over the dear factory, which is then suspended (pending again)
+    world = matching_world()
+    with django_capture_on_commit_callbacks(execute=False):
+        run = match_run_start(
+            operator=world.operator,
+            viewer=world.viewer(world.operator),
+            scope=MatchRun.Scope.CLUSTER,
+            cluster=world.cluster,
+            factory_ids=[world.cheap.pk, world.dear.pk],
+            time_limit_s=5,
+        )
+    Enterprise.objects.filter(pk=world.dear.pk).update(cluster_status="pending")
+    Membership.objects.filter(enterprise=world.dear).delete()
+    # when it solves
+    run = match_run_execute(run_id=run.pk)
+    # then the suspended factory is not taken, nor shown the order
+    assert set(Proposal.objects.filter(run=run).values_list("factory_id", flat=True)) == {
+        world.cheap.pk
+    }
+    assert not DemandShare.objects.filter(enterprise=world.dear).exists()
