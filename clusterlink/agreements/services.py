@@ -260,7 +260,9 @@ def agreement_transition(
     writes nothing then.
     """
     locked = (
-        Agreement.objects.select_for_update()
+        # Lock the agreement only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # ceremony join, and the parties and the session are read, not changed.
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("buyer", "supplier", "ceremony_session__event")
         .get(pk=agreement.pk)
     )
