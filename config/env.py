@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,15 +34,15 @@ class Environment(BaseSettings):
     tasks_backend: str = "django_tasks_db.DatabaseBackend"
     # Failed sign-ins per account and client address, and per client address over any accounts,
     # within the window; then that pair, or that address, waits for the window to pass.
-    login_attempts_per_window: int = Field(5, ge=1)
-    login_attempts_per_address: int = Field(50, ge=1)
-    login_window_seconds: int = Field(900, ge=1)
+    login_attempts_per_window: Annotated[int, Field(ge=1)] = 5
+    login_attempts_per_address: Annotated[int, Field(ge=1)] = 50
+    login_window_seconds: Annotated[int, Field(ge=1)] = 900
     # Addresses or networks of the reverse proxies in front of the app, e.g.
     # '["127.0.0.1", "10.0.0.0/8"]': X-Forwarded-For is believed only from these (empty: never,
     # and the client is REMOTE_ADDR).
     trusted_proxies: list[str] = []
     # Seconds browsers remember to use only HTTPS (production only; 0 sends no HSTS header).
-    hsts_seconds: int = Field(31_536_000, ge=0)
+    hsts_seconds: Annotated[int, Field(ge=0)] = 31_536_000
     # Send the Content-Security-Policy header (turn off only to debug a page).
     content_security_policy: bool = True
     max_upload_bytes: int = 20 * 1024 * 1024

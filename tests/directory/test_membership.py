@@ -47,8 +47,7 @@ def signed_up_owner(client: Client, cluster_pk: int) -> User:
 
 
 def operator_of(cluster: object) -> User:
-    user: User = OperatorScopeFactory(cluster=cluster).user
-    return user
+    return User.objects.get(operator_scopes=OperatorScopeFactory(cluster=cluster))
 
 
 def test_a_firm_that_signs_up_into_a_cluster_is_pending_and_sees_what_the_public_sees(
