@@ -12,11 +12,13 @@ from django.test import Client
 from django.utils import translation
 
 from clusterlink.common.errors import ApplicationError
+from clusterlink.directory.models import Enterprise
 from clusterlink.market.models import DemandShare, Quote
 from clusterlink.market.services import quote_request, quote_submit
 from clusterlink.matching.models import MatchRun
 from clusterlink.matching.services import match_run_execute, match_run_start
 from tests.accounts.factories import UserFactory
+from tests.directory.factories import ClusterFactory
 from tests.matching.factories import MatchingWorld, matching_world
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +316,17 @@ def test_a_demand_of_a_firm_awaiting_approval_is_seen_only_by_those_who_manage_i
     assert (
         client_for(world.cheap_user).get(f"/en/market/demands/{world.big.pk}/").status_code == 404
     )
+
+
+def test_an_operator_reads_no_landed_cost_of_another_clusters_factory_beside_the_quotes(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a finished run whose dear factory (12.00 a pair) then belongs to another cluster
+    world = matching_world()
+    finished_run(world, django_capture_on_commit_callbacks)
+    Enterprise.objects.filter(pk=world.dear.pk).update(cluster=ClusterFactory(slug="elsewhere"))
+    # when the order's cluster operator opens the comparison
+    page = client_for(world.operator).get(quotes_url(world)).content.decode()
+    # then the cheap factory of his cluster shows its landed cost, the other cluster's does not
+    assert "10.00" in page
+    assert "12.00" not in page
