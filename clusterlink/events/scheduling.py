@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
@@ -148,13 +149,12 @@ def build_problem(event: Event, *, keep_scheduled: bool) -> BuiltProblem:
     return BuiltProblem(problem=problem, slots=slots, participants=by_id, kept=kept)
 
 
-def _worker_stopped() -> str:
-    return str(
-        _(
-            "The worker stopped before the run finished (no result after its time limit); "
-            "nothing was written. Run it again."
-        )
-    )
+# Stored untranslated and translated where shown ({% translate run.error %}), so that every
+# reader sees it in their own language, whoever's read reaped the run.
+WORKER_STOPPED = gettext_noop(
+    "The worker stopped before the run finished (no result after its time limit); "
+    "nothing was written. Run it again."
+)
 
 
 def schedule_runs_reap(*, event: Event | None = None) -> int:
@@ -180,7 +180,7 @@ def schedule_runs_reap(*, event: Event | None = None) -> int:
             if run is None:
                 continue
             run.status = ScheduleRun.Status.FAILED
-            run.error = _worker_stopped()
+            run.error = WORKER_STOPPED
             run.finished_at = now
             run.save(update_fields=["status", "error", "finished_at", "updated_at"])
             reaped += 1

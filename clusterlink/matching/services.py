@@ -29,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
@@ -59,7 +60,12 @@ CANCEL_POLL_S = 0.5
 # and writing the result of the demo's largest run take seconds, so five minutes leaves room
 # for a slow database without leaving a dead run on the page for long.
 REAP_MARGIN = dt.timedelta(minutes=5)
-WORKER_STOPPED = "The worker stopped: the run was still running long after its time limit."
+# Stored untranslated and translated where shown ({% translate run.error %}): whoever's read
+# reaps a run, every reader sees the reason in their own language.
+WORKER_STOPPED = gettext_noop(
+    "The worker stopped: the run was still running long after its time limit."
+)
+WORKER_SHUT_DOWN = gettext_noop("The worker stopped while the run was solving.")
 
 
 class MatchingErrorCode(StrEnum):
@@ -327,7 +333,7 @@ def match_run_execute(*, run_id: int) -> MatchRun:
         return _fail(run_id, f"{type(exc).__name__}: {exc}")
     except BaseException:
         log.exception("match run %s stopped with its worker", run_id)
-        _fail(run_id, "The worker stopped while the run was solving.")
+        _fail(run_id, WORKER_SHUT_DOWN)
         raise
 
 

@@ -60,7 +60,7 @@ def test_an_expired_token_is_refused_by_the_api(world: World) -> None:
     )
     ApiToken.objects.filter(pk=token.pk).update(expires_at=clock.now() - dt.timedelta(seconds=1))
 
-    response = ApiClient(raw).get("/me")
+    response = ApiClient(raw, **{"Accept-Language": "en"}).get("/me")
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
