@@ -17,12 +17,11 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, PlainSerializer, WithJsonSchema
 
 from clusterlink.common import clock
+from clusterlink.common.validation import MAX_ID as MAX_ID  # re-exported: ids bound the API too
 from clusterlink.common.validation import MAX_PAIRS
 
 # PositiveIntegerField holds up to 2**31 - 1 on every database Django supports.
 MAX_INT = 2_147_483_647
-# Ids are BigAutoField; a bound keeps SQLite and PostgreSQL away from overflowing parameters.
-MAX_ID = 2**53
 MAX_OFFSET = 1_000_000
 # No NUL: PostgreSQL refuses it in text, so it must be a field error, not a server error.
 NO_NUL = r"^[^\x00]*$"

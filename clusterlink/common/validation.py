@@ -16,6 +16,8 @@ from clusterlink.common.errors import ApplicationError, CommonErrorCode, validat
 # cluster makes about a billion a year), and the bound keeps pairs far inside the 32-bit integer
 # columns of PostgreSQL, where a larger number would be a server error instead of a field error.
 MAX_PAIRS = 100_000_000
+# Ids are BigAutoField; a bound keeps SQLite and PostgreSQL away from overflowing parameters.
+MAX_ID = 2**53
 
 
 class FieldErrors:
@@ -74,3 +76,14 @@ def lookup_codes(
         if code not in found:
             errors.add(field, _("Unknown code: %(code)s") % {"code": code})
     return [found[c] for c in dict.fromkeys(wanted) if c in found]
+
+
+def parse_id(raw: object) -> int | None:
+    """A row id from a query string or a form field, or None for anything else: ASCII digits
+    only (str.isdigit also takes '²' and other digits int() refuses or reads), at most 16 of
+    them, and within the ids the API accepts (a 25-digit id overflows SQLite's integers)."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 16:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None

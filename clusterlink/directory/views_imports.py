@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clusterlink.accounts.access import viewer_for
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
+from clusterlink.common.validation import parse_id
 from clusterlink.directory.forms_imports import ImportForm
 from clusterlink.directory.imports import exports
 from clusterlink.directory.imports.duplicates import (
@@ -149,11 +150,11 @@ def review_decide(request: HttpRequest, candidate_id: int) -> HttpResponse:
                 request, _("Decision saved; it will be remembered for future imports.")
             )
         elif action == "merge":
-            keep_id = request.POST.get("keep", "")
-            if not keep_id.isdigit():
+            keep_id = parse_id(request.POST.get("keep"))
+            if keep_id is None:
                 return HttpResponseBadRequest(_("Choose the firm to keep."))
             keep = duplicate_candidate_merge(
-                viewer=viewer, actor=request.user, candidate_id=candidate_id, keep_id=int(keep_id)
+                viewer=viewer, actor=request.user, candidate_id=candidate_id, keep_id=keep_id
             )
             messages.success(request, _("Merged into %(name)s.") % {"name": keep.legal_name})
         else:
@@ -187,18 +188,19 @@ def export(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     if kind not in ("enterprises", "capacity", "demands") or file_format not in exports.FORMATS:
         raise Http404()
     viewer = viewer_for(request.user)
-    enterprise_id = request.GET.get("enterprise")
+    raw_enterprise = request.GET.get("enterprise")
+    enterprise_id = parse_id(raw_enterprise)
     filters = EnterpriseFilters(
         cluster=request.GET.get("cluster") or None,
         role=request.GET.get("role") or None,
         q=request.GET.get("q") or None,
     )
-    if enterprise_id and not enterprise_id.isdigit():
+    if raw_enterprise and enterprise_id is None:
         raise Http404()
     try:
         content = exports.export_file(
             kind, viewer=viewer, file_format=file_format, language=translation.get_language() or "zh-hans",
-            enterprise_id=int(enterprise_id) if enterprise_id else None, filters=filters,
+            enterprise_id=enterprise_id, filters=filters,
         )  # fmt: skip
     except PermissionError_:
         return redirect_to_login(request.get_full_path())

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common.errors import ApplicationError, NotFoundError
+from clusterlink.common.validation import parse_id
 from clusterlink.market.access import may_manage_demand, quoting_firms
 from clusterlink.market.forms import QuoteForm
 from clusterlink.market.models import Demand
@@ -33,10 +34,11 @@ def _demand(viewer: Viewer, demand_id: int) -> Demand:
 
 
 def _id_or_404(value: str | None) -> int:
-    """A row id from the request: digits only (a 404 for anything else, never a 500)."""
-    if not value or not value.isdigit() or len(value) > 18:
+    """A row id from the request (a 404 for anything else, never a 500)."""
+    row_id = parse_id(value)
+    if row_id is None:
         raise Http404
-    return int(value)
+    return row_id
 
 
 @login_required

@@ -354,8 +354,9 @@ def test_a_formula_firm_name_is_text_in_the_downloaded_export(client) -> None:
     assert text.splitlines()[1].startswith('"\'=HYPERLINK(""http://x"",""y"")",')
 
 
+@pytest.mark.parametrize("bad_id", ["abc", "²", "٣", "9" * 25, "0", "-1"])
 def test_non_numeric_ids_in_the_query_are_400_or_404_and_change_nothing(
-    operator_client, cluster
+    operator_client, cluster, bad_id
 ) -> None:
     keep = EnterpriseFactory(cluster=cluster, legal_name="莆田市恒威鞋业有限公司")
     other = EnterpriseFactory(cluster=cluster, legal_name="莆田恒威鞋业有限公司")
@@ -364,9 +365,9 @@ def test_non_numeric_ids_in_the_query_are_400_or_404_and_change_nothing(
     )
 
     merge = operator_client.post(
-        url("review_decide", candidate.pk), {"action": "merge", "keep": "abc"}
+        url("review_decide", candidate.pk), {"action": "merge", "keep": bad_id}
     )
-    export = operator_client.get(url("export", "capacity", "csv") + "?enterprise=abc")
+    export = operator_client.get(url("export", "capacity", "csv"), {"enterprise": bad_id})
 
     assert merge.status_code == 400
     assert export.status_code == 404

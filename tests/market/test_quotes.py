@@ -261,7 +261,7 @@ def test_a_quote_request_to_a_firm_the_brand_may_not_see_is_refused_like_a_missi
     assert Quote.objects.count() == 0
 
 
-@pytest.mark.parametrize("factory", ["abc", "", "1e3", "-1", "9" * 40])
+@pytest.mark.parametrize("factory", ["abc", "", "1e3", "-1", "9" * 40, "²", "9" * 17])
 def test_a_factory_that_is_not_a_number_is_a_404_never_a_500(factory: str) -> None:
     world = matching_world()
     response = client_for(world.brand_user).post(_quote_request_url(world), {"factory": factory})
