@@ -32,7 +32,7 @@ from clusterlink.common.errors import ApplicationError, NotFoundError, Permissio
 from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import ClusterStatus, Enterprise
-from clusterlink.market.models import Demand, Visibility
+from clusterlink.market.models import Demand, Offer, Visibility
 
 # Statuses in which a public or cluster demand is shown to those who do not manage it.
 LISTED_STATUSES = (Demand.Status.OPEN, Demand.Status.MATCHED)
@@ -73,6 +73,22 @@ def demand_visible_q(viewer: Viewer, prefix: str = "") -> Q:
         }
     )
     return public | cluster | demand_private_q(viewer, prefix)
+
+
+def offer_visible_q(viewer: Viewer) -> Q:
+    """Offers the viewer may see: open public ones, and open cluster ones of the viewer's own
+    clusters, of approved firms only (a firm awaiting approval advertises to nobody: cheap
+    capacity from an unvetted firm is how a stranger would fish for private orders); every offer
+    to its owner's members and its cluster's operators."""
+    listed = Q(status=Offer.Status.OPEN, owner__cluster_status=ClusterStatus.APPROVED)
+    public = listed & Q(visibility=Visibility.PUBLIC)
+    if not viewer.is_authenticated:
+        return public
+    cluster = listed & Q(
+        visibility=Visibility.CLUSTER,
+        owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids,
+    )
+    return public | cluster | viewer.private_enterprise_q(prefix="owner__")
 
 
 def may_see_demand(viewer: Viewer, demand: Demand) -> bool:

@@ -15,8 +15,9 @@ from clusterlink.market.access import (
     demand_visible_q,
     may_manage_demand,
     may_see_demand_private,
+    offer_visible_q,
 )
-from clusterlink.market.models import Demand, DemandShare, Offer, Quote, Visibility
+from clusterlink.market.models import Demand, DemandShare, Offer, Quote
 
 # The rule's names as other apps import them from here.
 demand_privileged_q = demand_private_q
@@ -62,24 +63,6 @@ def demand_get_for(viewer: Viewer, demand_id: int) -> Demand:
         )
     except Demand.DoesNotExist as exc:
         raise NotFoundError() from exc
-
-
-def offer_visible_q(viewer: Viewer) -> Q:
-    public = Q(visibility=Visibility.PUBLIC, status=Offer.Status.OPEN)
-    if not viewer.is_authenticated:
-        return public
-    cluster = Q(
-        visibility=Visibility.CLUSTER,
-        status=Offer.Status.OPEN,
-        owner__cluster_id__in=viewer.member_cluster_ids | viewer.operator_cluster_ids,
-    )
-    own = (
-        MATCH_ALL
-        if viewer.is_platform_admin
-        else Q(owner_id__in=viewer.enterprise_ids)
-        | Q(owner__cluster_id__in=viewer.operator_cluster_ids)
-    )
-    return public | cluster | own
 
 
 def offer_list(*, viewer: Viewer, offer_type: str | None = None) -> QuerySet[Offer]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from clusterlink.common import clock
+from clusterlink.directory.models import Enterprise
 from clusterlink.market.models import Demand, DemandShare, Offer
 from tests.api_fixtures import ApiClient, World, client_for
 from tests.directory.factories import next_week
@@ -269,6 +270,26 @@ def test_offers_hide_the_unit_price_from_outsiders(world: World) -> None:
     listed = ApiClient().get("/offers", offer_type="capacity").json()
     assert [o["id"] for o in listed["items"]] == [offer.pk]
     assert "28.8" not in str(listed)
+
+
+def test_a_firm_awaiting_approval_advertises_to_nobody_but_its_own_side(world: World) -> None:
+    # given the factory's membership is not approved yet, and it posts a public capacity offer
+    Enterprise.objects.filter(pk=world.factory.pk).update(
+        cluster_status=Enterprise.ClusterStatus.PENDING
+    )
+    posted = client_for(world.factory_owner).post(
+        "/offers", {"offer_type": "capacity", "title": "CHEAP-PENDING", "visibility": "public"}
+    )
+    assert posted.status_code == 201, posted.content
+    offer_id = posted.json()["id"]
+    # then the public and the other firms neither list nor open it; its owner and operator do
+    for role, user in world.role_users().items():
+        client = client_for(user)
+        listed = [o["id"] for o in client.get("/offers").json()["items"]]
+        opened = client.get(f"/offers/{offer_id}").status_code
+        expected = role in PRIVILEGED
+        assert (offer_id in listed, opened) == (expected, 200 if expected else 404), role
+    assert offer_id not in [o["id"] for o in ApiClient().get("/offers").json()["items"]]
 
 
 def test_post_an_offer(world: World) -> None:
