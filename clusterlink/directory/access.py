@@ -48,6 +48,27 @@ def access_membership_request(viewer: Viewer, enterprise: Enterprise) -> None:
         raise NotFoundError()
 
 
+# What the operators checked when they approved a firm: changing it re-opens their review.
+REVIEWED_FIELDS = ("legal_name", "credit_code")
+
+
+def access_enterprise_edit(viewer: Viewer, enterprise: Enterprise) -> None:
+    """Owners of the firm and operators of its cluster change its profile."""
+    if not viewer.may_edit_enterprise(enterprise.pk, enterprise.cluster_id):
+        raise NotFoundError()
+
+
+def change_reopens_review(viewer: Viewer, enterprise: Enterprise, changed: set[str]) -> bool:
+    """An approved firm whose owner changes its name or credit code is another firm from the
+    operators' point of view: it waits for their approval again. Its operators' own edits do
+    not."""
+    return (
+        enterprise.cluster_status == ClusterStatus.APPROVED
+        and not may_review_membership(viewer, enterprise)
+        and bool(changed & set(REVIEWED_FIELDS))
+    )
+
+
 def is_cluster_member(enterprise: Enterprise) -> bool:
     return enterprise.cluster_status == ClusterStatus.APPROVED
 

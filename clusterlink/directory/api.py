@@ -218,7 +218,7 @@ def enterprise_update(
             changes[name] = ""
     if changes.get("is_listed", True) is None:
         del changes["is_listed"]
-    services.enterprise_update(enterprise=enterprise, **changes)
+    services.enterprise_update(viewer=viewer, enterprise=enterprise, **changes)
     return enterprise_out(selectors.enterprise_get_for(viewer, enterprise_id), viewer)
 
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from pypinyin import lazy_pinyin
 from stdnum.cn import uscc
 
+from clusterlink.accounts.access import viewer_for
 from clusterlink.accounts.models import Membership, OperatorScope, User
 from clusterlink.accounts.services import user_sign_up
 from clusterlink.common import clock
@@ -778,6 +779,7 @@ class DemoLoader:
         )
         firm = Enterprise.objects.get(memberships__user=user)
         enterprise_update(
+            viewer=viewer_for(user),
             enterprise=firm,
             credit_code=credit_code(self.rng, "350302"),
             address="福建省莆田市城厢区华亭镇工业区",

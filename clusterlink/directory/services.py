@@ -16,7 +16,13 @@ from clusterlink.accounts.access import Viewer
 from clusterlink.common import clock
 from clusterlink.common.errors import ConflictError, NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into, lookup_codes
-from clusterlink.directory.access import access_membership_request, access_membership_review
+from clusterlink.directory.access import (
+    REVIEWED_FIELDS,
+    access_enterprise_edit,
+    access_membership_request,
+    access_membership_review,
+    change_reopens_review,
+)
 from clusterlink.directory.models import (
     CapacityWeek,
     Category,
@@ -169,6 +175,7 @@ def enterprise_create(
 @transaction.atomic
 def enterprise_update(
     *,
+    viewer: Viewer,
     enterprise: Enterprise,
     cluster: Cluster | Any | None = _UNSET,
     roles: Iterable[str] | None = None,
@@ -177,9 +184,13 @@ def enterprise_update(
     processes: Iterable[str] | None = None,
     **fields: Any,
 ) -> Enterprise:
-    """Change a firm's fields and taxonomy links; only what is passed changes."""
+    """Change a firm's fields and taxonomy links; only what is passed changes. For its owners
+    and its cluster's operators (NotFoundError for anyone else). An owner who changes the
+    approved firm's name or credit code puts it back in the operators' queue."""
     errors = FieldErrors()
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = _locked_enterprise(enterprise.pk)
+    access_enterprise_edit(viewer, enterprise)
+    before = {name: getattr(enterprise, name) for name in REVIEWED_FIELDS}
     relations = _apply_enterprise(
         enterprise,
         errors=errors,
@@ -191,6 +202,10 @@ def enterprise_update(
         processes=processes,
     )
     errors.raise_if_any()
+    changed = {name for name, value in before.items() if getattr(enterprise, name) != value}
+    if change_reopens_review(viewer, enterprise, changed):
+        enterprise.cluster_status = ClusterStatus.PENDING
+        enterprise.cluster_request_note = ""
     enterprise.save()
     _save_relations(enterprise, *relations)
     return enterprise

@@ -148,7 +148,7 @@ def profile_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(enterprise))
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise_update(enterprise=enterprise, **form.service_arguments())
+            enterprise_update(viewer=viewer, enterprise=enterprise, **form.service_arguments())
         except ApplicationError as error:
             form.add_service_error(error)
         else:

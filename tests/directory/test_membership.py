@@ -217,3 +217,40 @@ def test_registering_a_firm_through_the_api_is_a_request_unless_an_operator_adds
     )
     assert added.status_code == 201
     assert added.json()["membership"]["status"] == "approved"
+
+
+def test_an_owner_renaming_an_approved_firm_puts_it_back_in_the_queue(client: Client) -> None:
+    cluster = ClusterFactory(slug="putian")
+    firm = EnterpriseFactory(cluster=cluster)
+    client.force_login(MembershipFactory(enterprise=firm).user)
+
+    contacts = client.patch(
+        f"/api/enterprises/{firm.pk}",
+        {"contact_phone": "13912345678"},
+        content_type="application/json",
+    )
+    assert contacts.json()["membership"]["status"] == "approved"
+
+    renamed = client.patch(
+        f"/api/enterprises/{firm.pk}",
+        {"legal_name": "完全不同的公司", "credit_code": ""},
+        content_type="application/json",
+    )
+
+    assert renamed.status_code == 200
+    assert renamed.json()["membership"]["status"] == "pending"
+    assert Client().get(f"/api/enterprises/{firm.pk}").status_code == 404
+
+
+def test_an_operator_correcting_a_firms_name_keeps_it_approved(client: Client) -> None:
+    cluster = ClusterFactory(slug="putian")
+    firm = EnterpriseFactory(cluster=cluster)
+    client.force_login(operator_of(cluster))
+
+    response = client.patch(
+        f"/api/enterprises/{firm.pk}",
+        {"legal_name": "莆田市更正名称鞋业有限公司"},
+        content_type="application/json",
+    )
+
+    assert response.json()["membership"]["status"] == "approved"
