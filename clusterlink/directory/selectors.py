@@ -188,9 +188,9 @@ def capacity_week_list(
 
 def cluster_headline(*, cluster: Cluster) -> dict[str, int]:
     """Live figures of the directory for a cluster page (public: counts only, no private values)."""
-    firms = Enterprise.objects.approved().filter(cluster=cluster, merged_into__isnull=True)
+    firms = Enterprise.objects.listed().filter(cluster=cluster)
     return {
-        "firms_listed": firms.filter(is_listed=True).count(),
+        "firms_listed": firms.count(),
         "factories": firms.filter(roles__role="oem_factory").distinct().count(),
         "brands": firms.filter(roles__role="brand").distinct().count(),
     }

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clusterlink.accounts.models import Membership
 from clusterlink.common import clock
-from clusterlink.directory.models import CapacityWeek, Certification, Enterprise, Process
+from clusterlink.directory.models import CapacityWeek, Certification, Cluster, Enterprise, Process
 from clusterlink.directory.search import common_lexemes
 from tests.api_fixtures import ApiClient, World, client_for, index_for_search
 from tests.directory.factories import CapacityWeekFactory, EnterpriseFactory, next_week
@@ -49,6 +49,14 @@ def test_cluster_detail_has_live_figures_and_language(world: World) -> None:
     assert body["name"] == "Putian footwear cluster"
     assert (body["firms_listed"], body["factories"], body["brands"]) == (2, 1, 1)
     assert client.get("/clusters/nowhere").status_code == 404
+
+
+def test_cluster_figures_count_no_unlisted_or_pending_firm(world: World) -> None:
+    cluster = Cluster.objects.get(slug="putian")
+    EnterpriseFactory(cluster=cluster, is_listed=False)
+    EnterpriseFactory(cluster=cluster, cluster_status=Enterprise.ClusterStatus.PENDING)
+    body = ApiClient().get("/clusters/putian").json()
+    assert (body["firms_listed"], body["factories"], body["brands"]) == (2, 1, 1)
 
 
 def test_taxonomy_lists(world: World) -> None:
