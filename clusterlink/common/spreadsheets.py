@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list, the line feed, and the full-width forms a Chinese input method types (WPS and
+# LibreOffice may normalise them); text is tested after leading blanks, which a spreadsheet may
+# trim on import.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 T = TypeVar("T")
 
@@ -19,6 +22,6 @@ def safe_cell(value: T) -> T | str:
     """`value` as a spreadsheet cell: text that a spreadsheet would read as a formula gets a
     leading apostrophe (shown by none of them, and kept as text); numbers, dates and other
     non-text values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip(" \u3000").startswith(FORMULA_STARTS):
         return "'" + value
     return value

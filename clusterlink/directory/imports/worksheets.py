@@ -196,7 +196,7 @@ class _SheetScanner:
             self.reach(row, self.column)
         elif name == "row" and self.in_sheet_data:
             ref = attrs.get("r", "")
-            self.row = int(ref) if ref.isdigit() else self.row + 1
+            self.row = int(ref) if ref.isascii() and ref.isdigit() else self.row + 1
             self.column = 0
         elif name == "f":
             self.holds_formulas = True
