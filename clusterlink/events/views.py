@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
-from clusterlink.common.schemas import MAX_ID
+from clusterlink.common.validation import parse_id
 from clusterlink.directory.models import Cluster
 from clusterlink.directory.selectors import enterprise_list_member_of
 from clusterlink.events import calendar, scheduling, selectors, services
@@ -71,24 +71,13 @@ def _operated(request: HttpRequest, slug: str) -> tuple[Viewer, Event]:
     return viewer, selectors.event_operated_get_for(viewer, slug)
 
 
-def _parse_id(raw: str | None) -> int | None:
-    """A row id from a query string or a form, or None for anything else. ASCII digits only
-    (str.isdigit also takes '²', which int() refuses) and at most 16 of them (int() refuses
-    very long strings)."""
-    raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 16:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
-
-
 def _as_id(request: HttpRequest) -> int | None:
-    return _parse_id(request.GET.get("as") or request.POST.get("as"))
+    return parse_id(request.GET.get("as") or request.POST.get("as"))
 
 
 def _posted_id(request: HttpRequest, name: str) -> int:
     """The id posted as `name`; a missing, non-numeric or absurd one is a 404 (never a 500)."""
-    value = _parse_id(request.POST.get(name))
+    value = parse_id(request.POST.get(name))
     if value is None:
         raise Http404
     return value
