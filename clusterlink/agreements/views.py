@@ -27,6 +27,7 @@ from clusterlink.agreements.forms import (
 from clusterlink.agreements.models import AgreementStatus, Party
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
+from clusterlink.common.validation import id_or_404
 from clusterlink.directory.models import Enterprise
 from clusterlink.directory.selectors import cluster_list
 from clusterlink.events.models import Event
@@ -154,17 +155,13 @@ def _firms_for_create(
     event_slug = request.GET.get("event") or request.POST.get("event")
     demand_id = request.GET.get("demand") or request.POST.get("demand")
     if meeting_id:
-        if not str(meeting_id).isdigit():
-            raise Http404
-        meeting = _or_404(selectors.meeting_for_agreements, viewer, int(meeting_id))
+        meeting = _or_404(selectors.meeting_for_agreements, viewer, id_or_404(meeting_id))
         return {"meeting": meeting, "event": meeting.event}, selectors.meeting_firms(meeting)
     if event_slug:
         event = _or_404(selectors.event_for_agreements, viewer, event_slug)
         return {"event": event}, selectors.event_registered_firms(viewer, event)
     if demand_id:
-        if not str(demand_id).isdigit():
-            raise Http404
-        demand = _or_404(demand_get_for, viewer, int(demand_id))
+        demand = _or_404(demand_get_for, viewer, id_or_404(demand_id))
         return {"demand": demand}, selectors.demand_firms(viewer, demand)
     if not viewer.is_operator:
         raise Http404

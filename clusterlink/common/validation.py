@@ -87,3 +87,13 @@ def parse_id(raw: object) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ID else None
+
+
+def id_or_404(raw: object) -> int:
+    """parse_id for a page: anything but an id is a 404, never a 500."""
+    from django.http import Http404
+
+    row_id = parse_id(raw)
+    if row_id is None:
+        raise Http404
+    return row_id

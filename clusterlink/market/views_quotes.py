@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clusterlink.accounts.access import Viewer, viewer_for
 from clusterlink.common.errors import ApplicationError, NotFoundError
-from clusterlink.common.validation import parse_id
+from clusterlink.common.validation import id_or_404
 from clusterlink.market.access import may_manage_demand, quoting_firms
 from clusterlink.market.forms import QuoteForm
 from clusterlink.market.models import Demand
@@ -31,14 +31,6 @@ def _demand(viewer: Viewer, demand_id: int) -> Demand:
         return demand_get_for(viewer, demand_id)
     except NotFoundError as exc:
         raise Http404 from exc
-
-
-def _id_or_404(value: str | None) -> int:
-    """A row id from the request (a 404 for anything else, never a 500)."""
-    row_id = parse_id(value)
-    if row_id is None:
-        raise Http404
-    return row_id
 
 
 @login_required
@@ -105,7 +97,7 @@ def demand_quote_request(request: HttpRequest, demand_id: int) -> HttpResponse:
     firm it may not see is a 404, like a missing one or a `factory` that is not a number."""
     viewer = viewer_for(request.user)
     demand = _demand(viewer, demand_id)
-    factory_id = _id_or_404(request.POST.get("factory"))
+    factory_id = id_or_404(request.POST.get("factory"))
     try:
         quote_request(actor=request.user, demand=demand, factory=factory_id)
     except NotFoundError as exc:
