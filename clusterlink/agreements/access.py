@@ -18,9 +18,15 @@
   clusters, so the question arises whether they may confirm a signature. They may not confirm for
   a party in general: one operator of a cluster both parties belong to would otherwise sign alone.
   The one exception is the stage: an operator of the event confirms a signature of an agreement
-  on the running order of one of its signing ceremonies, for both parties at once, because both
-  parties sign there in public and the operator records what the hall witnessed. Each party's
-  confirmation row then says `at_ceremony`.
+  on the running order of one of its signing ceremonies, because the parties sign there in
+  public and the operator records what the hall witnessed. Each party's confirmation row then
+  says `at_ceremony`. He does so only (`ceremony_parties`):
+  - for the parties of clusters he operates: for both when he operates both parties' clusters;
+    a party of another cluster confirms itself, as anywhere else. An operator could otherwise
+    create an event, register a firm of another cluster and sign for it alone;
+  - when both parties' registrations for the event are validated (a pending registration is no
+    source of an agreement either: `registration_sources_q`);
+  - once the ceremony session has started (clusterlink.common.clock.now), not before.
 - **Running order**: operators of the event's clusters (and the admin) set it, with agreements
   they may see (`access_ceremony`, `access_ceremony_agreements`).
 """
@@ -43,11 +49,12 @@ from clusterlink.agreements.models import (
     AgreementStatus,
     Party,
 )
+from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
 from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import ClusterStatus, Enterprise
-from clusterlink.events.models import Event, EventSession
+from clusterlink.events.models import Event, EventSession, Registration
 
 NOTHING = Q(pk__in=[])
 
@@ -56,6 +63,8 @@ class AgreementAccessCode(StrEnum):
     NOT_A_PARTY = "agreement_not_a_party"
     PARTY_CONFIRMS = "agreement_party_confirms"
     ALREADY_CONFIRMED = "agreement_already_confirmed"
+    CEREMONY_NOT_STARTED = "agreement_ceremony_not_started"
+    REGISTRATION_NOT_VALIDATED = "agreement_registration_not_validated"
 
 
 # ---- see -------------------------------------------------------------------------------------
@@ -136,17 +145,34 @@ def access_agreement_record(
     return buyer, supplier
 
 
+def registration_sources_q(prefix: str = "") -> Q:
+    """Registrations (or rows reached through `prefix`) through which a firm counts as registered
+    at an event, for recording an agreement there and for signing it on the event's stage:
+    validated ones only. A pending registration is anyone's claim (an operator's for a firm that
+    never agreed to come)."""
+    return Q(**{f"{prefix}status": Registration.Status.VALIDATED})
+
+
+def validated_at_event(event_id: int, enterprise_ids: Iterable[int]) -> set[int]:
+    """The firms of `enterprise_ids` whose registration for the event is validated."""
+    return set(
+        Registration.objects.filter(registration_sources_q())
+        .filter(event_id=event_id, enterprise_id__in=list(enterprise_ids))
+        .values_list("enterprise_id", flat=True)
+    )
+
+
 # ---- move ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Move:
-    """What a move does: the party it confirms for (None for a move one party makes alone, and
-    for a confirmation of every party still missing: at the ceremony, or by system work) and
-    whether it is made at the signing ceremony."""
+    """What a move does: the parties it confirms (empty for a move one party makes alone; None
+    for system work, which confirms every party still missing) and whether it is made at the
+    signing ceremony."""
 
     to_status: str
-    party: str | None = None
+    parties: tuple[str, ...] | None = ()
     at_ceremony: bool = False
 
 
@@ -174,8 +200,9 @@ def confirmable_parties(viewer: Viewer, agreement: Agreement, to_status: str) ->
     ]
 
 
-def confirms_at_ceremony(viewer: Viewer, agreement: Agreement, to_status: str) -> bool:
-    """An operator of the event records a signature made on a signing ceremony's stage."""
+def _on_stage(viewer: Viewer, agreement: Agreement, to_status: str) -> bool:
+    """A signature of an agreement on the running order of a signing ceremony of an event the
+    viewer operates (what he may then confirm is `ceremony_parties`)."""
     session = agreement.ceremony_session
     return (
         to_status == AgreementStatus.SIGNED
@@ -183,6 +210,48 @@ def confirms_at_ceremony(viewer: Viewer, agreement: Agreement, to_status: str) -
         and session.kind == EventSession.Kind.SIGNING_CEREMONY
         and operates_event(viewer, session.event)
     )
+
+
+def _ceremony_refusal(agreement: Agreement) -> PermissionError_ | None:
+    """Why a signature of this agreement cannot be recorded on its ceremony's stage now: the
+    session has not started, or a party's registration for the event is not validated."""
+    session = agreement.ceremony_session
+    assert session is not None
+    if session.starts_at > clock.now():
+        return PermissionError_(
+            _("The signing ceremony has not started yet; signatures are recorded on its stage."),
+            code=AgreementAccessCode.CEREMONY_NOT_STARTED,
+        )
+    firms = {agreement.buyer_id, agreement.supplier_id}
+    if validated_at_event(session.event_id, firms) != firms:
+        return PermissionError_(
+            _(
+                "Both parties' registrations for the event must be validated before their "
+                "signature is recorded on the stage."
+            ),
+            code=AgreementAccessCode.REGISTRATION_NOT_VALIDATED,
+        )
+    return None
+
+
+def ceremony_parties(viewer: Viewer, agreement: Agreement, to_status: str) -> list[str]:
+    """Parties of `agreement` for which the viewer, an operator of the event, confirms the
+    signature on its ceremony's stage now (see the module's docstring): those still unconfirmed
+    whose cluster he operates, once the session has started and when both parties'
+    registrations are validated. Empty when he made a confirmation of it already."""
+    if not _on_stage(viewer, agreement, to_status) or _ceremony_refusal(agreement) is not None:
+        return []
+    done = _confirmed(agreement, to_status)
+    if any(c.confirmed_by_id == viewer.user_id for c in done):
+        return []
+    confirmed_parties = {c.party for c in done}
+    clusters = {Party.BUYER.value: agreement.buyer.cluster_id}
+    clusters[Party.SUPPLIER.value] = agreement.supplier.cluster_id
+    return [
+        party
+        for party in Party.values
+        if party not in confirmed_parties and viewer.operates(clusters[party])
+    ]
 
 
 def _may_move(viewer: Viewer, agreement: Agreement) -> bool:
@@ -203,7 +272,7 @@ def agreement_moves_for(viewer: Viewer, agreement: Agreement) -> list[str]:
             continue
         if status in CONFIRMED_STATUSES and not (
             confirmable_parties(viewer, agreement, status)
-            or confirms_at_ceremony(viewer, agreement, status)
+            or ceremony_parties(viewer, agreement, status)
         ):
             continue
         moves.append(status)
@@ -226,21 +295,30 @@ def access_agreement_move(viewer: Viewer, agreement: Agreement) -> None:
 def access_agreement_confirm(viewer: Viewer, agreement: Agreement, to_status: str) -> Move:
     """What the viewer's move of `agreement` to `to_status` confirms (after
     `access_agreement_move`): nothing for a move one party makes alone; for signed and delivered,
-    the party he confirms for, or both at the signing ceremony. ApplicationError (409) when the
-    party he could confirm for already did; PermissionError_ when he confirms for no party."""
+    the party he confirms for as its member, or on the signing ceremony's stage the parties
+    `ceremony_parties` gives him. ApplicationError (409) when he confirmed it already;
+    PermissionError_ when he confirms for no party (with the reason when the stage is not open to
+    him yet: the session has not started, a registration is not validated)."""
     if to_status not in CONFIRMED_STATUSES:
         return Move(to_status=to_status)
     parties = confirmable_parties(viewer, agreement, to_status)
     if parties:
-        return Move(to_status=to_status, party=parties[0])
-    if confirms_at_ceremony(viewer, agreement, to_status):
-        return Move(to_status=to_status, at_ceremony=True)
-    if any(viewer.is_member_of(agreement.party_firm_id(p)) for p in Party.values):
+        return Move(to_status=to_status, parties=(parties[0],))
+    on_stage = ceremony_parties(viewer, agreement, to_status)
+    if on_stage:
+        return Move(to_status=to_status, parties=tuple(on_stage), at_ceremony=True)
+    if any(viewer.is_member_of(agreement.party_firm_id(p)) for p in Party.values) or any(
+        c.confirmed_by_id == viewer.user_id for c in _confirmed(agreement, to_status)
+    ):
         raise ApplicationError(
             _("You have confirmed this already; it awaits the other party's confirmation."),
             code=AgreementAccessCode.ALREADY_CONFIRMED,
             status=409,
         )
+    if _on_stage(viewer, agreement, to_status):
+        refusal = _ceremony_refusal(agreement)
+        if refusal is not None:
+            raise refusal
     raise PermissionError_(
         _(
             "Each party confirms a signature or a delivery itself; an operator records a "

@@ -17,6 +17,7 @@ from clusterlink.agreements.access import (
     agreement_moves_for,
     agreement_visible_q,
     operates_event,
+    registration_sources_q,
 )
 from clusterlink.agreements.models import Agreement, AgreementConfirmation, AgreementStatus
 from clusterlink.common.errors import NotFoundError
@@ -129,15 +130,15 @@ def agreement_source(agreement: Agreement) -> dict[str, Any]:
 
 def event_for_agreements(viewer: Viewer, slug: str) -> Event:
     """An event the viewer may record agreements at: operators of its clusters, the admin, and
-    members of a firm registered at it."""
+    members of a firm whose registration for it is validated (not merely pending)."""
     event = Event.objects.filter(slug=slug).first()
     if event is None:
         raise NotFoundError()
     if operates_event(viewer, event):
         return event
-    registered = Registration.objects.filter(
+    registered = Registration.objects.filter(registration_sources_q()).filter(
         event=event, enterprise_id__in=viewer.enterprise_ids
-    ).exclude(status=Registration.Status.REJECTED)
+    )
     if viewer.enterprise_ids and registered.exists():
         return event
     raise NotFoundError()
@@ -174,11 +175,10 @@ def meeting_firms(meeting: Meeting) -> list[Enterprise]:
 
 
 def event_registered_firms(viewer: Viewer, event: Event) -> QuerySet[Enterprise]:
-    """Firms registered at the event (not rejected) that the viewer may name as a party."""
+    """Firms whose registration for the event is validated that the viewer may name as a party."""
     return (
         Enterprise.objects.filter(enterprise_visible_q(viewer))
-        .filter(event_registrations__event=event)
-        .exclude(event_registrations__status=Registration.Status.REJECTED)
+        .filter(registration_sources_q("event_registrations__"), event_registrations__event=event)
         .select_related("cluster")
         .distinct()
         .order_by("legal_name", "pk")

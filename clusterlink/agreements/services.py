@@ -31,7 +31,7 @@ from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError
 from clusterlink.common.validation import FieldErrors, full_clean_into
 from clusterlink.directory.models import Enterprise
-from clusterlink.events.models import Event, EventSession, Meeting, Participant, Registration
+from clusterlink.events.models import Event, EventSession, Meeting, Participant
 
 
 class AgreementErrorCode(StrEnum):
@@ -104,7 +104,7 @@ def agreement_create(
     of a firm awaiting approval would count in the public outcome figures). Raises
     ApplicationError naming every invalid field; writes nothing then. With a `meeting`, the
     parties must be the two firms that met and the event is the meeting's; with an `event`, both
-    parties must be registered at it.
+    parties' registrations for it must be validated (a pending one is not accepted).
     """
     errors = FieldErrors()
     agreement = Agreement(
@@ -218,13 +218,10 @@ def _check_sources(agreement: Agreement, errors: FieldErrors) -> None:
         if {agreement.buyer_id, agreement.supplier_id} != met:
             errors.add("meeting", _("The parties must be the two firms that met."))
     elif agreement.event_id is not None:
-        registered = set(
-            Registration.objects.filter(
-                event_id=agreement.event_id,
-                enterprise_id__in=[agreement.buyer_id, agreement.supplier_id],
-            )
-            .exclude(status=Registration.Status.REJECTED)
-            .values_list("enterprise_id", flat=True)
+        # Only validated registrations: a pending one may be an operator's claim for a firm that
+        # never agreed to come (clusterlink.agreements.access.registration_sources_q).
+        registered = access.validated_at_event(
+            agreement.event_id, [agreement.buyer_id, agreement.supplier_id]
         )
         if agreement.buyer_id not in registered:
             errors.add("buyer", _("This firm is not registered at the event."))
@@ -250,7 +247,9 @@ def agreement_transition(
     delivery are confirmed by both parties: the first party's mark records its confirmation
     (AgreementConfirmation: who, which party, when, the day it says it signed) and leaves the
     status as it is, awaiting the other party (`awaiting_status`, `awaiting_party`); the other
-    party's confirmation makes the move. An operator at a signing ceremony confirms for both.
+    party's confirmation makes the move. An operator at a signing ceremony that has started
+    confirms for the parties of the clusters he operates (both when he operates both), when both
+    parties' registrations for the event are validated; see clusterlink.agreements.access.
     `actor=None` is system work (the demo loader), never a request: it confirms for both.
     While a move awaits, only it (confirmed by the other party) or cancelling may follow;
     cancelling clears it. The signing day is the one the first party gave (default today; never
@@ -310,7 +309,9 @@ def agreement_transition(
         access.access_agreement_confirm(viewer, locked, to_status)
         if actor is not None
         # System work confirms for both parties (on the ceremony's stage when it is on one).
-        else access.Move(to_status=to_status, at_ceremony=locked.ceremony_session_id is not None)
+        else access.Move(
+            to_status=to_status, parties=None, at_ceremony=locked.ceremony_session_id is not None
+        )
     )
     user = actor if getattr(actor, "pk", None) else None
     reason = (note or "").strip()[:100]
@@ -348,7 +349,11 @@ def _confirm(
     confirmed = set(
         agreement.confirmations.filter(to_status=to_status).values_list("party", flat=True)
     )
-    parties = [move.party] if move.party else [p for p in Party.values if p not in confirmed]
+    parties = (
+        list(move.parties)
+        if move.parties is not None
+        else [p for p in Party.values if p not in confirmed]
+    )
     for party in parties:
         AgreementConfirmation.objects.create(
             agreement=agreement,

@@ -4,15 +4,21 @@ The services call the `access_*` functions before they write (the Zulip pattern:
 then `do_*`), the selectors build their filters from the `*_q` functions, and the templates ask
 `meeting_actions` which buttons to show; views and API endpoints decide nothing themselves.
 
-- Operating an event: the operators of any of its clusters, and the platform admin.
+- Operating an event: the operators of any of its clusters, and the platform admin. An event's
+  clusters are ones its creator operates (every one of them); whoever changes them adds only
+  clusters he operates. Otherwise an operator could attach a cluster that is not his and make
+  its firms' registrations his to decide (`access_event_clusters`).
 - Seeing an event page: public events (not drafts) for everyone; members-only events for the
   approved members and the operators of its clusters; registered-only events for the people of
   an approved firm registered for it; every event, drafts too, for its operators. A firm whose
   cluster membership is pending or refused sees what the public sees.
-- Registering a firm: its own people, or an operator of the event naming a firm he may see.
+- Registering a firm: its own people, or an operator of the event on behalf of a firm of a
+  cluster he operates (the admin: any firm). Another cluster's firm is refused like a missing
+  one: an operator registering it would make it sign at his event without its consent.
 - Requesting a meeting: the people of a validated firm (or the event's operators acting for
-  them), towards a validated representative of another firm; a firm still pending is not
-  named to anyone but its own people and the operators.
+  them), towards a validated representative of another approved firm; a registration still
+  pending, or a firm whose cluster membership is not approved, is not named to anyone but its
+  own people and the operators (`requestable_participant_q`).
 - Changing a meeting: the operators move it and give it any status the state machine allows;
   its two parties may confirm or cancel it and record its outcome.
 - A factory's free capacity (and whether it covers an order) only for whom the directory shows
@@ -21,13 +27,16 @@ then `do_*`), the selectors build their filters from the `*_q` functions, and th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundError
+from clusterlink.common.validation import FieldErrors
 from clusterlink.directory.access import enterprise_visible_q
-from clusterlink.directory.models import ClusterStatus, Enterprise
+from clusterlink.directory.models import Cluster, ClusterStatus, Enterprise
 from clusterlink.events.errors import EventErrorCode
 from clusterlink.events.models import Event, Meeting, Participant, Registration
 
@@ -74,15 +83,43 @@ def access_event_operated(viewer: Viewer, event: Event) -> None:
         raise NotFoundError()
 
 
+def access_event_clusters(
+    viewer: Viewer,
+    clusters: Iterable[Cluster],
+    errors: FieldErrors,
+    *,
+    already: Iterable[Cluster] = (),
+) -> None:
+    """The clusters `viewer` gives an event (creating it, or changing them; `already`: the event's
+    clusters before the change). At least one; every cluster he adds must be one he operates (the
+    admin may add any), so that an event's clusters are all its creator's. A cluster the event
+    already has may stay when a co-operator of another of its clusters edits it. Adds the
+    reason on "clusters" to `errors`."""
+    clusters = list(clusters)
+    if not clusters:
+        errors.add("clusters", _("Choose at least one cluster."))
+        return
+    if viewer.is_platform_admin:
+        return
+    kept = {c.pk for c in already}
+    if any(c.pk not in kept and not viewer.operates(c.pk) for c in clusters):
+        errors.add("clusters", _("You can only choose clusters you operate."))
+    elif not any(viewer.operates(c.pk) for c in clusters):
+        errors.add("clusters", _("You must operate at least one of the event's clusters."))
+
+
 # --- Registration and representatives ---------------------------------------------------------
 
 
 def registrable_enterprise_q(viewer: Viewer, event: Event) -> Q:
-    """Firms the viewer may register for the event: his own, and for its operators any firm
-    the directory shows them."""
+    """Firms the viewer may register for the event: his own; for its operators, the firms of
+    the clusters they operate (any firm the directory shows the admin). Not another cluster's
+    firm, which its own people register: see the module's docstring."""
     own = Q(pk__in=viewer.enterprise_ids)
-    if operates_event(viewer, event):
+    if viewer.is_platform_admin:
         return own | enterprise_visible_q(viewer)
+    if operates_event(viewer, event):
+        return own | Q(cluster_id__in=viewer.operator_cluster_ids)
     return own
 
 
@@ -120,8 +157,23 @@ def access_participant(viewer: Viewer, participant: Participant) -> None:
 
 
 def requestable_participant_q(event: Event) -> Q:
-    """Representatives others may see named and ask to meet: those of validated firms."""
-    return Q(registration__event=event, registration__status=Registration.Status.VALIDATED)
+    """Representatives others may see named and ask to meet: those of firms whose registration
+    is validated and whose cluster membership is approved (a pending firm is not listed
+    anywhere, at an event neither)."""
+    return Q(
+        registration__event=event,
+        registration__status=Registration.Status.VALIDATED,
+        registration__enterprise__cluster_status=ClusterStatus.APPROVED,
+    )
+
+
+def is_requestable(participant: Participant) -> bool:
+    """`requestable_participant_q` for one representative already read."""
+    registration = participant.registration
+    return (
+        registration.status == Registration.Status.VALIDATED
+        and registration.enterprise.cluster_status == ClusterStatus.APPROVED
+    )
 
 
 def access_meeting_request(viewer: Viewer, sender: Participant, target: Participant) -> None:
@@ -138,10 +190,7 @@ def access_meeting_request(viewer: Viewer, sender: Participant, target: Particip
             code=EventErrorCode.NOT_REGISTERED,
             details={"from_participant": [str(_("The firm's registration is not validated."))]},
         )
-    if (
-        target.registration.event_id != event.pk
-        or target.registration.status != Registration.Status.VALIDATED
-    ):
+    if target.registration.event_id != event.pk or not is_requestable(target):
         raise ApplicationError(
             _("Some fields are not valid."),
             code=EventErrorCode.NOT_REGISTERED,

@@ -66,15 +66,11 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def _check_clusters(
-    viewer: Viewer, cluster_ids: Iterable[int], errors: FieldErrors
+    viewer: Viewer, cluster_ids: Iterable[int], errors: FieldErrors, event: Event | None = None
 ) -> list[Cluster]:
     clusters = list(Cluster.objects.filter(pk__in=list(cluster_ids)))
-    if not clusters:
-        errors.add("clusters", _("Choose at least one cluster."))
-    elif not viewer.is_platform_admin and not any(
-        c.pk in viewer.operator_cluster_ids for c in clusters
-    ):
-        errors.add("clusters", _("You must operate at least one of the event's clusters."))
+    already = list(event.clusters.all()) if event is not None else []
+    access.access_event_clusters(viewer, clusters, errors, already=already)
     return clusters
 
 
@@ -82,7 +78,8 @@ def _check_clusters(
 def event_create(
     *, viewer: Viewer, created_by: Any, cluster_ids: Iterable[int], **fields: Any
 ) -> Event:
-    """Create an event run by the operators of `cluster_ids` (the creator must operate one)."""
+    """Create an event run by the operators of `cluster_ids`, every one a cluster the creator
+    operates (the platform admin: any)."""
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown event fields {sorted(unknown)}")
@@ -101,7 +98,7 @@ def event_update(
     *, event: Event, viewer: Viewer, cluster_ids: Iterable[int] | None = None, **fields: Any
 ) -> Event:
     """Change an event (its operators). Sessions and slots must still fall within its (possibly
-    new) dates."""
+    new) dates; a cluster added must be one the editor operates."""
     access.access_event_operated(viewer, event)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
@@ -110,7 +107,9 @@ def event_update(
     event = Event.objects.select_for_update().get(pk=event.pk)
     for name, value in fields.items():
         setattr(event, name, value)
-    clusters = _check_clusters(viewer, cluster_ids, errors) if cluster_ids is not None else None
+    clusters = (
+        _check_clusters(viewer, cluster_ids, errors, event) if cluster_ids is not None else None
+    )
     full_clean_into(event, errors, exclude=["created_by"])
     if not errors:
         outside = [
@@ -387,8 +386,9 @@ def registration_create(
     note: str = "",
 ) -> Registration:
     """Register `enterprise` with its representatives. The registrant must be a member of the firm
-    (or an operator of the event naming a firm he may see), registration must be open, and a
-    firm registers once."""
+    (or an operator of the event naming a firm of a cluster he operates; the admin any firm);
+    any other firm, and a missing one, get the same error. Registration must be open, and a firm
+    registers once."""
     access.access_registration_create(viewer, event, enterprise)
     operates = access.operates_event(viewer, event)
     errors = FieldErrors()

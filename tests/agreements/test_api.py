@@ -304,3 +304,106 @@ def test_only_both_parties_confirmations_count_as_signed_in_the_public_headline(
     # then exactly that one counts as signed
     outcome = event_outcome(event)
     assert (outcome.intentions, outcome.signed) == (1, 1)
+
+
+def test_an_operator_cannot_sign_alone_for_another_clusters_firm_at_his_own_event(
+    world: World,
+) -> None:
+    """The attack of the security review: the Putian operator creates an event himself, registers
+    a Jinjiang firm, records an agreement with it there, puts it on the stage and signs it."""
+    import datetime as dt
+
+    from clusterlink.agreements.models import AgreementConfirmation
+    from clusterlink.common import clock
+    from clusterlink.events.models import EventSession, Registration
+    from tests.events.factories import EventFactory, SessionFactory
+
+    # given the Putian operator's own event, whose signing ceremony has started
+    event = EventFactory(clusters=[world.putian], created_by=world.operator, slug="own-stage")
+    session = SessionFactory(event=event, kind=EventSession.Kind.SIGNING_CEREMONY)
+    foreign = world.outsider_firm  # a listed, approved firm of Jinjiang
+    with clock.frozen(session.starts_at + dt.timedelta(minutes=10)):
+        operator = client_for(world.operator)
+        rep = {"representatives": [{"name": "代表", "role": "supplier"}]}
+        # when he registers the Jinjiang firm, it is refused exactly like a missing firm
+        foreign_answer = operator.post(
+            "/events/own-stage/registrations", {"enterprise_id": foreign.pk, **rep}
+        )
+        missing_answer = operator.post(
+            "/events/own-stage/registrations", {"enterprise_id": 10**9, **rep}
+        )
+        assert foreign_answer.status_code == missing_answer.status_code == 400
+        assert foreign_answer.json() == missing_answer.json()
+        assert not Registration.objects.filter(enterprise=foreign).exists()
+        # his own cluster's brand he may register; its registration is pending
+        brand_answer = operator.post(
+            "/events/own-stage/registrations", {"enterprise_id": world.brand.pk, **rep}
+        )
+        assert brand_answer.status_code == 201, brand_answer.content
+        assert Registration.objects.get(enterprise=world.brand).status == "pending"
+        # given the Jinjiang firm pending too (as registered before the fix)
+        Registration.objects.create(event=event, enterprise=foreign)
+        # when he records an agreement there, pending registrations are no source of it
+        recorded = operator.post(
+            "/agreements",
+            {
+                "agreement_type": "processing_order",
+                "buyer_id": world.brand.pk,
+                "supplier_id": foreign.pk,
+                "event": "own-stage",
+            },
+        )
+        assert recorded.status_code == 400
+        assert recorded.json()["details"] == {
+            "buyer": ["This firm is not registered at the event."],
+            "supplier": ["This firm is not registered at the event."],
+        }
+        assert Agreement.objects.count() == 0
+        # given such an agreement recorded before the fix, which he puts on the stage
+        agreement = AgreementFactory(buyer=world.brand, supplier=foreign, event=event)
+        staged = operator.put(
+            f"/ceremonies/{session.pk}/running-order", {"agreement_ids": [agreement.pk]}
+        )
+        assert staged.status_code == 200
+        rows = agreement.history.count()
+        # when he signs it on the stage, it is refused and nothing is written
+        signed = operator.post(f"/agreements/{agreement.pk}/transitions", {"to_status": "signed"})
+        assert signed.status_code == 403
+        assert signed.json()["code"] == "agreement_registration_not_validated"
+        agreement.refresh_from_db()
+        assert (agreement.status, agreement.awaiting_status, agreement.history.count()) == (
+            "intention",
+            "",
+            rows,
+        )
+        assert not AgreementConfirmation.objects.exists()
+        # and once he validates both registrations himself, his signature is his cluster's
+        # brand's alone: the Jinjiang firm's is awaited
+        for registration in Registration.objects.filter(event=event):
+            decided = operator.post(
+                f"/events/own-stage/registrations/{registration.pk}/decision",
+                {"decision": "validate"},
+            )
+            assert decided.status_code == 200
+        signed = operator.post(f"/agreements/{agreement.pk}/transitions", {"to_status": "signed"})
+        assert signed.status_code == 200
+        body = signed.json()
+        assert (body["status"], body["awaiting_status"], body["awaiting_party"]) == (
+            "intention",
+            "signed",
+            "supplier",
+        )
+        assert list(
+            AgreementConfirmation.objects.values_list("party", "confirmed_by", "at_ceremony")
+        ) == [("buyer", world.operator.pk, True)]
+        # which its own people give
+        confirmed = client_for(world.outsider).post(
+            f"/agreements/{agreement.pk}/transitions", {"to_status": "signed"}
+        )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["status"] == "signed"
+    assert list(
+        AgreementConfirmation.objects.order_by("pk").values_list(
+            "party", "confirmed_by", "at_ceremony"
+        )
+    ) == [("buyer", world.operator.pk, True), ("supplier", world.outsider.pk, False)]

@@ -17,6 +17,7 @@ from clusterlink.agreements.services import agreement_create, agreement_transiti
 from clusterlink.common.errors import ApplicationError, PermissionError_
 from clusterlink.directory.models import ClusterStatus
 from tests.accounts.factories import MembershipFactory, OperatorScopeFactory, UserFactory
+from tests.agreements.factories import AgreementFactory
 from tests.directory.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +327,91 @@ def test_unknown_status_is_rejected():
     with pytest.raises(ApplicationError) as caught:
         agreement_transition(actor=None, agreement=agreement, to_status="archived")
     assert caught.value.code == "agreement_unknown_status"
+
+
+def _staged(**registration: object) -> tuple[Agreement, object, object]:
+    """An intention of two firms of one cluster, registered at an event of it, on the running order
+    of its signing ceremony; and the cluster's operator."""
+    from clusterlink.agreements.services import agreement_ceremony_order
+    from clusterlink.events.models import EventSession
+    from tests.events.factories import EventFactory, RegistrationFactory, SessionFactory
+
+    buyer, supplier = _parties()
+    supplier.cluster = buyer.cluster
+    supplier.save()
+    event = EventFactory(clusters=[buyer.cluster])
+    session = SessionFactory(event=event, kind=EventSession.Kind.SIGNING_CEREMONY)
+    RegistrationFactory(event=event, enterprise=buyer)
+    RegistrationFactory(event=event, enterprise=supplier, **registration)
+    agreement = AgreementFactory(buyer=buyer, supplier=supplier, event=event)
+    agreement_ceremony_order(actor=None, session=session, agreement_ids=[agreement.pk])
+    return agreement, session, OperatorScopeFactory(cluster=buyer.cluster).user
+
+
+@pytest.mark.parametrize(
+    ("minutes", "registration", "code"),
+    [
+        (-1, {}, "agreement_ceremony_not_started"),
+        (5, {"status": "pending"}, "agreement_registration_not_validated"),
+        (5, {"status": "rejected"}, "agreement_registration_not_validated"),
+    ],
+)
+def test_no_signature_on_stage_before_the_ceremony_or_without_validated_registrations(
+    minutes, registration, code
+):
+    import datetime as dt
+
+    from clusterlink.common import clock
+
+    # given an agreement on the stage, before the ceremony or with a firm not validated
+    agreement, session, operator = _staged(**registration)
+    rows = agreement.history.count()
+    # when the operator of both parties' cluster records it signed
+    with (
+        clock.frozen(session.starts_at + dt.timedelta(minutes=minutes)),
+        pytest.raises(PermissionError_) as caught,
+    ):
+        agreement_transition(actor=operator, agreement=agreement, to_status="signed")
+    # then it is refused with the reason, and nothing is written
+    assert (caught.value.code, caught.value.status) == (code, 403)
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.awaiting_status, agreement.history.count()) == (
+        "intention",
+        "",
+        rows,
+    )
+    assert AgreementConfirmation.objects.count() == 0
+
+
+def test_a_pending_registration_is_no_source_of_an_agreement():
+    from clusterlink.agreements.services import agreement_record
+    from tests.events.factories import EventFactory, RegistrationFactory
+
+    # given a brand validated at an event and a factory whose registration is pending
+    buyer, supplier = _parties()
+    event = EventFactory(clusters=[buyer.cluster])
+    RegistrationFactory(event=event, enterprise=buyer)
+    RegistrationFactory(event=event, enterprise=supplier, status="pending")
+    # when an agreement of theirs is recorded at the event, it is refused on the factory
+    with pytest.raises(ApplicationError) as caught:
+        agreement_create(
+            actor=None,
+            agreement_type=AgreementType.PROCESSING_ORDER,
+            buyer=buyer,
+            supplier=supplier,
+            event=event,
+        )
+    assert caught.value.details == {"supplier": ["This firm is not registered at the event."]}
+    # and the factory's own people may not record at the event: for them it does not exist
+    member = MembershipFactory(enterprise=supplier).user
+    with pytest.raises(ApplicationError) as caught:
+        agreement_record(
+            actor=member,
+            agreement_type=AgreementType.PROCESSING_ORDER,
+            buyer_id=buyer.pk,
+            supplier_id=supplier.pk,
+            event_slug=event.slug,
+        )
+    assert caught.value.details == {"event": ["Not found."]}
+    # nothing is written
+    assert (Agreement.objects.count(), Agreement.history.count()) == (0, 0)

@@ -412,12 +412,16 @@ def test_running_order_refuses_an_agreement_the_operator_may_not_see_like_a_miss
     assert member.post(url("agreements:ceremony", session.pk), {"order": ""}).status_code == 404
 
 
-def test_the_operator_records_a_signature_on_the_ceremonys_stage_for_both_parties(
+def test_an_operator_of_both_clusters_records_a_signature_on_a_started_ceremonys_stage(
     docking: Any,
 ) -> None:
     from clusterlink.agreements.models import AgreementConfirmation
 
-    # given an intention of the event on the stage of its signing ceremony
+    # given an operator of both parties' clusters, and an intention of the event (both firms
+    # validated) on the stage of its signing ceremony, which has started
+    OperatorScopeFactory(
+        user=docking.operator, cluster=docking.event.clusters.get(slug="quanzhou-jinjiang")
+    )
     session = _docking_ceremony(docking)
     agreement = AgreementFactory(
         buyer=docking.brands[0], supplier=docking.factories[0], event=docking.event
@@ -428,8 +432,9 @@ def test_the_operator_records_a_signature_on_the_ceremonys_stage_for_both_partie
     client = client_for(docking.operator)
     staged = client.post(url("agreements:ceremony", session.pk), {"order": str(agreement.pk)})
     assert staged.status_code == 302
-    # when the operator records it signed
-    signed = client.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
+    # when the operator records it signed during the ceremony
+    with clock.frozen(session.starts_at + dt.timedelta(minutes=5)):
+        signed = client.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
     # then it is signed, confirmed for both parties at the ceremony
     assert signed.status_code == 302
     agreement.refresh_from_db()
@@ -440,8 +445,51 @@ def test_the_operator_records_a_signature_on_the_ceremonys_stage_for_both_partie
         .values_list("party", "confirmed_by", "at_ceremony")
     ) == [("buyer", docking.operator.pk, True), ("supplier", docking.operator.pk, True)]
     # while one off the stage is not his to sign
-    refused = client.post(url("agreements:transition", off_stage.pk), {"to_status": "signed"})
+    with clock.frozen(session.starts_at + dt.timedelta(minutes=5)):
+        refused = client.post(url("agreements:transition", off_stage.pk), {"to_status": "signed"})
     assert refused.status_code == 400
     off_stage.refresh_from_db()
     assert (off_stage.status, off_stage.awaiting_status) == ("intention", "")
     assert not AgreementConfirmation.objects.filter(agreement=off_stage).exists()
+
+
+def test_on_stage_an_operator_of_one_cluster_confirms_only_its_party_the_other_confirms_itself(
+    docking: Any,
+) -> None:
+    from clusterlink.agreements.models import AgreementConfirmation
+
+    # given an intention of a Quanzhou brand and a Putian factory on the started ceremony's stage
+    session = _docking_ceremony(docking)
+    agreement = AgreementFactory(
+        buyer=docking.brands[0], supplier=docking.factories[0], event=docking.event
+    )
+    operator = client_for(docking.operator)  # operates Putian only
+    assert (
+        operator.post(url("agreements:ceremony", session.pk), {"order": str(agreement.pk)})
+    ).status_code == 302
+    with clock.frozen(session.starts_at + dt.timedelta(minutes=5)):
+        # when the Putian operator records it signed
+        first = operator.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
+        # then only the Putian factory's signature is confirmed; the brand's is awaited
+        assert first.status_code == 302
+        agreement.refresh_from_db()
+        assert (agreement.status, agreement.awaiting_status, agreement.awaiting_party) == (
+            "intention",
+            "signed",
+            "buyer",
+        )
+        # and he cannot confirm it for the brand by trying again
+        again = operator.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
+        assert again.status_code == 400
+        # when the brand confirms itself
+        brand = client_for(docking.brand_member)
+        second = brand.post(url("agreements:transition", agreement.pk), {"to_status": "signed"})
+    # then it is signed, each party's confirmation by its own side
+    assert second.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.signed_by) == ("signed", docking.brand_member)
+    assert list(
+        AgreementConfirmation.objects.filter(agreement=agreement)
+        .order_by("pk")
+        .values_list("party", "confirmed_by", "at_ceremony")
+    ) == [("supplier", docking.operator.pk, True), ("buyer", docking.brand_member.pk, False)]

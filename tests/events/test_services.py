@@ -301,6 +301,37 @@ def test_pending_registrant_is_not_named_among_counterparts_or_received_requests
     assert [r.from_participant_id for r in selectors.requests_received(buyer)] == [supplier.pk]
 
 
+def test_a_firm_awaiting_cluster_approval_is_not_named_to_other_participants() -> None:
+    # given a buyer, a validated supplier, and a validated firm whose cluster membership is
+    # pending, which asked the buyer to meet
+    buyer, supplier = _pair()
+    pending = ParticipantFactory(
+        registration__event=buyer.registration.event,
+        registration__enterprise__cluster_status="pending",
+    )
+    services.meeting_request_set(
+        viewer=ADMIN, from_participant=supplier, to_participant=buyer, preference="meet"
+    )
+    MeetingRequest.objects.create(
+        event=buyer.registration.event,
+        from_participant=pending,
+        to_participant=buyer,
+        preference=MeetingRequest.Preference.MUST,
+        expires_at=NOW + dt.timedelta(days=7),
+    )
+    # then the buyer sees only the approved supplier, as counterpart and as sender
+    assert [p.pk for p in selectors.counterpart_list(participant=buyer)] == [supplier.pk]
+    assert [r.from_participant_id for r in selectors.requests_received(buyer)] == [supplier.pk]
+    # and asking to meet the pending firm's representative answers like an unknown id
+    assert selectors.request_target_get(buyer.registration.event, pending.pk) is None
+    with pytest.raises(ApplicationError) as info:
+        services.meeting_request_set(
+            viewer=ADMIN, from_participant=buyer, to_participant=pending, preference="must"
+        )
+    assert info.value.details == {"to_participant": ["No participant of this event has this id."]}
+    assert MeetingRequest.objects.filter(from_participant=buyer).count() == 0
+
+
 def test_request_cap_counts_only_live_must_and_meet() -> None:
     # given an event allowing 2 open requests
     event = EventFactory(max_requests=2, request_valid_days=3)
@@ -598,10 +629,75 @@ def test_event_create_requires_an_operated_cluster() -> None:
     event = services.event_create(
         viewer=Viewer(user_id=1, operator_cluster_ids=frozenset({mine.pk})),
         created_by=None,
-        cluster_ids=[mine.pk, other.pk],
+        cluster_ids=[mine.pk],
         **fields,
     )
-    assert sorted(event.clusters.values_list("slug", flat=True)) == ["putian", "quanzhou"]
+    assert list(event.clusters.values_list("slug", flat=True)) == ["putian"]
+
+
+def test_an_events_clusters_are_all_its_creators() -> None:
+    # given an operator of Putian only
+    mine, other = ClusterFactory(slug="putian"), ClusterFactory(slug="quanzhou")
+    operator = Viewer(user_id=1, operator_cluster_ids=frozenset({mine.pk}))
+    fields = dict(
+        name_zh="对接会",
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2026, 12, 1),
+        venue_zh="莆田",
+    )
+    # when he creates an event of his cluster and another one, it is refused, nothing written
+    with pytest.raises(ApplicationError) as info:
+        services.event_create(
+            viewer=operator, created_by=None, cluster_ids=[mine.pk, other.pk], slug="dj", **fields
+        )
+    assert info.value.details == {"clusters": ["You can only choose clusters you operate."]}
+    assert Event.objects.count() == 0
+    # nor can he add the other cluster to his event later
+    event = services.event_create(
+        viewer=operator, created_by=None, cluster_ids=[mine.pk], slug="dj", **fields
+    )
+    with pytest.raises(ApplicationError) as info:
+        services.event_update(event=event, viewer=operator, cluster_ids=[mine.pk, other.pk])
+    assert info.value.details == {"clusters": ["You can only choose clusters you operate."]}
+    assert list(event.clusters.values_list("slug", flat=True)) == ["putian"]
+    # while the platform admin creates events of several clusters, which a co-operator edits
+    joint = services.event_create(
+        viewer=ADMIN, created_by=None, cluster_ids=[mine.pk, other.pk], slug="joint", **fields
+    )
+    services.event_update(
+        event=joint, viewer=operator, cluster_ids=[mine.pk, other.pk], name_zh="联合对接会"
+    )
+    joint.refresh_from_db()
+    assert joint.name_zh == "联合对接会"
+    assert sorted(joint.clusters.values_list("slug", flat=True)) == ["putian", "quanzhou"]
+
+
+def test_an_operator_registers_only_firms_of_the_clusters_he_operates() -> None:
+    # given an event of Putian and Quanzhou, run by a Putian operator, and a firm of each
+    putian, quanzhou = ClusterFactory(slug="putian"), ClusterFactory(slug="quanzhou")
+    event = EventFactory(clusters=[putian, quanzhou])
+    operator = Viewer(user_id=1, operator_cluster_ids=frozenset({putian.pk}))
+    own, foreign = EnterpriseFactory(cluster=putian), EnterpriseFactory(cluster=quanzhou)
+    rep = [services.RepresentativeInput(name="代表", role="supplier")]
+    # when he registers the Quanzhou firm, it is refused like no firm at all
+    answers = []
+    for firm in (foreign, None):
+        with pytest.raises(ApplicationError) as info:
+            services.registration_create(
+                event=event,
+                enterprise=firm,
+                viewer=operator,
+                registered_by=None,
+                representatives=rep,
+            )
+        answers.append((info.value.code, str(info.value.message), info.value.details))
+    assert answers[0] == answers[1]
+    assert Registration.objects.count() == 0
+    # while his own cluster's firm he registers
+    registration = services.registration_create(
+        event=event, enterprise=own, viewer=operator, registered_by=None, representatives=rep
+    )
+    assert list(Registration.objects.values_list("pk", "enterprise")) == [(registration.pk, own.pk)]
 
 
 def test_session_outside_the_event_is_refused_and_nothing_written() -> None:
