@@ -8,13 +8,25 @@ Runs
   and by the platform admin; a run without a cluster (over several clusters, or all) by the
   platform admin only. Anyone else is told it does not exist.
 - Starting a run: operators only. The demands it may place are open orders of approved firms
-  in clusters the operator runs (every cluster for the admin). The factories it may be
-  narrowed to are firms the operator may see in the directory that are approved members of
-  their cluster. An id outside either set gets the same error as an id that does not exist,
-  so a run cannot be used to find out which unlisted firms or private orders exist.
-- Which factories a run takes: without a selection, listed firms only (listed, not merged,
-  approved: directory.models.LISTED); with a selection, the selected firms that are still
-  approved and not merged when the run solves. A pending or rejected firm is never taken.
+  in clusters the operator runs (every cluster for the admin). An id outside that set gets
+  the same error as an id that does not exist, so a run cannot be used to find out which
+  private orders exist.
+- Factories: a run takes only firms whose private data (prices, free capacity) its operator
+  may see (accounts.access.Viewer.private_enterprise_q: firms of the clusters it operates and
+  its own firms; every firm for the admin), approved and not merged; without a selection,
+  also listed (directory.models.LISTED). Hiding a foreign factory's figures on the run's
+  pages is not enough: the run's totals (production, objective) divided by the pairs placed
+  give its price, and an order larger than its free weeks saturates it, so the placements
+  are its weekly free capacity. A cross-cluster docking is therefore run by an operator of
+  both clusters, or by the admin. The start form offers, and a selection may name, only
+  these firms; any other id gets the same error as an id that does not exist, so a run
+  cannot be used to find out which unlisted firms exist either.
+- The rule is applied again when the run solves, with the rights its operator (MatchRun.
+  operator: a run solves with the rights of whoever started it) holds at that moment: an
+  operator who lost a cluster meanwhile takes none of its firms, and a selected firm since
+  rejected or merged is not taken. Factories of accepted placements are kept so that those
+  stay fixed, but only those the operator may still see (the others' accepted pairs stay
+  where they are, outside the plan). A pending or rejected firm is never taken.
 
 Proposals
 - Seen by the brand (members of the order's owner), the proposed factory's members, the
@@ -41,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from clusterlink.accounts.access import MATCH_ALL, Viewer
+from clusterlink.accounts.access import MATCH_ALL, Viewer, viewer_for
 from clusterlink.directory.access import enterprise_visible_q
 from clusterlink.directory.models import LISTED, ClusterStatus
 
@@ -58,8 +70,8 @@ class Side(StrEnum):
 
 # ---- runs ---------------------------------------------------------------------------------------
 
-# What a run solves with, checked again when it solves (a firm rejected or merged after the
-# run started is not taken): without a selection, listed firms; with one, approved firms.
+# What a run solves with, beyond the operator's sight (run_factory_q, run_taken_q): without a
+# selection, listed firms; with one, approved firms not merged.
 TAKEN_BY_DEFAULT = LISTED
 TAKEN_WHEN_SELECTED = Q(cluster_status=ClusterStatus.APPROVED, merged_into__isnull=True)
 
@@ -113,8 +125,33 @@ def may_run_over_several_clusters(viewer: Viewer) -> bool:
 
 def run_factory_q(viewer: Viewer) -> Q:
     """Firms the viewer may name in a run's factory selection (and that the start form
-    offers): firms it may see in the directory that are approved members, not merged."""
-    return enterprise_visible_q(viewer) & TAKEN_WHEN_SELECTED
+    offers): firms whose private data (prices, free capacity) it sees, approved, not merged.
+    Not merely those the directory shows it: a run's totals and saturated placements would
+    give away a foreign factory's price and free weeks."""
+    return viewer.private_enterprise_q() & TAKEN_WHEN_SELECTED
+
+
+def run_taken_q(operator: Viewer, *, selected: bool) -> Q:
+    """Firms a run whose operator holds `operator`'s rights takes when it solves: with a
+    selection, the selected ones still within run_factory_q; without one, also listed."""
+    if selected:
+        return run_factory_q(operator)
+    return operator.private_enterprise_q() & TAKEN_BY_DEFAULT
+
+
+def run_kept_q(operator: Viewer) -> Q:
+    """Factories of accepted placements a run keeps in its plan (whatever their listing or
+    status, so the placements stay fixed): only those whose private data `operator` sees."""
+    return operator.private_enterprise_q()
+
+
+def run_operator(run: MatchRun) -> Viewer:
+    """The rights a run solves with: its operator's, read afresh from the database when it
+    solves (never a Viewer cached when it started), so a scope lost meanwhile no longer
+    counts."""
+    from django.contrib.auth import get_user_model
+
+    return viewer_for(get_user_model().objects.get(pk=run.operator_id))
 
 
 # ---- proposals ----------------------------------------------------------------------------------

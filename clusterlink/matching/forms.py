@@ -36,7 +36,10 @@ class MatchRunStartForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     factories = forms.TypedMultipleChoiceField(
-        label=_("Factories (none selected: every factory with free capacity)"),
+        label=_(
+            "Factories (none selected: every listed factory with free capacity in the "
+            "clusters you operate)"
+        ),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -5,15 +5,18 @@
   period of its delivery week (the last week when no delivery week is set). Pairs already
   accepted in weeks outside the horizon are taken off the order. A factory whose proposal
   for the demand was declined (by either side, in any run) is excluded from the order.
-- Factories: firms with capacity weeks in the horizon for the orders' categories: without a
-  selection, listed firms (listed, not merged, approved); with one, the selected firms that
-  are still approved and not merged (matching.access). Factories of accepted placements are
-  kept so those placements stay fixed. Free capacity per week is free − reserved; for pairs accepted
-  in this horizon (kept fixed) their own reservation is given back, because the engine
-  consumes their capacity itself. Unit cost per category: the mean of the quoted price
-  range over the horizon's weeks (weeks without a price do not count; a category with no
-  price at all is left out). Lead time: the longest lead time of those weeks, in whole
-  weeks. Location: the firm's, else its cluster's; firms with neither are left out.
+- Factories: firms with capacity weeks in the horizon for the orders' categories, among
+  those whose private data the run's operator may see as his rights stand now
+  (matching.access.run_taken_q): without a selection, listed firms (listed, not merged,
+  approved); with one, the selected firms that are still approved and not merged. Factories
+  of accepted placements the operator may see are kept so those placements stay fixed
+  (accepted pairs elsewhere stay where they are, outside the plan). Free capacity per week
+  is free − reserved; for pairs accepted in this horizon (kept fixed) their own reservation
+  is given back, because the engine consumes their capacity itself. Unit cost per category:
+  the mean of the quoted price range over the horizon's weeks (weeks without a price do not
+  count; a category with no price at all is left out). Lead time: the longest lead time of
+  those weeks, in whole weeks. Location: the firm's, else its cluster's; firms with neither
+  are left out.
 """
 
 from __future__ import annotations
@@ -104,11 +107,10 @@ def build_problem(run: MatchRun) -> BuiltProblem:
         category_id__in=categories, week__gte=run.first_week, week__lte=last
     ).select_related("category")
     selected = list(run.factories.values_list("pk", flat=True))
+    operator = access.run_operator(run)
+    taken = Enterprise.objects.filter(access.run_taken_q(operator, selected=bool(selected)))
     if selected:
-        weeks = weeks.filter(
-            enterprise_id__in=selected,
-            enterprise__in=Enterprise.objects.filter(access.TAKEN_WHEN_SELECTED),
-        )
+        weeks = weeks.filter(enterprise_id__in=selected, enterprise__in=taken)
     fixed_factories = {f for (_, f, _) in fixed_in}
     fixed_pairs = {(d, f) for (d, f, _) in fixed_in}
     declined: dict[int, set[str]] = defaultdict(set)
@@ -118,9 +120,8 @@ def build_problem(run: MatchRun) -> BuiltProblem:
         if (demand_id, factory_id) not in fixed_pairs:
             declined[demand_id].add(str(factory_id))
     if not selected:
-        weeks = weeks.filter(
-            enterprise__in=Enterprise.objects.filter(access.TAKEN_BY_DEFAULT)
-        ) | weeks.filter(enterprise_id__in=fixed_factories)
+        kept = Enterprise.objects.filter(access.run_kept_q(operator), pk__in=fixed_factories)
+        weeks = weeks.filter(enterprise__in=taken) | weeks.filter(enterprise__in=kept)
     given_back: dict[int, int] = dict(
         Reservation.objects.filter(
             proposal__demand__in=demands,

@@ -111,10 +111,12 @@ def match_run_start(
     scope "selected": the given open order demands, all of one cluster the viewer operates;
     "cluster": every open order demand of `cluster` (which the viewer operates); "all": every
     open order demand (platform admin only). Only orders of approved firms are placed.
-    factory_ids narrows the factories to approved firms the viewer may see (default: every
-    listed firm with priced free capacity). A demand or factory id the viewer may not use
-    gets the same error as one that does not exist. Raises ApplicationError naming every
-    invalid field; writes nothing then. Runs whose worker died are reaped first."""
+    factory_ids narrows the factories to approved firms whose private data (prices, free
+    capacity) the viewer sees (default: every such firm that is listed and has priced free
+    capacity; matching.access.run_factory_q, applied again with the operator's rights when
+    the run solves). A demand or factory id the viewer may not use gets the same error as
+    one that does not exist. Raises ApplicationError naming every invalid field; writes
+    nothing then. Runs whose worker died are reaped first."""
     match_runs_reap()
     return _start(
         operator=operator,

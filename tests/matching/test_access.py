@@ -13,12 +13,14 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from clusterlink.accounts.access import viewer_for
 from clusterlink.accounts.models import Membership, OperatorScope
 from clusterlink.common.errors import ApplicationError
-from clusterlink.directory.models import CapacityWeek, Enterprise
+from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
 from clusterlink.market.models import DemandShare, Quote
 from clusterlink.matching.models import MatchRun, Proposal
-from clusterlink.matching.services import match_run_execute, match_run_start
+from clusterlink.matching.selectors import run_start_choices
+from clusterlink.matching.services import match_run_execute, match_run_start, proposal_decide
 from tests.accounts.factories import UserFactory
 from tests.directory.factories import ClusterFactory, EnterpriseFactory, next_week
 from tests.market.factories import DemandFactory
@@ -96,14 +98,31 @@ def test_a_pending_firm_named_in_a_run_is_refused_like_a_missing_one() -> None:
     assert MatchRun.objects.count() == 0
 
 
-def other_cluster_operator(world: MatchingWorld) -> tuple[Any, Any]:
+def operator_of(*clusters: Cluster) -> Any:
+    operator = UserFactory()
+    for cluster in clusters:
+        OperatorScope.objects.create(user=operator, cluster=cluster)
+    return operator
+
+
+def other_cluster_operator(world: MatchingWorld, pairs: int = 100) -> tuple[Any, Any]:
     """An operator of another cluster with an open order of his own cluster's brand."""
     other = ClusterFactory(slug="jinjiang-test")
-    operator = UserFactory()
-    OperatorScope.objects.create(user=operator, cluster=other)
+    operator = operator_of(other)
     brand = EnterpriseFactory(cluster=other, roles=["brand"], **HERE)
-    order = DemandFactory(owner=brand, pairs=100, delivery_week=next_week(3))
+    order = DemandFactory(owner=brand, pairs=pairs, delivery_week=next_week(3))
     return operator, order
+
+
+def start_and_execute(capture: Any, operator: Any, **arguments: Any) -> MatchRun:
+    with capture(execute=False):
+        run = match_run_start(
+            operator=operator,
+            viewer=viewer_for(operator),
+            time_limit_s=5,
+            **arguments,
+        )
+    return match_run_execute(run_id=run.pk)
 
 
 def test_an_operator_of_another_cluster_cannot_name_this_clusters_hidden_factory() -> None:
@@ -132,15 +151,152 @@ def test_an_operator_of_another_cluster_cannot_name_this_clusters_hidden_factory
     }
     assert absent == {"factory_ids": [f"Factory {missing} is not an approved firm you may choose."]}
     assert MatchRun.objects.count() == 0
-    # (a listed factory of this cluster is his to name: the directory shows it to everyone)
-    run = match_run_start(
-        operator=operator,
-        viewer=world.viewer(operator),
+
+
+def test_an_operator_of_another_cluster_cannot_take_this_clusters_listed_factory_into_a_run(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a listed Putian factory with 777 free pairs a week at a private 9.37 RMB, and a
+    # Jinjiang operator with an order of 100,000 pairs (which would saturate it: the run's
+    # placements would be its free weeks, its production total / pairs its price)
+    world = matching_world()
+    saturable = EnterpriseFactory(cluster=world.cluster, **HERE)
+    capacity(saturable, "9.37", pairs=777)
+    operator, order = other_cluster_operator(world, pairs=100_000)
+    missing = Enterprise.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    jinjiang = client_for(operator)
+
+    def posted(factory_id: int) -> Any:
+        with django_capture_on_commit_callbacks(execute=False):
+            return jinjiang.post(
+                "/api/matching/runs",
+                json.dumps(
+                    {
+                        "scope": "selected",
+                        "demand_ids": [order.pk],
+                        "factory_ids": [factory_id],
+                        "time_limit_s": 5,
+                    }
+                ),
+                content_type="application/json",
+            )
+
+    # when he posts a run naming it, or an id that does not exist
+    listed, absent = posted(saturable.pk), posted(missing)
+    # then both are refused alike, and nothing is written
+    assert (listed.status_code, absent.status_code) == (400, 400)
+    assert listed.json()["details"] == {
+        "factory_ids": [f"Factory {saturable.pk} is not an approved firm you may choose."]
+    }
+    assert absent.json()["details"] == {
+        "factory_ids": [f"Factory {missing} is not an approved firm you may choose."]
+    }
+    assert MatchRun.objects.count() == 0
+    assert Proposal.objects.count() == 0
+    # and the start form offers no Putian firm to him
+    assert run_start_choices(viewer_for(operator))["factories"] == []
+
+
+def test_a_default_run_of_an_operator_of_one_cluster_takes_only_its_clusters_factories(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given Putian's listed factories at 10.00 and 12.00 RMB, and a Jinjiang operator whose
+    # cluster has one factory at 15.00 RMB and an order of 100 pairs
+    world = matching_world()
+    operator, order = other_cluster_operator(world)
+    home = EnterpriseFactory(cluster=order.owner.cluster, **HERE)
+    capacity(home, "15.00")
+    # when he runs over his cluster without naming factories
+    run = start_and_execute(
+        django_capture_on_commit_callbacks,
+        operator,
+        scope=MatchRun.Scope.CLUSTER,
+        cluster=order.owner.cluster,
+    )
+    # then the run takes his cluster's factory alone: no Putian figure enters its totals
+    assert run.status == MatchRun.Status.FINISHED
+    assert plan(run) == {(order.pk, home.pk): 100}
+    assert run.production_rmb == Decimal("1500.00")
+    proposal = Proposal.objects.get(run=run)
+    assert (proposal.eligible_factories, proposal.runner_up_id) == (1, None)
+
+
+def test_an_operator_of_both_clusters_and_the_admin_match_across_clusters(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a Jinjiang order of 100 pairs, Jinjiang's factory at 15.00 RMB, Putian's listed
+    # factories at 10.00 and 12.00 RMB and a third cluster's listed factory at 8.00 RMB
+    world = matching_world()
+    _, order = other_cluster_operator(world)
+    jinjiang = order.owner.cluster
+    home = EnterpriseFactory(cluster=jinjiang, **HERE)
+    capacity(home, "15.00")
+    far = EnterpriseFactory(cluster=ClusterFactory(slug="xiaobeihe-test"), **HERE)
+    capacity(far, "8.00")
+    docking = operator_of(world.cluster, jinjiang)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    # when an operator of Putian and Jinjiang runs over Jinjiang, then the admin does
+    both = start_and_execute(
+        django_capture_on_commit_callbacks, docking, scope=MatchRun.Scope.CLUSTER, cluster=jinjiang
+    )
+    everything = start_and_execute(
+        django_capture_on_commit_callbacks, admin, scope=MatchRun.Scope.CLUSTER, cluster=jinjiang
+    )
+    # then the docking operator's run takes Putian's cheapest factory, never the third
+    # cluster's, and the admin's run takes the cheapest of all
+    assert plan(both) == {(order.pk, world.cheap.pk): 100}
+    assert both.production_rmb == Decimal("1000.00")
+    assert plan(everything) == {(order.pk, far.pk): 100}
+    # and he may name a Putian factory, but not the third cluster's
+    named = match_run_start(
+        operator=docking,
+        viewer=viewer_for(docking),
         scope=MatchRun.Scope.SELECTED,
         demand_ids=[order.pk],
         factory_ids=[world.dear.pk],
     )
-    assert list(run.factories.all()) == [world.dear]
+    assert list(named.factories.all()) == [world.dear]
+    with pytest.raises(ApplicationError) as caught:
+        match_run_start(
+            operator=docking,
+            viewer=viewer_for(docking),
+            scope=MatchRun.Scope.SELECTED,
+            demand_ids=[order.pk],
+            factory_ids=[far.pk],
+        )
+    assert caught.value.details == {
+        "factory_ids": [f"Factory {far.pk} is not an approved firm you may choose."]
+    }
+    assert MatchRun.objects.count() == 3
+
+
+def test_a_run_solves_with_the_rights_its_operator_holds_when_it_solves(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given an operator of Putian and Jinjiang who started a Jinjiang run naming Putian's
+    # cheap factory and Jinjiang's own
+    world = matching_world()
+    _, order = other_cluster_operator(world)
+    jinjiang = order.owner.cluster
+    home = EnterpriseFactory(cluster=jinjiang, **HERE)
+    capacity(home, "15.00")
+    docking = operator_of(world.cluster, jinjiang)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = match_run_start(
+            operator=docking,
+            viewer=viewer_for(docking),
+            scope=MatchRun.Scope.SELECTED,
+            demand_ids=[order.pk],
+            factory_ids=[world.cheap.pk, home.pk],
+            time_limit_s=5,
+        )
+    # when he loses his Putian scope before the run solves
+    OperatorScope.objects.filter(user=docking, cluster=world.cluster).delete()
+    run = match_run_execute(run_id=run.pk)
+    # then the run takes nothing of Putian's
+    assert run.status == MatchRun.Status.FINISHED
+    assert plan(run) == {(order.pk, home.pk): 100}
+    assert run.production_rmb == Decimal("1500.00")
 
 
 def test_an_operator_of_another_cluster_cannot_name_this_clusters_orders() -> None:
@@ -163,15 +319,65 @@ def test_an_operator_of_another_cluster_cannot_name_this_clusters_orders() -> No
     assert MatchRun.objects.count() == 0
 
 
+def test_a_run_keeps_an_accepted_placement_at_a_factory_its_operator_may_not_see_out_of_its_plan(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a docking run that placed 600 of a Jinjiang order's 700 pairs at Putian's cheap
+    # factory (10.00 RMB), accepted by both sides, and 100 at Putian's dear one (12.00 RMB)
+    # rather than Jinjiang's own (15.00 RMB)
+    world = matching_world()
+    jinjiang_operator, order = other_cluster_operator(world, pairs=700)
+    jinjiang = order.owner.cluster
+    home = EnterpriseFactory(cluster=jinjiang, **HERE)
+    capacity(home, "15.00")
+    docking = start_and_execute(
+        django_capture_on_commit_callbacks,
+        operator_of(world.cluster, jinjiang),
+        scope=MatchRun.Scope.CLUSTER,
+        cluster=jinjiang,
+    )
+    assert plan(docking) == {(order.pk, world.cheap.pk): 600, (order.pk, world.dear.pk): 100}
+    buyer = UserFactory()
+    Membership.objects.create(user=buyer, enterprise=order.owner, role=Membership.Role.OWNER)
+    accepted = Proposal.objects.get(run=docking, factory=world.cheap)
+    for actor, side in ((buyer, "brand"), (world.cheap_user, "factory")):
+        proposal_decide(
+            actor=actor,
+            viewer=viewer_for(actor),
+            proposal=Proposal.objects.get(pk=accepted.pk),
+            side=side,
+            accept=True,
+        )
+    assert Proposal.objects.get(pk=accepted.pk).status == Proposal.Status.ACCEPTED
+    # when Jinjiang's own operator runs over his cluster again
+    rerun = start_and_execute(
+        django_capture_on_commit_callbacks,
+        jinjiang_operator,
+        scope=MatchRun.Scope.CLUSTER,
+        cluster=jinjiang,
+    )
+    # then the accepted pairs stay where they are, outside his run: the Putian factory's
+    # price and free weeks enter neither its plan nor its totals
+    assert plan(rerun) == {(order.pk, home.pk): 100}
+    assert rerun.production_rmb == Decimal("1500.00")
+    assert Proposal.objects.get(pk=accepted.pk).status == Proposal.Status.ACCEPTED
+
+
 def test_run_pages_and_export_hide_another_clusters_prices_and_free_capacity(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # given a listed factory of another cluster, cheapest at 9.00 RMB, which the run uses
+    # given a listed factory of another cluster, cheapest at 9.00 RMB, which a run of an
+    # operator of both clusters (a docking) uses
     world = matching_world()
     other = ClusterFactory(slug="jinjiang-test")
     outsider = EnterpriseFactory(cluster=other, **HERE)
     capacity(outsider, "9.00")
-    run = run_of_the_cluster(world, django_capture_on_commit_callbacks)
+    run = start_and_execute(
+        django_capture_on_commit_callbacks,
+        operator_of(world.cluster, other),
+        scope=MatchRun.Scope.CLUSTER,
+        cluster=world.cluster,
+    )
     assert plan(run) == {
         (world.big.pk, outsider.pk): 400,
         (world.certified.pk, world.cheap.pk): 300,
