@@ -6,7 +6,8 @@ decide access themselves (they read the flags the selectors annotate).
 Runs
 - A run is operated (seen, cancelled, repaired, exported) by the operators of its cluster
   and by the platform admin; a run without a cluster (over several clusters, or all) by the
-  platform admin only. Anyone else is told it does not exist.
+  platform admin only; a run that took a factory of a cluster the viewer does not operate
+  only by those who operate that cluster too. Anyone else is told it does not exist.
 - Starting a run: operators only. The demands it may place are open orders of approved firms
   in clusters the operator runs (every cluster for the admin). An id outside that set gets
   the same error as an id that does not exist, so a run cannot be used to find out which
@@ -51,7 +52,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from clusterlink.accounts.access import MATCH_ALL, Viewer, viewer_for
 from clusterlink.directory.access import enterprise_visible_q
@@ -91,19 +92,32 @@ def may_start_runs(viewer: Viewer) -> bool:
 
 
 def run_visible_q(viewer: Viewer) -> Q:
-    """Runs the viewer operates (sees, cancels, repairs, exports)."""
+    """Runs the viewer operates (sees, cancels, repairs, exports): those of clusters it
+    operates, unless the run planned pairs at, or was narrowed to, a factory whose private data
+    the viewer does not see. A docking run of an operator of two clusters is not for a
+    co-operator of only one: its totals would give away the other cluster's factory's price
+    and its weekly placements that factory's free capacity (the rule of run_factory_q)."""
     if viewer.is_platform_admin:
         return MATCH_ALL
     if not viewer.operator_cluster_ids:
         return NOTHING
-    return Q(cluster_id__in=viewer.operator_cluster_ids)
+    from clusterlink.matching.models import MatchPlacement, MatchRun
+
+    theirs = viewer.operator_cluster_ids
+    foreign_placement = MatchPlacement.objects.filter(run=OuterRef("pk")).exclude(
+        proposal__factory__cluster_id__in=theirs
+    )
+    foreign_selection = MatchRun.factories.through.objects.filter(
+        matchrun_id=OuterRef("pk")
+    ).exclude(enterprise__cluster_id__in=theirs)
+    return Q(cluster_id__in=theirs) & ~Exists(foreign_placement) & ~Exists(foreign_selection)
 
 
 def may_operate_run(viewer: Viewer, run: MatchRun) -> bool:
     """The same rule as run_visible_q, for a run already loaded."""
-    if run.cluster_id is None:
-        return viewer.is_platform_admin
-    return viewer.operates(run.cluster_id)
+    from clusterlink.matching.models import MatchRun
+
+    return MatchRun.objects.filter(run_visible_q(viewer), pk=run.pk).exists()
 
 
 def run_demand_q(viewer: Viewer) -> Q:

@@ -363,7 +363,7 @@ def test_a_run_keeps_an_accepted_placement_at_a_factory_its_operator_may_not_see
     assert Proposal.objects.get(pk=accepted.pk).status == Proposal.Status.ACCEPTED
 
 
-def test_run_pages_and_export_hide_another_clusters_prices_and_free_capacity(
+def test_a_docking_run_across_clusters_is_not_shown_to_a_co_operator_of_one_of_them(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given a listed factory of another cluster, cheapest at 9.00 RMB, which a run of an
@@ -383,31 +383,27 @@ def test_run_pages_and_export_hide_another_clusters_prices_and_free_capacity(
         (world.certified.pk, world.cheap.pk): 300,
     }
     operator = client_for(world.operator)
-    # when this cluster's operator reads the run
-    page = operator.get(f"/en/matching/runs/{run.pk}/").content.decode()
-    # then the outsider's price is not shown; his own cluster's factory's is
-    assert re.findall(r'data-testid="landed-cost">([^<]*)<', page) == ["—", "10.00"]
-    assert "9.00" not in page
-    export = operator.get(f"/en/matching/runs/{run.pk}/export.xlsx")
-    book = load_workbook(io.BytesIO(export.content))
-    prices = {row[2]: row[5] for row in book["Placements"].iter_rows(min_row=2, values_only=True)}
-    assert prices == {outsider.display_name: None, world.cheap.display_name: 10}
-    # and the utilisation says what is planned at the outsider, not how much it has free
-    use = {row[0]: row[1:] for row in book["Utilisation"].iter_rows(min_row=2, values_only=True)}
-    assert all(isinstance(cell, int) for cell in use[outsider.display_name])
-    assert sum(use[outsider.display_name]) == 400
-    cheap_weeks = [c for c in use[world.cheap.display_name] if isinstance(c, str)]
-    assert sorted(cheap_weeks) == ["0/300", "300/300"]
-    # while the outsider's own cluster's operator (and the admin) would see them
-    admin = client_for(UserFactory(is_superuser=True, is_staff=True))
-    page = admin.get(f"/en/matching/runs/{run.pk}/").content.decode()
-    assert re.findall(r'data-testid="landed-cost">([^<]*)<', page) == ["9.00", "10.00"]
-    # and the API's proposal says no price either
-    body = client_for(world.operator).get(f"/api/matching/proposals?run_id={run.pk}").json()
+    # when this cluster's operator, who does not operate the outsider's cluster, asks for it
+    # then the run is not his: its totals and weekly placements would give the outsider away
+    assert operator.get(f"/en/matching/runs/{run.pk}/").status_code == 404
+    assert operator.get(f"/en/matching/runs/{run.pk}/export.xlsx").status_code == 404
+    assert operator.get(f"/api/matching/runs/{run.pk}").status_code == 404
+    listed = operator.get("/api/matching/runs").json()
+    assert run.pk not in [r["id"] for r in listed["items"]]
+    # while his brand's proposals stay his to follow, without the outsider's price
+    body = operator.get(f"/api/matching/proposals?run_id={run.pk}").json()
     assert {(p["factory_id"], p["unit_cost_rmb"]) for p in body["items"]} == {
         (outsider.pk, None),
         (world.cheap.pk, "10.00"),
     }
+    # and the run's own operator (both clusters) and the admin read it whole
+    for reader in (run.operator, UserFactory(is_superuser=True, is_staff=True)):
+        page = client_for(reader).get(f"/en/matching/runs/{run.pk}/").content.decode()
+        assert re.findall(r'data-testid="landed-cost">([^<]*)<', page) == ["9.00", "10.00"]
+    export = client_for(run.operator).get(f"/en/matching/runs/{run.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(export.content))
+    prices = {row[2]: row[5] for row in book["Placements"].iter_rows(min_row=2, values_only=True)}
+    assert prices == {outsider.display_name: 9, world.cheap.display_name: 10}
 
 
 def runner_up_world(capture: Any) -> tuple[MatchingWorld, Proposal]:
