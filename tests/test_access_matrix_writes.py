@@ -414,7 +414,7 @@ API_WRITES: list[Write] = [
     W("PUT /api/ceremonies/{session_id}/running-order", "foreign_agreement", NOBODY,
       {"session_id": _pk("ceremony")}, _fixed({"agreement_ids": [_pk("foreign_agreement")]}),
       named_in_body="agreement_ids"),
-    # Members register their own firm; an event's operators may register any firm they see.
+    # Members register their own firm; an event's operators the firms of clusters they operate.
     W("POST /api/events/{slug}/registrations", "event", OPERATORS, SLUG,
       _fixed({"enterprise_id": _pk("peer"),
               "representatives": [{"name": "矩阵代表", "role": "supplier"}]}),
