@@ -6,8 +6,9 @@ decide access themselves (they read the flags the selectors annotate).
 Runs
 - A run is operated (seen, cancelled, repaired, exported) by the operators of its cluster
   and by the platform admin; a run without a cluster (over several clusters, or all) by the
-  platform admin only; a run that took a factory of a cluster the viewer does not operate
-  only by those who operate that cluster too. Anyone else is told it does not exist.
+  platform admin only; a run that may take, took or ranked a factory of a cluster the viewer
+  does not operate (its operator runs more clusters, or is the admin) only by those who
+  operate that cluster too. Anyone else is told it does not exist.
 - Starting a run: operators only. The demands it may place are open orders of approved firms
   in clusters the operator runs (every cluster for the admin). An id outside that set gets
   the same error as an id that does not exist, so a run cannot be used to find out which
@@ -101,16 +102,32 @@ def run_visible_q(viewer: Viewer) -> Q:
         return MATCH_ALL
     if not viewer.operator_cluster_ids:
         return NOTHING
-    from clusterlink.matching.models import MatchPlacement, MatchRun
+    from clusterlink.accounts.models import OperatorScope
+    from clusterlink.matching.models import MatchPlacement, MatchRun, Proposal
 
     theirs = viewer.operator_cluster_ids
+    # What the run may take is its operator's clusters (run_taken_q): while it solves, before
+    # it has placed anything, its progress figures already come from their factories' prices.
+    started_wider = OperatorScope.objects.filter(user_id=OuterRef("operator_id")).exclude(
+        cluster_id__in=theirs
+    )
     foreign_placement = MatchPlacement.objects.filter(run=OuterRef("pk")).exclude(
         proposal__factory__cluster_id__in=theirs
     )
     foreign_selection = MatchRun.factories.through.objects.filter(
         matchrun_id=OuterRef("pk")
     ).exclude(enterprise__cluster_id__in=theirs)
-    return Q(cluster_id__in=theirs) & ~Exists(foreign_placement) & ~Exists(foreign_selection)
+    foreign_runner_up = Proposal.objects.filter(
+        run=OuterRef("pk"), runner_up__isnull=False
+    ).exclude(runner_up__cluster_id__in=theirs)
+    return (
+        Q(cluster_id__in=theirs)
+        & ~Q(operator__is_superuser=True)  # the admin's runs take every cluster's factories
+        & ~Exists(started_wider)
+        & ~Exists(foreign_placement)
+        & ~Exists(foreign_selection)
+        & ~Exists(foreign_runner_up)
+    )
 
 
 def may_operate_run(viewer: Viewer, run: MatchRun) -> bool:
@@ -196,12 +213,17 @@ def proposal_price_visible_q(viewer: Viewer) -> Q:
 
 
 def proposal_runner_up_visible_q(viewer: Viewer) -> Q:
-    """Proposals whose runner-up and price gap the viewer may read: the brand's and those of
-    orders in clusters the viewer operates; never the proposed factory's own view."""
+    """Proposals whose runner-up and price gap the viewer may read: the brand's, and those of
+    orders in clusters the viewer operates whose runner-up's prices the viewer sees too (the
+    proposed factory's price plus the gap is the runner-up's price); never the proposed
+    factory's own view."""
     if viewer.is_platform_admin:
         return MATCH_ALL
-    return Q(demand__owner_id__in=viewer.enterprise_ids) | Q(
-        demand__owner__cluster_id__in=viewer.operator_cluster_ids
+    runner_up_private = Q(runner_up__isnull=True) | viewer.private_enterprise_q(
+        prefix="runner_up__"
+    )
+    return Q(demand__owner_id__in=viewer.enterprise_ids) | (
+        Q(demand__owner__cluster_id__in=viewer.operator_cluster_ids) & runner_up_private
     )
 
 

@@ -17,7 +17,7 @@ from clusterlink.accounts.access import viewer_for
 from clusterlink.accounts.models import Membership, OperatorScope
 from clusterlink.common.errors import ApplicationError
 from clusterlink.directory.models import CapacityWeek, Cluster, Enterprise
-from clusterlink.market.models import DemandShare, Quote
+from clusterlink.market.models import Demand, DemandShare, Quote
 from clusterlink.matching.models import MatchRun, Proposal
 from clusterlink.matching.selectors import run_start_choices
 from clusterlink.matching.services import match_run_execute, match_run_start, proposal_decide
@@ -504,3 +504,71 @@ def test_a_pending_factory_is_never_given_sight_of_a_proposed_order(
         world.cheap.pk
     }
     assert not DemandShare.objects.filter(enterprise=world.dear).exists()
+
+
+def two_cluster_operator(world: MatchingWorld, price: str = "11.00") -> tuple[Any, Enterprise]:
+    """An operator of the world's cluster and another, where a listed factory quotes `price`."""
+    other = ClusterFactory(slug="other-c")
+    foreign = EnterpriseFactory(cluster=other, **HERE)
+    capacity(foreign, price, pairs=1000)
+    return operator_of(world.cluster, other), foreign
+
+
+def test_a_co_operator_never_sees_a_two_cluster_run_while_it_solves(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given an operator of two clusters whose run of this cluster is solving (no plan yet), its
+    # progress figures built from the other cluster's prices
+    world = matching_world()
+    dual, _ = two_cluster_operator(world)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = match_run_start(
+            operator=dual,
+            viewer=viewer_for(dual),
+            scope=MatchRun.Scope.CLUSTER,
+            cluster=world.cluster,
+            time_limit_s=5,
+        )
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING,
+        progress_objective_rmb=Decimal("7777.00"),
+        progress_bound_rmb=Decimal("7000.00"),
+    )
+    # when the operator of this cluster only asks for it
+    co = client_for(world.operator)
+    # then it is not his, on the page, its progress and the API
+    assert co.get(f"/en/matching/runs/{run.pk}/").status_code == 404
+    assert co.get(f"/en/matching/runs/{run.pk}/progress/").status_code == 404
+    assert co.get(f"/api/matching/runs/{run.pk}").status_code == 404
+    assert "7777" not in co.get("/api/matching/runs").content.decode()
+    # while its operator reads it
+    assert client_for(dual).get(f"/api/matching/runs/{run.pk}").status_code == 200
+
+
+def test_an_operator_reads_no_runner_up_whose_price_he_may_not_see(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # given a two-cluster run where the other cluster's factory (11.00) is runner-up to this
+    # cluster's cheap factory (10.00) on the big order
+    world = matching_world()
+    Demand.objects.filter(pk=world.certified.pk).update(status=Demand.Status.CANCELLED)
+    CapacityWeek.objects.filter(enterprise=world.dear).delete()
+    dual, foreign = two_cluster_operator(world)
+    run = start_and_execute(
+        django_capture_on_commit_callbacks,
+        dual,
+        scope=MatchRun.Scope.CLUSTER,
+        cluster=world.cluster,
+    )
+    proposal = Proposal.objects.get(run=run, demand=world.big)
+    assert (proposal.factory, proposal.runner_up) == (world.cheap, foreign)
+    # when this cluster's operator (only) reads his brand's proposals
+    items = client_for(world.operator).get(f"/api/matching/proposals?run_id={run.pk}").json()
+    # then the price of his cluster's factory is there, the foreign runner-up and gap are not
+    [item] = items["items"]
+    assert (item["unit_cost_rmb"], item["runner_up_id"]) == ("10.00", None)
+    assert item["runner_up_extra_rmb_per_pair"] is None
+    # while the run's operator and the brand read them
+    for reader in (dual, world.brand_user):
+        [mine] = client_for(reader).get(f"/api/matching/proposals?run_id={run.pk}").json()["items"]
+        assert mine["runner_up_id"] == foreign.pk
