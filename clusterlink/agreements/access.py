@@ -52,8 +52,8 @@ from clusterlink.agreements.models import (
 from clusterlink.common import clock
 from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
 from clusterlink.common.validation import FieldErrors
-from clusterlink.directory.access import enterprise_visible_q
-from clusterlink.directory.models import ClusterStatus, Enterprise
+from clusterlink.directory.access import enterprise_visible_q, is_cluster_member
+from clusterlink.directory.models import Enterprise
 from clusterlink.events.models import Event, EventSession, Registration
 
 NOTHING = Q(pk__in=[])
@@ -114,7 +114,7 @@ def party_approval_errors(parties: Iterable[tuple[str, Enterprise]], errors: Fie
     caller may see, so naming the reason reveals nothing). True when all are."""
     approved = True
     for field, firm in parties:
-        if firm.cluster_status != ClusterStatus.APPROVED:
+        if not is_cluster_member(firm):
             errors.add(
                 field,
                 _(

@@ -63,13 +63,14 @@ def change_reopens_review(viewer: Viewer, enterprise: Enterprise, changed: set[s
     operators' point of view: it waits for their approval again. Its operators' own edits do
     not."""
     return (
-        enterprise.cluster_status == ClusterStatus.APPROVED
+        is_cluster_member(enterprise)
         and not may_review_membership(viewer, enterprise)
         and bool(changed & set(REVIEWED_FIELDS))
     )
 
 
 def is_cluster_member(enterprise: Enterprise) -> bool:
+    """Whether the cluster's operators approved the firm (the one-row form of LISTED's approval)."""
     return enterprise.cluster_status == ClusterStatus.APPROVED
 
 

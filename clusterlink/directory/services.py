@@ -22,6 +22,7 @@ from clusterlink.directory.access import (
     access_membership_request,
     access_membership_review,
     change_reopens_review,
+    is_cluster_member,
 )
 from clusterlink.directory.models import (
     CapacityWeek,
@@ -351,6 +352,14 @@ def _locked_enterprise(enterprise_id: int) -> Enterprise:
         raise NotFoundError() from exc
 
 
+def _save_checked(enterprise: Enterprise) -> None:
+    """full_clean, then save: a membership change leaves a valid row or raises, writing nothing."""
+    errors = FieldErrors()
+    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
+    errors.raise_if_any()
+    enterprise.save()
+
+
 @transaction.atomic
 def enterprise_membership_request(
     *, viewer: Viewer, enterprise_id: int, note: str = ""
@@ -360,15 +369,12 @@ def enterprise_membership_request(
     a conflict when the firm is already a member; NotFoundError for anyone but its owners."""
     enterprise = _locked_enterprise(enterprise_id)
     access_membership_request(viewer, enterprise)
-    if enterprise.cluster_status == ClusterStatus.APPROVED:
+    if is_cluster_member(enterprise):
         raise ConflictError(_("The firm is already a member of its cluster."))
     enterprise.cluster_status = ClusterStatus.PENDING
     enterprise.cluster_request_note = note.strip()
     enterprise.cluster_review_reason = ""
-    errors = FieldErrors()
-    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
-    errors.raise_if_any()
-    enterprise.save()
+    _save_checked(enterprise)
     return enterprise
 
 
@@ -394,8 +400,5 @@ def enterprise_membership_review(
     enterprise.cluster_reviewed_at = clock.now()
     enterprise.cluster_reviewed_by = actor
     enterprise._history_user = actor  # type: ignore[attr-defined]  # django-simple-history's seam
-    errors = FieldErrors()
-    full_clean_into(enterprise, errors, exclude=["search_keys", "sort_name"])
-    errors.raise_if_any()
-    enterprise.save()
+    _save_checked(enterprise)
     return enterprise

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import ApplicationError, ConflictError, NotFoundError
 from clusterlink.common.validation import FieldErrors
-from clusterlink.directory.access import enterprise_visible_q
+from clusterlink.directory.access import enterprise_visible_q, is_cluster_member
 from clusterlink.directory.models import Cluster, ClusterStatus, Enterprise
 from clusterlink.events.errors import EventErrorCode
 from clusterlink.events.models import Event, Meeting, Participant, Registration
@@ -170,9 +170,8 @@ def requestable_participant_q(event: Event) -> Q:
 def is_requestable(participant: Participant) -> bool:
     """`requestable_participant_q` for one representative already read."""
     registration = participant.registration
-    return (
-        registration.status == Registration.Status.VALIDATED
-        and registration.enterprise.cluster_status == ClusterStatus.APPROVED
+    return registration.status == Registration.Status.VALIDATED and is_cluster_member(
+        registration.enterprise
     )
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterlink.accounts.access import MATCH_ALL, Viewer
 from clusterlink.common.errors import ApplicationError, NotFoundError, PermissionError_
 from clusterlink.common.validation import FieldErrors
-from clusterlink.directory.access import enterprise_visible_q
+from clusterlink.directory.access import enterprise_visible_q, is_cluster_member
 from clusterlink.directory.models import ClusterStatus, Enterprise
 from clusterlink.market.models import Demand, Offer, Visibility
 
@@ -154,7 +154,7 @@ def access_demand(viewer: Viewer, demand_id: int) -> Demand:
 
 
 def _refuse_unapproved(firm: Enterprise, field: str) -> None:
-    if firm.cluster_status != ClusterStatus.APPROVED:
+    if not is_cluster_member(firm):
         raise ApplicationError(
             _("This firm's membership of its cluster awaits an operator's approval."),
             details={field: [str(_("Choose an approved member of a cluster."))]},
